@@ -1,0 +1,130 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# fluxcap's front door. `make` builds userspace into build/ and fluxcap.ko for
+# every kernel with headers under /lib/modules/*/build (or KVER=...), each into
+# build/<kver>/fluxcap.ko. `make check` is the one test command.
+
+BUILD   ?= build
+VERSION := $(shell scripts/version.sh)
+
+# Kernels: KVER=... picks some, else every installed headers tree.
+KVER    ?= $(notdir $(patsubst %/build,%,$(wildcard /lib/modules/*/build)))
+KVERS   := $(KVER)
+
+CC      ?= cc
+LIBNL_CFLAGS := $(shell pkg-config --cflags libnl-genl-3.0 2>/dev/null)
+LIBNL_LIBS   := $(shell pkg-config --libs libnl-genl-3.0 2>/dev/null || echo -lnl-genl-3 -lnl-3)
+
+WARN    := -Wall -Wextra -Werror
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=gnu11 $(WARN) -MMD -MP
+CPPFLAGS += -Iinclude/uapi -Icore -DFLUXCAP_VERSION='"$(VERSION)"'
+
+# core/ is compiled into userspace too; kbuild compiles its own copy.
+CORE_SRCS        := $(wildcard core/*.c)
+USER_SRCS        := $(filter-out userspace/fluxctl.c userspace/fluxcapacitor.c,$(wildcard userspace/*.c))
+FLUXCTL_OBJS     := $(patsubst %.c,$(BUILD)/%.o,userspace/fluxctl.c $(USER_SRCS) $(CORE_SRCS))
+FLUXCAPACITOR_OBJS := $(patsubst %.c,$(BUILD)/%.o,userspace/fluxcapacitor.c $(USER_SRCS) $(CORE_SRCS))
+PRELOAD_SRCS     := $(wildcard preload/*.c)
+PRELOAD_OBJS     := $(patsubst %.c,$(BUILD)/pic/%.o,$(PRELOAD_SRCS))
+SELFTEST_SRCS    := $(wildcard selftests/*.c)
+SELFTESTS        := $(patsubst selftests/%.c,$(BUILD)/selftests/%,$(SELFTEST_SRCS))
+HOSTTEST_SRCS    := $(wildcard tests/host/*_test.c)
+HOSTTESTS        := $(patsubst tests/host/%.c,$(BUILD)/tests/%,$(HOSTTEST_SRCS))
+
+# Kernel source bits taken at build time from Debian's linux-source package.
+KSRC_TARBALL ?= $(firstword $(wildcard /usr/src/linux-source-*.tar.xz))
+KSFT_DIR     := $(BUILD)/ksft
+
+.PHONY: all userspace module selftests host-tests deps check host-check vm-check \
+	style run clean help
+all: userspace module selftests
+
+help:
+	@echo 'make              build userspace (build/) and fluxcap.ko for each kernel'
+	@echo 'make deps         install build and test dependencies (apt, root)'
+	@echo 'make check        install what is missing, build, run every test'
+	@echo 'make host-check   host tests only (no VM)'
+	@echo 'make vm-check     VM suite only (KVER=... for one kernel)'
+	@echo 'make style        checkpatch --strict, shellcheck'
+	@echo 'make run          show fluxctl at work'
+
+userspace: $(BUILD)/fluxctl $(BUILD)/fluxcapacitor $(BUILD)/libfluxcap-preload.so
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(LIBNL_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/pic/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
+
+$(BUILD)/fluxctl: $(FLUXCTL_OBJS)
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBNL_LIBS)
+
+$(BUILD)/fluxcapacitor: $(FLUXCAPACITOR_OBJS)
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBNL_LIBS)
+
+$(BUILD)/libfluxcap-preload.so: $(PRELOAD_OBJS) preload/fluxcap_preload.map
+	$(CC) $(CFLAGS) -shared -Wl,--version-script=preload/fluxcap_preload.map \
+		-o $@ $(PRELOAD_OBJS) -ldl
+
+# One kbuild run per kernel, each in its own tree of symlinks so the objects
+# of two kernels (and of userspace) never overwrite each other.
+module: $(foreach k,$(KVERS),$(BUILD)/$(k)/fluxcap.ko)
+
+$(BUILD)/%/fluxcap.ko: FORCE
+	@test -d /lib/modules/$*/build || { echo "no headers for kernel $* (make deps)" >&2; exit 1; }
+	@mkdir -p $(BUILD)/$*/src
+	@cp -rsf $(CURDIR)/Kbuild $(CURDIR)/module $(CURDIR)/core $(CURDIR)/include $(BUILD)/$*/src/
+	$(MAKE) -C /lib/modules/$*/build M=$(CURDIR)/$(BUILD)/$*/src W=1 \
+		FLUXCAP_VERSION='$(VERSION)' modules
+	@cp $(BUILD)/$*/src/fluxcap.ko $@
+FORCE:
+
+$(KSFT_DIR)/kselftest_harness.h:
+	@test -n "$(KSRC_TARBALL)" || { echo "no /usr/src/linux-source-*.tar.xz (make deps)" >&2; exit 1; }
+	@mkdir -p $(KSFT_DIR)
+	tar -xJf $(KSRC_TARBALL) -C $(KSFT_DIR) --strip-components=4 --wildcards \
+		'*/tools/testing/selftests/kselftest.h' '*/tools/testing/selftests/kselftest_harness.h'
+
+selftests: $(SELFTESTS)
+
+$(BUILD)/selftests/%: selftests/%.c $(KSFT_DIR)/kselftest_harness.h $(wildcard selftests/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -isystem $(KSFT_DIR) $(CFLAGS) -o $@ $< -lpthread
+
+# Host unit tests: core/ under ASan+UBSan.
+SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+host-tests: $(HOSTTESTS)
+
+$(BUILD)/tests/%: tests/host/%.c $(CORE_SRCS) $(wildcard core/*.h tests/host/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN) -o $@ $< $(CORE_SRCS)
+
+deps:
+	@scripts/deps.sh
+
+check:
+	@tests/check.sh
+
+host-check: all host-tests
+	@tests/check.sh --no-deps --no-vm
+
+vm-check: all
+	@tests/check.sh --no-deps --no-host $(addprefix --kernel ,$(KVER))
+
+style:
+	@tests/style.sh
+
+run: all
+	$(BUILD)/fluxctl version
+	@echo
+	@echo 'In kernel mode, inside the VM:'
+	tests/vm/run -- fluxctl version
+
+clean:
+	rm -rf $(BUILD)
+	find module core -name '*.o' -o -name '*.cmd' -o -name '*.mod*' | xargs rm -f
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

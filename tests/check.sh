@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# `make check`: installs what is missing, builds everything, runs the host
+# tests, the VM suite on every target kernel and the style checks, and ends
+# with one "N passed, N failed" line. Every test speaks TAP/KTAP; this script
+# counts the top-level "ok"/"not ok" lines of each and adds a failure for a
+# program that exits non-zero without saying why, or that runs no test.
+#
+# usage: tests/check.sh [--no-deps] [--no-host] [--no-vm] [--no-style] [--kernel KVER]...
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 2
+
+do_deps=1 do_host=1 do_vm=1 do_style=1 kernels=()
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--no-deps) do_deps=0 ;;
+	--no-host) do_host=0 ;;
+	--no-vm) do_vm=0 ;;
+	--no-style) do_style=0 ;;
+	--kernel) kernels+=("$2"); shift ;;
+	-h | --help) sed -n '3,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) echo "check: unknown option '$1'" >&2; exit 2 ;;
+	esac
+	shift
+done
+
+passed=0 failed=0 failures=()
+log=build/check-logs
+start=$SECONDS
+
+section() { printf '\n=== %s ===\n' "$*"; }
+
+# run_tap NAME CMD...: run one TAP-speaking program and count its results.
+run_tap() {
+	local name=$1 out rc p f
+	shift
+	mkdir -p "$log"
+	out="$log/$(echo "$name" | tr -c 'A-Za-z0-9_.-\n' '_').log"
+	"$@" 2>&1 | tee "$out"
+	rc=${PIPESTATUS[0]}
+	p=$(grep -Ec '^ok ' "$out")
+	f=$(grep -Ec '^not ok ' "$out")
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "not ok - $name exited with status $rc"
+		f=1
+	elif [ $((p + f)) -eq 0 ]; then
+		echo "not ok - $name ran no test"
+		f=1
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+	[ "$f" -eq 0 ] || failures+=("$name ($f failed; log: $out)")
+	echo "# $name: $p passed, $f failed"
+}
+
+# One failed step that is not a TAP program (deps, build).
+step() {
+	local name=$1
+	shift
+	if "$@"; then
+		passed=$((passed + 1))
+		echo "ok - $name"
+	else
+		failed=$((failed + 1))
+		failures+=("$name")
+		echo "not ok - $name"
+		return 1
+	fi
+}
+
+finish() {
+	section "summary ($((SECONDS - start)) s)"
+	local f
+	for f in "${failures[@]}"; do echo "FAILED: $f"; done
+	echo "$passed passed, $failed failed"
+	[ "$failed" -eq 0 ]
+	exit
+}
+
+if [ "$do_deps" = 1 ]; then
+	section "dependencies (scripts/deps.sh)"
+	step "install dependencies" scripts/deps.sh || finish
+fi
+
+section "build"
+step "make (userspace, module for each kernel, selftests)" make -s all host-tests || finish
+
+if [ "$do_host" = 1 ]; then
+	section "host tests"
+	for t in build/tests/*_test; do
+		[ -x "$t" ] && run_tap "host ${t##*/}" "$t"
+	done
+	for t in tests/host/*.sh; do
+		[ -x "$t" ] && run_tap "host ${t##*/}" "$t"
+	done
+fi
+
+if [ "$do_vm" = 1 ]; then
+	if [ "${#kernels[@]}" -eq 0 ]; then
+		for d in build/*/fluxcap.ko; do kernels+=("$(basename "$(dirname "$d")")"); done
+	fi
+	[ "${#kernels[@]}" -gt 0 ] || { step "a fluxcap.ko to test in the VM" false; finish; }
+	for k in "${kernels[@]}"; do
+		section "VM suite on kernel $k"
+		run_tap "vm $k" tests/vm/run --kernel "$k" --timeout 900 -- tests/vm/guest-suite
+	done
+fi
+
+if [ "$do_style" = 1 ]; then
+	section "style"
+	run_tap "style" tests/style.sh
+fi
+
+finish

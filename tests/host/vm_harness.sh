@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Tests of the VM harness itself (tests/vm/run), run on the host: output and
+# exit status pass through, shares work, and a guest that panics, hangs or
+# logs a WARN fails the run within its timeout. Each case boots a guest.
+set -uo pipefail
+cd "$(dirname "$0")/../.." || exit 2
+run=tests/vm/run
+n=0 failed=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+check() { # check DESCRIPTION TEST-COMMAND...
+	local desc=$1
+	shift
+	n=$((n + 1))
+	if "$@"; then
+		echo "ok $n - $desc"
+	else
+		echo "not ok $n - $desc"
+		sed 's/^/#   stdout: /' "$tmp/out"
+		sed 's/^/#   stderr: /' "$tmp/err"
+		failed=$((failed + 1))
+	fi
+}
+
+# vm EXPECTED-STATUS MAX-SECONDS ARGS...: run the harness, keep its output in
+# $tmp/out and $tmp/err, and require its status and a bound on its duration.
+vm() {
+	local want=$1 max=$2 start=$SECONDS rc=0
+	shift 2
+	"$run" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null || rc=$?
+	echo "# $run $*: exit $rc in $((SECONDS - start)) s"
+	[ "$rc" -eq "$want" ] || { echo "# expected exit $want"; return 1; }
+	[ $((SECONDS - start)) -le "$max" ] || { echo "# took longer than $max s"; return 1; }
+}
+
+out_is() { [ "$(cat "$tmp/out")" = "$1" ]; }
+err_has() { grep -q -- "$1" "$tmp/err"; }
+
+check "python3 -c 'print(1)' prints 1" \
+	eval 'vm 0 120 -- python3 -c "print(1)" && out_is 1'
+check "false exits 1" vm 1 120 -- false
+check "exit status 42 passes through" vm 42 120 -- sh -c 'exit 42'
+check "stdout and stderr stay apart" \
+	eval 'vm 0 120 -- sh -c "echo out; echo err >&2" && out_is out && err_has "^err$"'
+check "a missing program exits 127" vm 127 120 -- /nonexistent/program
+check "tools, cgroup2 and root in the guest" \
+	eval 'vm 0 120 -- sh -c "id -u; perl -e \"print 2+2, qq(\\n)\"; grep -c cgroup2 /proc/mounts" &&
+		out_is "$(printf "0\n4\n1")"'
+
+mkdir -p "$tmp/share"
+echo host >"$tmp/share/from-host"
+check "--share DIR is read-write at the same path" \
+	eval 'vm 0 120 --share "$tmp/share" -- sh -c "cat $tmp/share/from-host; echo guest >$tmp/share/from-guest" &&
+		out_is host && [ "$(cat "$tmp/share/from-guest")" = guest ]'
+check "--share DIR:ro is read-only" \
+	eval 'vm 0 120 --share "$tmp/share:ro" -- sh -c "! touch $tmp/share/denied 2>/dev/null" &&
+		[ ! -e "$tmp/share/denied" ]'
+
+check "a guest kernel panic fails the run with the panic lines" \
+	eval 'vm 125 120 --timeout 100 -- sh -c "echo c >/proc/sysrq-trigger; sleep 100" &&
+		err_has "Kernel panic"'
+check "a hung guest fails the run at its timeout" \
+	eval 'vm 124 60 --timeout 25 -- sleep 1000 && err_has "did not finish within 25s"'
+check "a WARNING in the guest kernel log fails the run and is shown" \
+	eval 'vm 125 120 -- sh -c "echo \"WARNING: CPU: 0 PID: 1 at provoked-by-test\" >/dev/kmsg" &&
+		err_has "provoked-by-test"'
+
+nk=$(find /lib/modules -mindepth 2 -maxdepth 2 -name build | wc -l)
+check "--kernel all: fluxcap.ko loaded and fluxctl version reports it on all $nk kernels" \
+	eval 'vm 0 240 --kernel all -- sh -c "grep ^fluxcap /proc/modules && fluxctl version" &&
+		[ "$(grep -c "^fluxcap " "$tmp/out")" -eq "$nk" ] &&
+		[ "$(grep -c "fluxcap.ko $(scripts/version.sh)" "$tmp/out")" -eq "$nk" ] &&
+		[ "$(grep -c "=== kernel .*: exit 0 ===" "$tmp/err")" -eq "$nk" ]'
+
+echo "1..$n"
+[ "$failed" -eq 0 ]

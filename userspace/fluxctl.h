@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What fluxctl's subcommands (and fluxcapacitor) share: the subcommands'
+ * entry points, called from the table in fluxctl.c with argv[0] set to the
+ * subcommand's name, the exit statuses, and the version string.
+ */
+#ifndef _FC_FLUXCTL_H
+#define _FC_FLUXCTL_H
+
+/* The Makefile passes the exact version (scripts/version.sh). */
+#ifndef FLUXCAP_VERSION
+#define FLUXCAP_VERSION "unknown"
+#endif
+
+enum fc_exit {
+	FC_EXIT_OK = 0,
+	FC_EXIT_FAIL = 1,	/* an error, or a usage error */
+	FC_EXIT_UNAVAILABLE = 2,	/* the subcommand is not implemented yet */
+};
+
+int version_main(int argc, char *argv[]);
+
+#endif /* _FC_FLUXCTL_H */
