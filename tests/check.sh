@@ -36,7 +36,7 @@ run_tap() {
 	local name=$1 out rc p f
 	shift
 	mkdir -p "$log"
-	out="$log/$(echo "$name" | tr -c 'A-Za-z0-9_.-\n' '_').log"
+	out="$log/$(echo "$name" | tr -c 'A-Za-z0-9_.\n-' '_').log"
 	"$@" 2>&1 | tee "$out"
 	rc=${PIPESTATUS[0]}
 	p=$(grep -Ec '^ok ' "$out")
