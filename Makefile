@@ -51,11 +51,16 @@ help:
 
 userspace: $(BUILD)/fluxctl $(BUILD)/fluxcapacitor $(BUILD)/libfluxcap-preload.so
 
-$(BUILD)/%.o: %.c
+# Rewritten only when the version changes, so objects that embed it rebuild.
+$(BUILD)/version.stamp: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(VERSION)' | cmp -s - $@ || echo '$(VERSION)' >$@
+
+$(BUILD)/%.o: %.c $(BUILD)/version.stamp
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(LIBNL_CFLAGS) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/pic/%.o: %.c
+$(BUILD)/pic/%.o: %.c $(BUILD)/version.stamp
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
 
@@ -90,7 +95,7 @@ $(KSFT_DIR)/kselftest_harness.h:
 
 selftests: $(SELFTESTS)
 
-$(BUILD)/selftests/%: selftests/%.c $(KSFT_DIR)/kselftest_harness.h $(wildcard selftests/*.h)
+$(BUILD)/selftests/%: selftests/%.c $(BUILD)/version.stamp $(KSFT_DIR)/kselftest_harness.h $(wildcard selftests/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -isystem $(KSFT_DIR) $(CFLAGS) -o $@ $< -lpthread
 
