@@ -50,6 +50,21 @@ check "tools, cgroup2 and root in the guest" \
 	eval 'vm 0 120 -- sh -c "id -u; perl -e \"print 2+2, qq(\\n)\"; grep -c cgroup2 /proc/mounts" &&
 		out_is "$(printf "0\n4\n1")"'
 
+if command -v node >/dev/null; then
+	check "node runs in the guest (the host has it)" \
+		eval 'vm 0 120 --no-module -- node -e "console.log(6 * 7)" && out_is 42'
+fi
+if command -v java >/dev/null; then
+	check "java runs in the guest (the host has it)" \
+		eval 'vm 0 180 --no-module -- java -XshowSettings:properties -version && err_has "java.version = "'
+fi
+
+# A terminal on both ends makes the run interactive: the command gets the
+# guest's serial line as its controlling TTY. script(1) provides the pty.
+check "on a terminal the command runs interactively on a TTY" \
+	eval 'script -qec "$run --no-module -- bash -c \"tty; [ -t 0 ] && exit 7\"" /dev/null >"$tmp/out" 2>&1 </dev/null;
+		[ $? -eq 7 ] && grep -q "^/dev/ttyS0" "$tmp/out"'
+
 mkdir -p "$tmp/share"
 echo host >"$tmp/share/from-host"
 check "--share DIR is read-write at the same path" \
