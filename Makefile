@@ -31,6 +31,11 @@ SELFTEST_SRCS    := $(wildcard selftests/*.c)
 SELFTESTS        := $(patsubst selftests/%.c,$(BUILD)/selftests/%,$(SELFTEST_SRCS))
 HOSTTEST_SRCS    := $(wildcard tests/host/*_test.c)
 HOSTTESTS        := $(patsubst tests/host/%.c,$(BUILD)/tests/%,$(HOSTTEST_SRCS))
+# Programs run under virtual time by the tests (no sanitizers: ASan refuses
+# to run behind an LD_PRELOAD library); each also built static.
+PROG_SRCS        := $(wildcard tests/host/progs/*.c)
+PROGS            := $(patsubst tests/host/progs/%.c,$(BUILD)/tests/progs/%,$(PROG_SRCS)) \
+		    $(patsubst tests/host/progs/%.c,$(BUILD)/tests/progs/%.static,$(PROG_SRCS))
 
 # Kernel source bits taken at build time from Debian's linux-source package.
 KSRC_TARBALL ?= $(firstword $(wildcard /usr/src/linux-source-*.tar.xz))
@@ -101,7 +106,15 @@ $(BUILD)/selftests/%: selftests/%.c $(BUILD)/version.stamp $(KSFT_DIR)/kselftest
 
 # Host unit tests: core/ under ASan+UBSan.
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-host-tests: $(HOSTTESTS)
+host-tests: $(HOSTTESTS) $(PROGS)
+
+$(BUILD)/tests/progs/%: tests/host/progs/%.c $(wildcard tests/host/progs/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< -lpthread
+
+$(BUILD)/tests/progs/%.static: tests/host/progs/%.c $(wildcard tests/host/progs/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -static -o $@ $< -lpthread
 
 $(BUILD)/tests/%: tests/host/%.c $(CORE_SRCS) $(wildcard core/*.h tests/host/*.h)
 	@mkdir -p $(dir $@)

@@ -26,6 +26,31 @@
  *      commands are only appended. Programs must ignore reply attributes
  *      they do not know.
  *
+ * The clock page
+ * ==============
+ *
+ * Most programs read the time through the vDSO without entering the
+ * kernel, so neither the module nor the ptrace supervisor sees those reads.
+ * The supervisor of a virtual clock (fluxctl's ptrace backend today, the
+ * module's mmap of /dev/fluxcap later) publishes the clock's offsets in a
+ * shared, read-only struct fluxcap_clock_page, and libfluxcap-preload.so
+ * adds them to what the vDSO returns: virtual time at vDSO speed.
+ *
+ * The page is a sequence lock: the writer makes seq odd, stores the
+ * offsets, then makes seq even again (release order). A reader loads seq,
+ * retries while it is odd, loads the offsets, and retries if seq changed.
+ * Offsets are virtual minus host time, normalised: *_nsec in [0, 1e9).
+ *
+ *    magic:       FLUXCAP_CLOCK_PAGE_MAGIC; anything else means "no page"
+ *    version:     FLUXCAP_CLOCK_PAGE_VERSION; fields are only appended
+ *    seq:         the sequence counter described above
+ *    flags:       none defined yet: written as 0, ignored by readers
+ *    mono_sec/mono_nsec: added to CLOCK_MONOTONIC, _RAW, _COARSE and
+ *                 CLOCK_BOOTTIME (virtual time runs at the host's rate)
+ *    real_sec/real_nsec: added to CLOCK_REALTIME, _COARSE and CLOCK_TAI;
+ *                 the monotonic offset plus the shift of a chosen start date
+ *    jumps:       how many jumps the clock has made (for diagnostics)
+ *
  * FLUXCAP_CMD_GET_VERSION
  * -----------------------
  *
@@ -51,6 +76,8 @@
 #ifndef _UAPI_LINUX_FLUXCAP_H
 #define _UAPI_LINUX_FLUXCAP_H
 
+#include <linux/types.h>
+
 #define FLUXCAP_GENL_NAME		"fluxcap"
 #define FLUXCAP_GENL_VERSION		1
 
@@ -75,6 +102,21 @@ enum fluxcap_attr {
 	/* add new attributes above here */
 	__FLUXCAP_A_MAX,
 	FLUXCAP_A_MAX = (__FLUXCAP_A_MAX - 1)
+};
+
+#define FLUXCAP_CLOCK_PAGE_MAGIC	0x666c7863	/* "flxc" */
+#define FLUXCAP_CLOCK_PAGE_VERSION	1
+
+struct fluxcap_clock_page {
+	__u32 magic;
+	__u32 version;
+	__u32 seq;
+	__u32 flags;
+	__s64 mono_sec;
+	__u32 mono_nsec;
+	__u32 real_nsec;
+	__s64 real_sec;
+	__u64 jumps;
 };
 
 #endif /* _UAPI_LINUX_FLUXCAP_H */
