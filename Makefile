@@ -42,7 +42,7 @@ KSRC_TARBALL ?= $(firstword $(wildcard /usr/src/linux-source-*.tar.xz))
 KSFT_DIR     := $(BUILD)/ksft
 
 .PHONY: all userspace module selftests host-tests deps check host-check vm-check \
-	style run clean help
+	style run bench clean help
 all: userspace module selftests
 
 help:
@@ -52,6 +52,7 @@ help:
 	@echo 'make host-check   host tests only (no VM)'
 	@echo 'make vm-check     VM suite only (KVER=... for one kernel)'
 	@echo 'make style        checkpatch --strict, shellcheck'
+	@echo 'make bench        ptrace-mode benchmark (bench/run.sh), not a test'
 	@echo 'make run          show fluxctl at work'
 
 userspace: $(BUILD)/fluxctl $(BUILD)/fluxcapacitor $(BUILD)/libfluxcap-preload.so
@@ -120,6 +121,13 @@ $(BUILD)/tests/%: tests/host/%.c $(CORE_SRCS) $(wildcard core/*.h tests/host/*.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN) -o $@ $< $(CORE_SRCS)
 
+$(BUILD)/bench/%: bench/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $<
+
+bench: userspace $(BUILD)/bench/workload
+	bench/run.sh
+
 deps:
 	@scripts/deps.sh
 
@@ -137,8 +145,9 @@ style:
 
 run: all
 	$(BUILD)/fluxctl version
-	@echo
-	@echo 'In kernel mode, inside the VM:'
+	@echo '--- sleep 3600 under virtual time (ptrace mode):'
+	time $(BUILD)/fluxctl run -- bash -c 'date; sleep 3600; date'
+	@echo '--- in kernel mode, inside the VM (module version only, so far):'
 	tests/vm/run -- fluxctl version
 
 clean:

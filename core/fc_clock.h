@@ -42,8 +42,13 @@ struct fc_time fc_clock_to_host(const struct fc_clock *c, enum fc_clockid id,
 
 /*
  * Converts an absolute virtual deadline of clock id into the queue's base
- * (virtual CLOCK_MONOTONIC). host_mono and host_id are the host's current
- * readings of CLOCK_MONOTONIC and of clock id, taken together.
+ * (virtual CLOCK_MONOTONIC): virt - (virtual id now - virtual MONOTONIC
+ * now). host_mono and host_id are the host's current readings of
+ * CLOCK_MONOTONIC and of clock id, taken together. MONOTONIC is the
+ * identity (host_id unused); BOOTTIME moves by the host's suspended time
+ * (host_id - host_mono, 0 on a host never suspended). The result is a
+ * snapshot: a later fc_clock_set_start() or host REALTIME step does not
+ * move deadlines already queued.
  */
 struct fc_time fc_clock_deadline_mono(const struct fc_clock *c,
 				      enum fc_clockid id, struct fc_time virt,
@@ -52,20 +57,27 @@ struct fc_time fc_clock_deadline_mono(const struct fc_clock *c,
 
 /*
  * Makes virtual REALTIME read start when the host's REALTIME reads
- * host_real (the user's --start). Return: 0.
+ * host_real (the user's --start); TAI moves with it. The offset is kept,
+ * so call it at any time; MONOTONIC and BOOTTIME are unaffected.
+ * Return: 0, or FC_EINVAL (clock untouched) if an nsec is not in [0, 1e9).
  */
 int fc_clock_set_start(struct fc_clock *c, struct fc_time host_real,
 		       struct fc_time start);
 
 /*
  * Jumps so that virtual CLOCK_MONOTONIC reaches target, given the host's
- * CLOCK_MONOTONIC now. A target at or before virtual now does nothing.
- * Return: the jump in ns (0 when none), clamped to S64_MAX.
+ * CLOCK_MONOTONIC now: offset, jumps and jumped grow by the jump. A target
+ * at or before virtual now does nothing (time never runs backwards).
+ * Return: the jump in ns (0 when none), clamped to S64_MAX; jumped keeps
+ * the exact amount.
  */
 s64 fc_clock_jump_to(struct fc_clock *c, struct fc_time host_mono,
 		     struct fc_time target);
 
-/* Advances the clock by delta_ns >= 0 (fluxctl set advance). */
+/*
+ * Advances the clock by delta_ns (fluxctl set advance), counted as a jump.
+ * delta_ns <= 0 does nothing: time never runs backwards.
+ */
 void fc_clock_advance(struct fc_clock *c, s64 delta_ns);
 
 #endif /* _FC_CLOCK_H */

@@ -2,8 +2,8 @@
 /*
  * fluxcapacitor: the command line of majek/fluxcapacitor, for scripts that
  * call it. Parses and validates the original's options and command list
- * (userspace/cmdline.c); running the commands needs the ptrace backend,
- * which is not there yet, so for now it says so and exits with status 2.
+ * (userspace/cmdline.c), then runs the commands with fluxctl's ptrace
+ * supervisor, exactly as `fluxctl run --mode ptrace` does.
  */
 
 #include <errno.h>
@@ -12,14 +12,15 @@
 
 #include "cmdline.h"
 #include "fluxctl.h"
+#include "tracer.h"
 
 static void usage(FILE *f)
 {
 	fputs("Usage: fluxcapacitor [OPTIONS] -- CMD [ARGS] [-- CMD2 [ARGS]]...\n"
 	      "\n"
 	      "Runs the commands side by side under one virtual clock, like\n"
-	      "majek/fluxcapacitor, whose options it accepts. Not implemented yet:\n"
-	      "the commands are checked, then it exits with status 2.\n"
+	      "majek/fluxcapacitor, whose options it accepts: when every task is\n"
+	      "blocked waiting on a timeout, time jumps to the earliest one.\n"
 	      "\n"
 	      "Options:\n"
 	      "  --libpath=PATH   directory holding libfluxcap-preload.so\n"
@@ -32,16 +33,18 @@ static void usage(FILE *f)
 	      "  -h, --help       show this help\n"
 	      "  --version        show the version\n"
 	      "\n"
-	      "Exit status: 1 on a usage error, 2 because running commands is not\n"
-	      "implemented yet.\n",
+	      "Exit status: the first non-zero exit status of the commands in\n"
+	      "command-line order (127: cannot run, 128+N: killed by signal N),\n"
+	      "else 0; 1 on a usage error.\n",
 	      f);
 }
 
 int main(int argc, char *argv[])
 {
+	struct fc_trace_opts o = { .log = stderr, .prog = "fluxcapacitor" };
 	struct fc_capacitor_opts opts;
 	char err[256];
-	int i, ret;
+	int ret, status = 0;
 
 	ret = fc_cmdline_parse_capacitor(argc, argv, &opts, err, sizeof(err));
 	if (ret == -EINVAL) {
@@ -62,22 +65,32 @@ int main(int argc, char *argv[])
 		return FC_EXIT_OK;
 	}
 
-	if (opts.verbose) {
-		fprintf(stderr, "fluxcapacitor: libpath=%s output=%s signal=%d, %d command(s):\n",
-			opts.libpath ? opts.libpath : "(default)",
-			opts.output ? opts.output : "(stderr)", opts.signo,
-			opts.cmdlist.ncmds);
-		for (i = 0; i < opts.cmdlist.ncmds; i++) {
-			char **word;
-
-			fprintf(stderr, "fluxcapacitor:   ");
-			for (word = opts.cmdlist.cmds[i]; *word; word++)
-				fprintf(stderr, " %s", *word);
-			fputc('\n', stderr);
+	o.verbose = opts.verbose;
+	o.cmds = opts.cmdlist.cmds;
+	o.ncmds = opts.cmdlist.ncmds;
+	o.preload = fc_find_preload(opts.libpath);
+	if (!o.preload)
+		fprintf(stderr, "fluxcapacitor: libfluxcap-preload.so not found%s%s: vDSO time reads stay real\n",
+			opts.libpath ? " in " : "", opts.libpath ? opts.libpath : "");
+	if (opts.output) {
+		o.log = fopen(opts.output, "we");
+		if (!o.log) {
+			fprintf(stderr, "fluxcapacitor: cannot open '%s': %s\n", opts.output,
+				strerror(errno));
+			fc_cmdline_free_cmds(&opts.cmdlist);
+			return FC_EXIT_FAIL;
 		}
 	}
-	fprintf(stderr,
-		"fluxcapacitor: running commands is not implemented yet (planned: the ptrace backend, issue 3)\n");
+	if (opts.signo && opts.verbose)
+		fprintf(o.log, "fluxcapacitor: --signal=%d accepted and unused: sleepers are woken with PTRACE_INTERRUPT, no signal\n",
+			opts.signo);
+	ret = fc_trace_run(&o, &status);
+	if (opts.output)
+		fclose(o.log);
 	fc_cmdline_free_cmds(&opts.cmdlist);
-	return FC_EXIT_UNAVAILABLE;
+	if (ret) {
+		fprintf(stderr, "fluxcapacitor: %s\n", strerror(-ret));
+		return FC_EXIT_FAIL;
+	}
+	return status;
 }

@@ -29,10 +29,8 @@ static const struct {
 } subcommands[] = {
 	AVAILABLE("version", version_main,
 		  "Show the versions of fluxctl and of the loaded fluxcap module"),
+	AVAILABLE("run", run_main, "Run commands under one new virtual clock"),
 	AVAILABLE("help", help_main, "Show this help, or one subcommand's"),
-	PLANNED("run", "Run commands under one new virtual clock",
-		"run [OPTIONS] -- CMD [ARGS] [-- CMD2 [ARGS]]...",
-		"ptrace mode in issue 3, kernel mode in issue 4"),
 	PLANNED("create", "Create a virtual-time group bound to a cgroup",
 		"create NAME [--cgroup PATH]", "kernel mode, issue 4"),
 	PLANNED("attach", "Move processes into a group",

@@ -19,5 +19,12 @@ enum fc_exit {
 };
 
 int version_main(int argc, char *argv[]);
+int run_main(int argc, char *argv[]);
+
+struct fc_time;
+/* The preload library to inject (absolute path), or NULL: see run.c. */
+const char *fc_find_preload(const char *libpath);
+/* Parses a --start DATE. Return: 0, or -EINVAL. */
+int fc_parse_start(const char *s, struct fc_time *t);
 
 #endif /* _FC_FLUXCTL_H */

@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `fluxctl run`: runs commands side by side under one new virtual clock.
+ * Chooses the mode (kernel mode needs the module: later; ptrace mode works
+ * anywhere), finds the preload library, parses --start dates, and hands
+ * over to the ptrace supervisor.
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmdline.h"
+#include "fluxctl.h"
+#include "tracer.h"
+
+#define PRELOAD_NAME "libfluxcap-preload.so"
+
+static void usage(FILE *f)
+{
+	fputs("Usage: fluxctl run [OPTIONS] -- CMD [ARGS] [-- CMD2 [ARGS]]...\n"
+	      "\n"
+	      "Runs the commands side by side under one new virtual clock: whenever\n"
+	      "every task is blocked waiting on a timeout, time jumps to the earliest\n"
+	      "timeout, which fires at once. Clock reads show virtual time.\n"
+	      "\n"
+	      "Options:\n"
+	      "  --mode MODE        auto (default), kernel or ptrace. auto picks kernel mode\n"
+	      "                     when the fluxcap module is loaded and usable, else ptrace\n"
+	      "  --start DATE       virtual CLOCK_REALTIME starts at DATE: @EPOCH[.FRAC],\n"
+	      "                     YYYY-MM-DD, 'YYYY-MM-DD HH:MM[:SS]' (local time) or\n"
+	      "                     YYYY-MM-DDTHH:MM[:SS]Z (UTC)\n"
+	      "  --libpath DIR      directory holding " PRELOAD_NAME "\n"
+	      "                     (default: next to fluxctl, or $FLUXCAP_PRELOAD)\n"
+	      "  --output FILE      write the -v log to FILE instead of stderr\n"
+	      "  -v, --verbose      one line per intercepted time syscall and per jump\n"
+	      "  -h, --help         show this help\n"
+	      "\n"
+	      "Exit status: the first non-zero exit status of the commands in command-line\n"
+	      "order (127 when a command cannot be run, 128+N when killed by signal N),\n"
+	      "else 0; 1 for a usage error.\n", f);
+}
+
+/* An absolute path to the preload library, or NULL when there is none. */
+const char *fc_find_preload(const char *libpath)
+{
+	static char found[PATH_MAX];
+	char self[PATH_MAX], try[PATH_MAX + 64], *slash;
+	const char *env = getenv("FLUXCAP_PRELOAD");
+	ssize_t n;
+
+	if (env && *env)
+		return realpath(env, found) ? found : NULL;
+	if (libpath) {
+		snprintf(try, sizeof(try), "%s/%s", libpath, PRELOAD_NAME);
+		return realpath(try, found) ? found : NULL;
+	}
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n > 0) {
+		self[n] = '\0';
+		slash = strrchr(self, '/');
+		if (slash) {
+			*slash = '\0';
+			snprintf(try, sizeof(try), "%s/%s", self, PRELOAD_NAME);
+			if (realpath(try, found))
+				return found;
+			snprintf(try, sizeof(try), "%s/../lib/fluxcap/%s", self, PRELOAD_NAME);
+			if (realpath(try, found))
+				return found;
+		}
+	}
+	return NULL;
+}
+
+/* Parses --start's DATE. Return: 0, or -EINVAL. */
+int fc_parse_start(const char *s, struct fc_time *t)
+{
+	static const char *const formats[] = {
+		"%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S",
+		"%Y-%m-%dT%H:%M", "%Y-%m-%d",
+	};
+	struct tm tm;
+	char *end;
+	double frac;
+	long long sec;
+	size_t i;
+	time_t secs;
+	bool utc;
+
+	if (s[0] == '@') {
+		errno = 0;
+		sec = strtoll(s + 1, &end, 10);
+		if (errno || end == s + 1 || sec < 0)
+			return -EINVAL;
+		frac = 0;
+		if (*end == '.') {
+			frac = strtod(end, &end);
+			if (frac < 0 || frac >= 1)
+				return -EINVAL;
+		}
+		if (*end)
+			return -EINVAL;
+		*t = fc_time_normalise(sec, (long long)(frac * 1e9));
+		return 0;
+	}
+	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+		memset(&tm, 0, sizeof(tm));
+		end = strptime(s, formats[i], &tm);
+		if (!end)
+			continue;
+		utc = *end == 'Z' && !end[1];
+		if (*end && !utc)
+			continue;
+		tm.tm_isdst = -1;
+		secs = utc ? timegm(&tm) : mktime(&tm);
+		if (secs == (time_t)-1 || secs < 0)
+			return -EINVAL;
+		*t = fc_time_normalise(secs, 0);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+int run_main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "mode", required_argument, NULL, 'm' },
+		{ "start", required_argument, NULL, 's' },
+		{ "libpath", required_argument, NULL, 'L' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct fc_trace_opts o = { .log = stderr, .prog = "fluxctl" };
+	const char *mode = "auto", *libpath = NULL, *output = NULL;
+	struct fc_cmdlist list;
+	char err[256];
+	int c, ret, status = 0;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			mode = optarg;
+			break;
+		case 's':
+			if (fc_parse_start(optarg, &o.start)) {
+				fprintf(stderr, "fluxctl run: bad --start date '%s'\n\n", optarg);
+				usage(stderr);
+				return FC_EXIT_FAIL;
+			}
+			o.has_start = true;
+			break;
+		case 'L':
+			libpath = optarg;
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'v':
+			o.verbose++;
+			break;
+		case 'h':
+			usage(stdout);
+			return FC_EXIT_OK;
+		default:
+			fprintf(stderr, "fluxctl run: unknown or incomplete option '%s'\n\n",
+				argv[optind - 1]);
+			usage(stderr);
+			return FC_EXIT_FAIL;
+		}
+	}
+	/* getopt consumes the "--" that ends the options */
+	if (optind < 2 || strcmp(argv[optind - 1], "--")) {
+		fprintf(stderr, "fluxctl run: the command must follow '--'\n\n");
+		usage(stderr);
+		return FC_EXIT_FAIL;
+	}
+	ret = fc_cmdline_split_cmds(argc - optind, argv + optind, &list, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "fluxctl run: %s\n\n", ret == -EINVAL ? err : strerror(-ret));
+		usage(stderr);
+		return FC_EXIT_FAIL;
+	}
+	if (strcmp(mode, "auto") && strcmp(mode, "ptrace") && strcmp(mode, "kernel")) {
+		fprintf(stderr, "fluxctl run: unknown mode '%s' (auto, kernel or ptrace)\n\n", mode);
+		usage(stderr);
+		fc_cmdline_free_cmds(&list);
+		return FC_EXIT_FAIL;
+	}
+	if (!strcmp(mode, "kernel")) {
+		fprintf(stderr, "fluxctl run: kernel mode is not implemented yet (the fluxcap module's virtual clock, issue 4); use --mode ptrace\n");
+		fc_cmdline_free_cmds(&list);
+		return FC_EXIT_UNAVAILABLE;
+	}
+	if (output) {
+		o.log = fopen(output, "we");
+		if (!o.log) {
+			fprintf(stderr, "fluxctl run: cannot open '%s': %m\n", output);
+			fc_cmdline_free_cmds(&list);
+			return FC_EXIT_FAIL;
+		}
+	}
+	o.preload = fc_find_preload(libpath);
+	if (!o.preload && (libpath || o.verbose))
+		fprintf(stderr, "fluxctl run: %s not found%s%s: vDSO time reads stay real\n",
+			PRELOAD_NAME, libpath ? " in " : "", libpath ? libpath : "");
+	if (o.verbose)
+		fprintf(o.log, "fluxctl: mode ptrace (%s)\n", !strcmp(mode, "auto") ?
+			"kernel mode is not available yet" : "as asked");
+	o.cmds = list.cmds;
+	o.ncmds = list.ncmds;
+	ret = fc_trace_run(&o, &status);
+	fc_cmdline_free_cmds(&list);
+	if (output)
+		fclose(o.log);
+	if (ret) {
+		fprintf(stderr, "fluxctl run: %s\n", strerror(-ret));
+		return FC_EXIT_FAIL;
+	}
+	return status;
+}

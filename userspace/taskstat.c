@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Reads /proc/<tid>/stat and /proc/<tid>/schedstat (see taskstat.h). Any
+ * thread id works as /proc/<tid>, whichever process it belongs to.
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "taskstat.h"
+
+static ssize_t read_at(int fd, pid_t tid, const char *name, char *buf, size_t len)
+{
+	char path[64];
+	ssize_t n;
+	int tmp = -1;
+
+	if (fd < 0) {
+		snprintf(path, sizeof(path), "/proc/%d/%s", tid, name);
+		fd = tmp = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+	}
+	n = pread(fd, buf, len - 1, 0);
+	if (n < 0)
+		n = -errno;
+	else
+		buf[n] = '\0';
+	if (tmp >= 0)
+		close(tmp);
+	return n;
+}
+
+static int open_one(pid_t tid, const char *name)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", tid, name);
+	return open(path, O_RDONLY | O_CLOEXEC);
+}
+
+void fc_taskstat_open(pid_t tid, struct fc_taskstat_files *f)
+{
+	f->tid = tid;
+	f->stat_fd = open_one(tid, "stat");
+	f->sched_fd = open_one(tid, "schedstat");
+	f->syscall_fd = open_one(tid, "syscall");
+}
+
+void fc_taskstat_close(struct fc_taskstat_files *f)
+{
+	if (f->stat_fd >= 0)
+		close(f->stat_fd);
+	if (f->sched_fd >= 0)
+		close(f->sched_fd);
+	if (f->syscall_fd >= 0)
+		close(f->syscall_fd);
+	f->stat_fd = f->sched_fd = f->syscall_fd = -1;
+}
+
+static int read_runtime(struct fc_taskstat_files *f, struct fc_taskstat *st)
+{
+	char buf[256], *p;
+	ssize_t n;
+
+	n = read_at(f->sched_fd, f->tid, "schedstat", buf, sizeof(buf));
+	if (n <= 0)
+		return n < 0 ? (int)n : -ESRCH;
+	st->runtime = strtoull(buf, &p, 10);
+	strtoull(p, &p, 10);	/* time spent waiting for a CPU */
+	st->slices = strtoull(p, NULL, 10);
+	return 0;
+}
+
+int fc_taskstat_read(struct fc_taskstat_files *f, bool runtime, struct fc_taskstat *st)
+{
+	char buf[512], *p;
+	ssize_t n;
+
+	n = read_at(f->stat_fd, f->tid, "stat", buf, sizeof(buf));
+	if (n <= 0)
+		return n < 0 ? (int)n : -ESRCH;
+	/* the command name may hold spaces and parentheses: use the last ')' */
+	p = strrchr(buf, ')');
+	if (!p || p[1] != ' ' || !p[2])
+		return -EINVAL;
+	st->state = p[2];
+	st->runtime = st->slices = 0;
+	return runtime ? read_runtime(f, st) : 0;
+}
+
+int fc_taskstat_confirm(struct fc_taskstat_files *f, bool runtime, struct fc_taskstat *st)
+{
+	char buf[256];
+	ssize_t n;
+
+	n = read_at(f->syscall_fd, f->tid, "syscall", buf, sizeof(buf));
+	if (n <= 0)
+		return n < 0 ? (int)n : -ESRCH;
+	st->state = strncmp(buf, "running", 7) ? 'S' : 'R';
+	st->runtime = st->slices = 0;
+	return runtime ? read_runtime(f, st) : 0;
+}

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A task's scheduling state as the kernel reports it in /proc: the state
+ * letter of /proc/<tid>/stat and the CPU time of /proc/<tid>/schedstat.
+ * ptrace mode decides that a process tree is idle from these facts.
+ */
+#ifndef _FC_TASKSTAT_H
+#define _FC_TASKSTAT_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct fc_taskstat {
+	char state;			/* R, S, D, T, t, Z, ... */
+	unsigned long long runtime;	/* ns on a CPU, ever */
+	unsigned long long slices;	/* times it was given a CPU */
+};
+
+/* Did the task run between two readings? */
+static inline bool fc_taskstat_ran(const struct fc_taskstat *a,
+				   const struct fc_taskstat *b)
+{
+	return a->runtime != b->runtime || a->slices != b->slices;
+}
+
+/* A task's /proc files, opened once: a pread is half the cost of an open. */
+struct fc_taskstat_files {
+	int stat_fd, sched_fd, syscall_fd;	/* -1 when not open */
+	pid_t tid;
+};
+
+/* Opens tid's files; on failure (EMFILE) reads fall back to opening by path. */
+void fc_taskstat_open(pid_t tid, struct fc_taskstat_files *f);
+void fc_taskstat_close(struct fc_taskstat_files *f);
+
+/*
+ * Reads the state, and with runtime also the CPU time counters (else they
+ * read 0). Return: 0, or -errno (-ESRCH or -ENOENT once the task is gone).
+ */
+int fc_taskstat_read(struct fc_taskstat_files *f, bool runtime, struct fc_taskstat *st);
+
+/* Blocked in the kernel and not about to run: interruptible sleep. */
+static inline bool fc_taskstat_sleeping(const struct fc_taskstat *st)
+{
+	return st->state == 'S';
+}
+
+/*
+ * The confirming reading: /proc/<tid>/syscall says "running" for a task
+ * that is on a CPU or queued for one, checked under the runqueue lock,
+ * where the state letter of stat can still read S for a task whose wakeup
+ * is under way. Fills state with 'R' for running, else 'S' (blocked), and
+ * with runtime the CPU time counters.
+ */
+int fc_taskstat_confirm(struct fc_taskstat_files *f, bool runtime, struct fc_taskstat *st);
+
+#endif /* _FC_TASKSTAT_H */

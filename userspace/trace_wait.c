@@ -1,0 +1,464 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Decoding and finishing the timed waits of ptrace mode (see trace_wait.h).
+ *
+ * The rule that keeps results exact: the kernel's own timer for a wait
+ * must never expire before the virtual deadline does in host time. The
+ * virtual offset only grows, so relative timeouts and absolute monotonic
+ * deadlines already satisfy it (the kernel's expiry is at or after ours).
+ * Absolute REALTIME/TAI deadlines do not when the clock was started in
+ * the past, so those waits are turned into effectively endless ones by
+ * changing registers only (never the program's memory): the supervisor
+ * then ends them itself, at the right virtual moment.
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <linux/futex.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/uio.h>
+#include <time.h>
+
+#include "trace_wait.h"
+
+#ifndef CLOCK_TAI
+#define CLOCK_TAI 11
+#endif
+
+static int mem_read(pid_t tid, unsigned long addr, void *buf, size_t len)
+{
+	struct iovec local = { buf, len }, remote = { (void *)addr, len };
+
+	if (process_vm_readv(tid, &local, 1, &remote, 1, 0) != (ssize_t)len)
+		return -EFAULT;
+	return 0;
+}
+
+static int mem_write(pid_t tid, unsigned long addr, const void *buf, size_t len)
+{
+	struct iovec local = { (void *)buf, len }, remote = { (void *)addr, len };
+
+	if (process_vm_writev(tid, &local, 1, &remote, 1, 0) != (ssize_t)len)
+		return -EFAULT;
+	return 0;
+}
+
+static struct fc_time ts_now(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return fc_time_normalise(ts.tv_sec, ts.tv_nsec);
+}
+
+void fc_host_now(struct fc_host_now *now)
+{
+	now->mono = ts_now(CLOCK_MONOTONIC);
+	now->boot = ts_now(CLOCK_BOOTTIME);
+	now->real = ts_now(CLOCK_REALTIME);
+	now->tai = ts_now(CLOCK_TAI);
+}
+
+static struct fc_time host_of(const struct fc_host_now *now, enum fc_clockid id)
+{
+	switch (id) {
+	case FC_CLOCK_BOOTTIME:
+		return now->boot;
+	case FC_CLOCK_REALTIME:
+		return now->real;
+	case FC_CLOCK_TAI:
+		return now->tai;
+	default:
+		return now->mono;
+	}
+}
+
+/* Maps a clockid_t the kernel offsets for us; -1 for the others. */
+static int clock_of(long id)
+{
+	switch (id) {
+	case CLOCK_MONOTONIC:
+	case CLOCK_MONOTONIC_RAW:
+	case CLOCK_MONOTONIC_COARSE:
+		return FC_CLOCK_MONOTONIC;
+	case CLOCK_BOOTTIME:
+	case CLOCK_BOOTTIME_ALARM:
+		return FC_CLOCK_BOOTTIME;
+	case CLOCK_REALTIME:
+	case CLOCK_REALTIME_COARSE:
+	case CLOCK_REALTIME_ALARM:
+		return FC_CLOCK_REALTIME;
+	case CLOCK_TAI:
+		return FC_CLOCK_TAI;
+	default:
+		return -1;
+	}
+}
+
+static const char *const clock_names[] = {
+	[FC_CLOCK_MONOTONIC] = "CLOCK_MONOTONIC",
+	[FC_CLOCK_BOOTTIME] = "CLOCK_BOOTTIME",
+	[FC_CLOCK_REALTIME] = "CLOCK_REALTIME",
+	[FC_CLOCK_TAI] = "CLOCK_TAI",
+};
+
+bool fc_wait_is_timeread(long nr)
+{
+	return nr == SYS_clock_gettime || nr == SYS_gettimeofday || nr == SYS_time;
+}
+
+const char *fc_syscall_name(long nr)
+{
+	switch (nr) {
+	case SYS_nanosleep: return "nanosleep";
+	case SYS_clock_nanosleep: return "clock_nanosleep";
+	case SYS_poll: return "poll";
+	case SYS_ppoll: return "ppoll";
+	case SYS_select: return "select";
+	case SYS_pselect6: return "pselect6";
+	case SYS_epoll_wait: return "epoll_wait";
+	case SYS_epoll_pwait: return "epoll_pwait";
+	case SYS_epoll_pwait2: return "epoll_pwait2";
+	case SYS_futex: return "futex";
+	case SYS_futex_waitv: return "futex_waitv";
+	case SYS_rt_sigtimedwait: return "rt_sigtimedwait";
+	case SYS_clock_gettime: return "clock_gettime";
+	case SYS_gettimeofday: return "gettimeofday";
+	case SYS_time: return "time";
+	case SYS_restart_syscall: return "restart_syscall";
+	default: return "?";
+	}
+}
+
+/* A user timespec: 1 valid, 0 invalid (the kernel will say EINVAL). */
+static int read_ts(pid_t tid, unsigned long addr, struct fc_time *t)
+{
+	struct timespec ts;
+
+	if (mem_read(tid, addr, &ts, sizeof(ts)))
+		return -EFAULT;
+	if (ts.tv_sec < 0 || fc_time_from_ts(ts.tv_sec, ts.tv_nsec, t))
+		return 0;
+	return 1;
+}
+
+static int read_tv(pid_t tid, unsigned long addr, struct fc_time *t)
+{
+	struct timeval tv;
+
+	if (mem_read(tid, addr, &tv, sizeof(tv)))
+		return -EFAULT;
+	if (tv.tv_sec < 0 || tv.tv_usec < 0 || tv.tv_usec >= 1000000)
+		return 0;
+	*t = fc_time_normalise(tv.tv_sec, tv.tv_usec * 1000);
+	return 1;
+}
+
+/*
+ * An interrupted nanosleep writes its remaining time even when the
+ * supervisor then turns it into a timeout, which leaves rem alone: keep
+ * what the caller had there, to put it back.
+ */
+static void save_remain(pid_t tid, struct fc_wait *w)
+{
+	w->remain_saved = w->remain_addr &&
+		!mem_read(tid, w->remain_addr, &w->remain_before, sizeof(w->remain_before));
+}
+
+/* A relative timeout t from now, on the virtual monotonic base. */
+static void set_relative(struct fc_wait *w, const struct fc_clock *clk,
+			 const struct fc_host_now *now, struct fc_time t)
+{
+	struct fc_time vnow = fc_clock_to_virtual(clk, FC_CLOCK_MONOTONIC, now->mono);
+
+	w->absolute = false;
+	w->deadline = fc_time_add(vnow, t);
+}
+
+static void set_absolute(struct fc_wait *w, const struct fc_clock *clk,
+			 const struct fc_host_now *now, enum fc_clockid id,
+			 struct fc_time v)
+{
+	w->absolute = true;
+	w->clock = id;
+	w->deadline = fc_clock_deadline_mono(clk, id, v, now->mono, host_of(now, id));
+}
+
+static int decode_ms(struct fc_wait *w, const struct fc_clock *clk,
+		     const struct fc_host_now *now, long ms)
+{
+	if ((int)ms <= 0)
+		return 0;
+	set_relative(w, clk, now, fc_time_normalise((int)ms / 1000, ((int)ms % 1000) * 1000000LL));
+	return 1;
+}
+
+static int decode_futex(pid_t tid, struct user_regs_struct *regs,
+			const struct fc_clock *clk, const struct fc_host_now *now,
+			struct fc_wait *w, bool *changed)
+{
+	int op = (int)regs->rsi, cmd = op & FUTEX_CMD_MASK;
+	enum fc_clockid id = (op & FUTEX_CLOCK_REALTIME) ? FC_CLOCK_REALTIME : FC_CLOCK_MONOTONIC;
+	struct fc_time t;
+	int ret;
+
+	w->timeout_ret = -ETIMEDOUT;
+	ret = read_ts(tid, regs->r10, &t);
+	if (ret <= 0)
+		return ret;
+	if (cmd == FUTEX_WAIT || cmd == FUTEX_WAIT_BITSET) {
+		w->futex_addr = regs->rdi;
+		w->futex_val = (unsigned int)regs->rdx;
+	}
+	if (cmd == FUTEX_WAIT) {
+		set_relative(w, clk, now, t);
+		return 1;
+	}
+	if (cmd == FUTEX_LOCK_PI)
+		id = FC_CLOCK_REALTIME;
+	set_absolute(w, clk, now, id, t);
+	if (id == FC_CLOCK_REALTIME) {
+		regs->r10 = 0;	/* no kernel timeout: we end the wait */
+		*changed = true;
+	}
+	return 1;
+}
+
+int fc_wait_decode(pid_t tid, struct user_regs_struct *regs,
+		   const struct fc_clock *clk, const struct fc_host_now *now,
+		   struct fc_wait *w, bool *regs_changed)
+{
+	long nr = regs->orig_rax;
+	struct fc_time t;
+	int id, ret = 0;
+
+	memset(w, 0, sizeof(*w));
+	w->nr = nr;
+	w->clock = FC_CLOCK_MONOTONIC;
+	*regs_changed = false;
+
+	switch (nr) {
+	case SYS_nanosleep:
+		ret = read_ts(tid, regs->rdi, &t);
+		if (ret <= 0)
+			return ret;
+		w->pure_sleep = true;
+		set_relative(w, clk, now, t);
+		w->remain = regs->rsi ? FC_REMAIN_TIMESPEC : FC_REMAIN_NONE;
+		w->remain_addr = regs->rsi;
+		w->remain_on_eintr_only = true;
+		save_remain(tid, w);
+		break;
+	case SYS_clock_nanosleep:
+		id = clock_of((long)(int)regs->rdi);
+		if (id < 0)
+			return 0;
+		ret = read_ts(tid, regs->rdx, &t);
+		if (ret <= 0)
+			return ret;
+		w->pure_sleep = true;
+		if (regs->rsi & TIMER_ABSTIME) {
+			set_absolute(w, clk, now, id, t);
+			if (id == FC_CLOCK_REALTIME || id == FC_CLOCK_TAI) {
+				/* the absolute date read as a relative time: decades */
+				regs->rsi &= ~(unsigned long)TIMER_ABSTIME;
+				regs->r10 = 0;
+				*regs_changed = true;
+			}
+		} else {
+			w->clock = id;
+			set_relative(w, clk, now, t);
+			w->remain = regs->r10 ? FC_REMAIN_TIMESPEC : FC_REMAIN_NONE;
+			w->remain_addr = regs->r10;
+			w->remain_on_eintr_only = true;
+			save_remain(tid, w);
+		}
+		break;
+	case SYS_poll:
+		ret = decode_ms(w, clk, now, (long)regs->rdx);
+		w->pure_sleep = regs->rsi == 0;
+		break;
+	case SYS_epoll_wait:
+	case SYS_epoll_pwait:
+		ret = decode_ms(w, clk, now, (long)regs->r10);
+		break;
+	case SYS_ppoll:
+		ret = read_ts(tid, regs->rdx, &t);
+		if (ret <= 0 || (!t.sec && !t.nsec))
+			return ret < 0 ? ret : 0;
+		set_relative(w, clk, now, t);
+		w->remain = FC_REMAIN_TIMESPEC;
+		w->remain_addr = regs->rdx;
+		break;
+	case SYS_select:
+	case SYS_pselect6:
+		ret = nr == SYS_select ? read_tv(tid, regs->r8, &t) : read_ts(tid, regs->r8, &t);
+		if (ret <= 0 || (!t.sec && !t.nsec))
+			return ret < 0 ? ret : 0;
+		set_relative(w, clk, now, t);
+		w->remain = nr == SYS_select ? FC_REMAIN_TIMEVAL : FC_REMAIN_TIMESPEC;
+		w->remain_addr = regs->r8;
+		w->nfds = regs->rdi;
+		w->fdsets[0] = regs->rsi;
+		w->fdsets[1] = regs->rdx;
+		w->fdsets[2] = regs->r10;
+		w->pure_sleep = nr == SYS_select && (regs->rdi == 0 ||
+			(!regs->rsi && !regs->rdx && !regs->r10));
+		break;
+	case SYS_epoll_pwait2:
+		ret = read_ts(tid, regs->r10, &t);
+		if (ret <= 0 || (!t.sec && !t.nsec))
+			return ret < 0 ? ret : 0;
+		set_relative(w, clk, now, t);
+		break;
+	case SYS_rt_sigtimedwait:
+		ret = read_ts(tid, regs->rdx, &t);
+		if (ret <= 0 || (!t.sec && !t.nsec))
+			return ret < 0 ? ret : 0;
+		set_relative(w, clk, now, t);
+		w->timeout_ret = -EAGAIN;
+		break;
+	case SYS_futex:
+		ret = decode_futex(tid, regs, clk, now, w, regs_changed);
+		break;
+	case SYS_futex_waitv:
+		id = (int)regs->r8 == CLOCK_REALTIME ? FC_CLOCK_REALTIME :
+		     (int)regs->r8 == CLOCK_MONOTONIC ? FC_CLOCK_MONOTONIC : -1;
+		if (id < 0)
+			return 0;
+		ret = read_ts(tid, regs->r10, &t);
+		if (ret <= 0)
+			return ret;
+		set_absolute(w, clk, now, id, t);
+		w->timeout_ret = -ETIMEDOUT;
+		if (id == FC_CLOCK_REALTIME) {
+			regs->r10 = 0;
+			*regs_changed = true;
+		}
+		break;
+	default:
+		return 0;
+	}
+	if (ret <= 0)
+		return ret;
+
+	snprintf(w->desc, sizeof(w->desc), "%s(%s%s %lld.%09u s)",
+		 fc_syscall_name(nr), w->absolute ? "until " : "",
+		 w->absolute ? clock_names[w->clock] : "for",
+		 (long long)t.sec, t.nsec);
+	return 1;
+}
+
+static void write_remaining(pid_t tid, const struct fc_wait *w, struct fc_time left)
+{
+	if (left.sec < 0)
+		left = (struct fc_time){ 0, 0 };
+	if (w->remain == FC_REMAIN_TIMESPEC) {
+		struct timespec ts = { .tv_sec = left.sec, .tv_nsec = left.nsec };
+
+		mem_write(tid, w->remain_addr, &ts, sizeof(ts));
+	} else if (w->remain == FC_REMAIN_TIMEVAL) {
+		struct timeval tv = { .tv_sec = left.sec, .tv_usec = left.nsec / 1000 };
+
+		mem_write(tid, w->remain_addr, &tv, sizeof(tv));
+	}
+}
+
+static bool interrupted(long ret)
+{
+	return ret == -EINTR || ret == -512 /* ERESTARTSYS */ ||
+	       ret == -513 /* ERESTARTNOINTR */ || ret == -514 /* ERESTARTNOHAND */ ||
+	       ret == -516 /* ERESTART_RESTARTBLOCK */;
+}
+
+void fc_wait_finish(pid_t tid, struct user_regs_struct *regs,
+		    const struct fc_wait *w, bool timed_out, struct fc_time vnow)
+{
+	static const unsigned char zeros[4096];
+	long ret = (long)regs->rax;
+	size_t bytes = ((w->nfds + 63) / 64) * 8;
+	int i;
+
+	if (timed_out && interrupted(ret)) {
+		regs->rax = (unsigned long)w->timeout_ret;
+		/* select and friends report 0 left; nanosleep leaves rem alone */
+		if (!w->remain_on_eintr_only)
+			write_remaining(tid, w, (struct fc_time){ 0, 0 });
+		else if (w->remain_saved)
+			mem_write(tid, w->remain_addr, &w->remain_before,
+				  sizeof(w->remain_before));
+		/* a select that times out clears its fd sets */
+		for (i = 0; i < 3 && bytes <= sizeof(zeros); i++)
+			if (w->fdsets[i])
+				mem_write(tid, w->fdsets[i], zeros, bytes);
+		return;
+	}
+	if (w->remain_on_eintr_only && !interrupted(ret))
+		return;
+	write_remaining(tid, w, fc_time_sub(w->deadline, vnow));
+}
+
+void fc_wait_patch_timeread(pid_t tid, struct user_regs_struct *regs,
+			    const struct user_regs_struct *saved,
+			    const struct fc_clock *clk)
+{
+	struct fc_time t, off;
+	struct timespec ts;
+	struct timeval tv;
+	int id;
+
+	switch (saved->orig_rax) {
+	case SYS_clock_gettime:
+		id = clock_of((long)(int)saved->rdi);
+		if ((long)regs->rax != 0 || id < 0 ||
+		    mem_read(tid, saved->rsi, &ts, sizeof(ts)))
+			return;
+		t = fc_time_add(fc_time_normalise(ts.tv_sec, ts.tv_nsec),
+				fc_clock_offset(clk, id));
+		ts.tv_sec = t.sec;
+		ts.tv_nsec = t.nsec;
+		mem_write(tid, saved->rsi, &ts, sizeof(ts));
+		break;
+	case SYS_gettimeofday:
+		if ((long)regs->rax != 0 || !saved->rdi ||
+		    mem_read(tid, saved->rdi, &tv, sizeof(tv)))
+			return;
+		t = fc_time_add(fc_time_normalise(tv.tv_sec, tv.tv_usec * 1000LL),
+				fc_clock_offset(clk, FC_CLOCK_REALTIME));
+		tv.tv_sec = t.sec;
+		tv.tv_usec = t.nsec / 1000;
+		mem_write(tid, saved->rdi, &tv, sizeof(tv));
+		break;
+	case SYS_time:
+		if ((long)regs->rax < 0)
+			return;
+		off = fc_clock_offset(clk, FC_CLOCK_REALTIME);
+		t = fc_time_add(ts_now(CLOCK_REALTIME), off);
+		regs->rax = (unsigned long)t.sec;
+		if (saved->rdi)
+			mem_write(tid, saved->rdi, &t.sec, sizeof(t.sec));
+		break;
+	}
+}
+
+bool fc_wait_futex_would_block(pid_t tid, const struct fc_wait *w)
+{
+	unsigned int v;
+
+	return w->futex_addr && !mem_read(tid, w->futex_addr, &v, sizeof(v)) &&
+	       v == w->futex_val;
+}
+
+void fc_regs_restore_args(struct user_regs_struct *regs,
+			  const struct user_regs_struct *saved)
+{
+	regs->rdi = saved->rdi;
+	regs->rsi = saved->rsi;
+	regs->rdx = saved->rdx;
+	regs->r10 = saved->r10;
+	regs->r8 = saved->r8;
+	regs->r9 = saved->r9;
+}

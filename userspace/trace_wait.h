@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What ptrace mode knows about one syscall that waits with a timeout:
+ * decoding it at the seccomp stop (virtual deadline, what a timeout
+ * returns, where the kernel writes remaining time back), the register
+ * changes that keep the kernel's own timer from ever firing before the
+ * virtual deadline, and, at the syscall-exit stop, the results a real
+ * timeout would have produced. Also the patching of explicit time reads.
+ */
+#ifndef _FC_TRACE_WAIT_H
+#define _FC_TRACE_WAIT_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include <sys/user.h>
+#include <time.h>
+
+#include "fc_clock.h"
+
+enum fc_remain {
+	FC_REMAIN_NONE,
+	FC_REMAIN_TIMESPEC,	/* struct timespec at remain_addr */
+	FC_REMAIN_TIMEVAL,	/* struct timeval at remain_addr */
+};
+
+struct fc_wait {
+	long nr;			/* the syscall that waits */
+	bool pure_sleep;		/* only time can end it: may be skipped */
+	unsigned long futex_addr;	/* a futex wait: only time or a wake */
+	unsigned int futex_val;		/* ... ends it while *futex_addr == val */
+	enum fc_clockid clock;		/* of the caller's timeout */
+	bool absolute;
+	struct fc_time deadline;	/* virtual CLOCK_MONOTONIC */
+	long timeout_ret;		/* 0, -ETIMEDOUT or -EAGAIN */
+	enum fc_remain remain;		/* remaining time written back ... */
+	bool remain_on_eintr_only;	/* ... always, or only when interrupted */
+	unsigned long remain_addr;
+	struct timespec remain_before;	/* nanosleep's rem as the caller left it */
+	bool remain_saved;
+	unsigned long fdsets[3];	/* select: cleared on a timeout */
+	unsigned long nfds;
+	char desc[192];			/* decoded call, for -v */
+};
+
+/* The host's clocks, read together. */
+struct fc_host_now {
+	struct fc_time mono, boot, real, tai;
+};
+
+void fc_host_now(struct fc_host_now *now);
+
+/* Is nr one of the explicit time reads (clock_gettime, gettimeofday, time)? */
+bool fc_wait_is_timeread(long nr);
+const char *fc_syscall_name(long nr);
+
+/*
+ * At a seccomp stop: decodes the wait in regs for the tracee tid.
+ * Return: 1 and fills *w (and may change regs, setting *regs_changed) for
+ * a wait to virtualise; 0 for a call to let run untouched (no timeout, a
+ * zero timeout, invalid arguments the kernel will reject); -errno when
+ * the tracee's memory cannot be read.
+ */
+int fc_wait_decode(pid_t tid, struct user_regs_struct *regs,
+		   const struct fc_clock *clk, const struct fc_host_now *now,
+		   struct fc_wait *w, bool *regs_changed);
+
+/*
+ * At the syscall-exit stop of a wait: makes the result and the memory
+ * write-backs those of a real timeout when timed_out, else rewrites the
+ * remaining time the kernel wrote (host time) in virtual time.
+ * vnow is virtual CLOCK_MONOTONIC now. Changes regs->rax only.
+ */
+void fc_wait_finish(pid_t tid, struct user_regs_struct *regs,
+		    const struct fc_wait *w, bool timed_out, struct fc_time vnow);
+
+/*
+ * At the syscall-exit stop of a time read: adds the clock's offset to
+ * what the kernel returned. saved holds the registers of the entry.
+ */
+void fc_wait_patch_timeread(pid_t tid, struct user_regs_struct *regs,
+			    const struct user_regs_struct *saved,
+			    const struct fc_clock *clk);
+
+/*
+ * For a futex wait: does the futex still hold the expected value, so that
+ * the wait would block? (Asked while every other thread is blocked, so
+ * nothing can change it before the wait would start.)
+ */
+bool fc_wait_futex_would_block(pid_t tid, const struct fc_wait *w);
+
+/* Restores the argument registers of saved into regs (the ABI keeps them). */
+void fc_regs_restore_args(struct user_regs_struct *regs,
+			  const struct user_regs_struct *saved);
+
+#endif /* _FC_TRACE_WAIT_H */

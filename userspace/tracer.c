@@ -1,0 +1,937 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The ptrace supervisor (see tracer.h). It owns:
+ *  - the tracee table: every thread of the tree, followed through fork,
+ *    vfork, clone and exec (PTRACE_SEIZE + PTRACE_O_TRACE*);
+ *  - the virtual clock and the sleeper queue (core/), and the clock page
+ *    the preload reads;
+ *  - the event loop: waitpid stops, a signalfd (SIGCHLD, forwarded
+ *    signals) and a timerfd (the next host deadline or idle re-check).
+ * A sleeper is ended with PTRACE_INTERRUPT, which no program can see, and
+ * its syscall's result is rewritten to exactly what a real timeout gives.
+ * The tree is idle when /proc shows every thread asleep, twice in a row
+ * with no CPU time used in between; then the clock jumps to the earliest
+ * deadline. A lone sleeper skips its syscall altogether (one stop).
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/timerfd.h>
+#include <sys/types.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "clockpage.h"
+#include "fc_clock.h"
+#include "fc_sleepq.h"
+#include "taskstat.h"
+#include "trace_filter.h"
+#include "trace_wait.h"
+#include "tracer.h"
+
+#define container_of(ptr, type, member) \
+	((type *)((char *)(ptr) - offsetof(type, member)))
+
+#define ERESTART_RESTARTBLOCK 516
+#define ERESTARTSYS 512
+#define ERESTARTNOHAND 514
+#define ERESTARTNOINTR 513
+
+#define RECHECK_MIN_NS 20000LL		/* first idle re-check after 20 us */
+#define RECHECK_MAX_NS 10000000LL	/* then backing off to 10 ms */
+#define TABLE_SIZE 1024
+
+enum tracee_state { RUNNING, IN_WAIT, IN_READ };
+
+struct tracee {
+	pid_t tid;
+	int cmd;		/* index of the command it leads, or -1 */
+	bool startup;		/* auto-attached: its first stop is pending */
+	bool swallow_sigcont;	/* our own SIGCONT of the start-up */
+	bool listening;		/* in a group-stop (PTRACE_LISTEN) */
+	enum tracee_state state;
+	bool fired;		/* we ended its wait */
+	struct user_regs_struct saved;	/* registers at the seccomp stop */
+	struct fc_wait wait;
+	struct fc_sleeper node;
+	/* an interrupted wait the kernel will restart: keep its deadline */
+	struct {
+		bool valid;
+		long nr;		/* -1: via restart_syscall */
+		unsigned long args[6];
+		struct fc_wait wait;
+	} restart;
+	struct fc_taskstat_files files;	/* its /proc files, kept open */
+	/* its process's [vdso], once looked up, and whether the preload
+	 * there reads the clock page (then it adds the offset itself) */
+	bool maps_known, preloaded;
+	unsigned long vdso_lo, vdso_hi;
+	struct tracee *hnext, *prev, *next;
+};
+
+struct tracer {
+	const struct fc_trace_opts *o;
+	struct fc_clock clock;
+	struct fc_sleepq q;
+	struct fc_clockpage_file page;
+	bool have_page;
+	struct tracee *table[TABLE_SIZE];
+	struct tracee *all;	/* list of every tracee */
+	int ntracees;
+	pid_t *pids;		/* the commands' processes */
+	int *status;		/* their exit statuses, -1 while running */
+	int running;		/* commands not yet exited */
+	int tfd, sfd;
+	sigset_t oldmask;
+	long long recheck_ns;	/* next idle re-check delay, 0: none due */
+	struct timespec recheck_at;
+	bool reported_forever;
+	struct fc_taskstat *snap;	/* quiescent()'s first readings */
+	int snap_size;
+};
+
+static void logv(struct tracer *tr, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void logv(struct tracer *tr, const char *fmt, ...)
+{
+	struct fc_host_now now;
+	struct fc_time v;
+	struct tm tm;
+	time_t secs;
+	char when[32];
+	va_list ap;
+
+	if (!tr->o->verbose)
+		return;
+	fc_host_now(&now);
+	v = fc_clock_to_virtual(&tr->clock, FC_CLOCK_REALTIME, now.real);
+	secs = (time_t)v.sec;
+	if (gmtime_r(&secs, &tm))
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+	else
+		snprintf(when, sizeof(when), "@%lld", (long long)v.sec);
+	fprintf(tr->o->log, "%s: [%s.%06u] ", tr->o->prog, when, v.nsec / 1000);
+	va_start(ap, fmt);
+	vfprintf(tr->o->log, fmt, ap);
+	va_end(ap);
+	fputc('\n', tr->o->log);
+	fflush(tr->o->log);
+}
+
+/* ---- the tracee table ---- */
+
+static struct tracee *find(struct tracer *tr, pid_t tid)
+{
+	struct tracee *t;
+
+	for (t = tr->table[tid % TABLE_SIZE]; t; t = t->hnext)
+		if (t->tid == tid)
+			return t;
+	return NULL;
+}
+
+static struct tracee *add(struct tracer *tr, pid_t tid)
+{
+	struct tracee *t = find(tr, tid);
+
+	if (t)
+		return t;
+	t = calloc(1, sizeof(*t));
+	if (!t) {
+		fprintf(stderr, "%s: out of memory\n", tr->o->prog);
+		exit(1);
+	}
+	t->tid = tid;
+	t->cmd = -1;
+	fc_taskstat_open(tid, &t->files);
+	t->hnext = tr->table[tid % TABLE_SIZE];
+	tr->table[tid % TABLE_SIZE] = t;
+	t->next = tr->all;
+	if (tr->all)
+		tr->all->prev = t;
+	tr->all = t;
+	tr->ntracees++;
+	return t;
+}
+
+static void drop(struct tracer *tr, struct tracee *t)
+{
+	struct tracee **pp;
+
+	fc_sleepq_remove(&tr->q, &t->node);
+	for (pp = &tr->table[t->tid % TABLE_SIZE]; *pp; pp = &(*pp)->hnext) {
+		if (*pp == t) {
+			*pp = t->hnext;
+			break;
+		}
+	}
+	if (t->prev)
+		t->prev->next = t->next;
+	else
+		tr->all = t->next;
+	if (t->next)
+		t->next->prev = t->prev;
+	tr->ntracees--;
+	fc_taskstat_close(&t->files);
+	free(t);
+}
+
+/* ---- clock ---- */
+
+static struct fc_time vnow_mono(struct tracer *tr)
+{
+	struct fc_host_now now;
+
+	fc_host_now(&now);
+	return fc_clock_to_virtual(&tr->clock, FC_CLOCK_MONOTONIC, now.mono);
+}
+
+static void publish(struct tracer *tr)
+{
+	struct fc_time m, r;
+
+	if (!tr->have_page)
+		return;
+	m = fc_clock_offset(&tr->clock, FC_CLOCK_MONOTONIC);
+	r = fc_clock_offset(&tr->clock, FC_CLOCK_REALTIME);
+	fc_clockpage_publish(&tr->page, m.sec, m.nsec, r.sec, r.nsec, tr->clock.jumps);
+}
+
+/* Jumps virtual time to target (if it is ahead) and publishes it. */
+static void jump_to(struct tracer *tr, struct fc_time target, pid_t why)
+{
+	struct fc_host_now now;
+	s64 ns;
+
+	fc_host_now(&now);
+	ns = fc_clock_jump_to(&tr->clock, now.mono, target);
+	if (!ns)
+		return;
+	publish(tr);
+	logv(tr, "jump +%lld.%09lld s (for %d)", (long long)(ns / 1000000000LL),
+	     (long long)(ns % 1000000000LL), why);
+}
+
+/* ---- ending waits ---- */
+
+static void fire(struct tracer *tr, struct tracee *t)
+{
+	fc_sleepq_remove(&tr->q, &t->node);
+	t->fired = true;
+	if (ptrace(PTRACE_INTERRUPT, t->tid, 0, 0) && errno != ESRCH)
+		logv(tr, "PTRACE_INTERRUPT %d: %s", t->tid, strerror(errno));
+}
+
+/* Ends every wait whose virtual deadline has come. */
+static void fire_due(struct tracer *tr)
+{
+	struct fc_time vnow = vnow_mono(tr);
+	struct fc_sleeper *s;
+
+	while ((s = fc_sleepq_first(&tr->q)) && fc_time_cmp(s->deadline, vnow) <= 0)
+		fire(tr, container_of(s, struct tracee, node));
+}
+
+/* ---- idleness ---- */
+
+/* A thread that counts as blocked: asleep in the kernel, or group-stopped. */
+static bool blocked(const struct tracee *t, const struct fc_taskstat *st)
+{
+	return fc_taskstat_sleeping(st) || (t->listening && (st->state == 't' || st->state == 'T'));
+}
+
+/*
+ * Is every thread but skip blocked, twice in a row with no CPU time used in
+ * between? One pass reads them all (stat: S, not D, R or stopped), a second
+ * confirms none is running or queued to run and none ran. A thread
+ * in a wait we track needs its state only: had it run, it would have left
+ * the syscall and stopped at its exit.
+ */
+static bool quiescent(struct tracer *tr, const struct tracee *skip)
+{
+	struct fc_taskstat st;
+	struct tracee *t;
+	int i;
+
+	if (tr->ntracees > tr->snap_size) {
+		struct fc_taskstat *more = realloc(tr->snap, tr->ntracees * 2 * sizeof(*more));
+
+		if (!more)
+			return false;
+		tr->snap = more;
+		tr->snap_size = tr->ntracees * 2;
+	}
+	for (i = 0, t = tr->all; t; t = t->next, i++) {
+		if (t == skip)
+			continue;
+		if (fc_taskstat_read(&t->files, t->state != IN_WAIT, &tr->snap[i]) ||
+		    !blocked(t, &tr->snap[i]))
+			return false;
+	}
+	for (i = 0, t = tr->all; t; t = t->next, i++) {
+		if (t == skip)
+			continue;
+		if (fc_taskstat_confirm(&t->files, t->state != IN_WAIT, &st) ||
+		    (st.state != 'S' && !t->listening) ||
+		    fc_taskstat_ran(&tr->snap[i], &st))
+			return false;
+	}
+	return true;
+}
+
+static void schedule_recheck(struct tracer *tr, bool reset)
+{
+	struct timespec now;
+
+	if (reset || !tr->recheck_ns)
+		tr->recheck_ns = RECHECK_MIN_NS;
+	else if (tr->recheck_ns < RECHECK_MAX_NS)
+		tr->recheck_ns *= 2;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	now.tv_nsec += tr->recheck_ns;
+	now.tv_sec += now.tv_nsec / 1000000000L;
+	now.tv_nsec %= 1000000000L;
+	tr->recheck_at = now;
+}
+
+/* Jumps if the tree is idle; otherwise arranges to look again soon. */
+static void check_idle(struct tracer *tr)
+{
+	struct fc_sleeper *s = fc_sleepq_first(&tr->q);
+
+	if (!quiescent(tr, NULL)) {
+		if (s)
+			schedule_recheck(tr, false);
+		tr->reported_forever = false;
+		return;
+	}
+	tr->recheck_ns = 0;
+	if (!s) {
+		if (!tr->reported_forever)
+			logv(tr, "every task is blocked with no timeout: waiting for real events");
+		tr->reported_forever = true;
+		return;
+	}
+	jump_to(tr, s->deadline, container_of(s, struct tracee, node)->tid);
+	fire_due(tr);
+}
+
+/* ---- stops ---- */
+
+static void resume(struct tracer *tr, struct tracee *t, int how, int sig)
+{
+	if (ptrace(how, t->tid, 0, sig) && errno != ESRCH)
+		logv(tr, "resuming %d: %s", t->tid, strerror(errno));
+}
+
+static bool args_equal(const struct tracee *t, const struct user_regs_struct *r)
+{
+	const unsigned long *a = t->restart.args;
+
+	return a[0] == r->rdi && a[1] == r->rsi && a[2] == r->rdx &&
+	       a[3] == r->r10 && a[4] == r->r8 && a[5] == r->r9;
+}
+
+/*
+ * May t's wait end without entering the kernel? When it is the earliest
+ * deadline and every other thread is blocked, nothing but time can end a
+ * pure sleep, or a futex wait whose futex holds the expected value: the
+ * clock jumps to its deadline now, and the syscall is skipped. One stop
+ * per sleep instead of three.
+ */
+static bool can_skip(struct tracer *tr, struct tracee *t)
+{
+	struct fc_sleeper *first = fc_sleepq_first(&tr->q);
+
+	if (!t->wait.pure_sleep && !t->wait.futex_addr)
+		return false;
+	if (first && fc_time_cmp(t->wait.deadline, first->deadline) > 0)
+		return false;
+	if (!quiescent(tr, t))
+		return false;
+	return t->wait.pure_sleep || fc_wait_futex_would_block(t->tid, &t->wait);
+}
+
+/* Queues t's wait, or ends it at once (see can_skip()). */
+static void start_wait(struct tracer *tr, struct tracee *t, struct user_regs_struct *regs,
+		       bool regs_changed)
+{
+	struct fc_time vnow = vnow_mono(tr);
+
+	logv(tr, "%d %s", t->tid, t->wait.desc);
+	if ((t->wait.pure_sleep && fc_time_cmp(t->wait.deadline, vnow) <= 0) ||
+	    can_skip(tr, t)) {
+		/* skip the syscall: it returns what its timeout returns */
+		jump_to(tr, t->wait.deadline, t->tid);
+		*regs = t->saved;
+		regs->orig_rax = -1;
+		regs->rax = t->wait.timeout_ret;
+		ptrace(PTRACE_SETREGS, t->tid, 0, regs);
+		fire_due(tr);
+		resume(tr, t, PTRACE_CONT, 0);
+		return;
+	}
+	if (regs_changed)
+		ptrace(PTRACE_SETREGS, t->tid, 0, regs);
+	t->state = IN_WAIT;
+	t->fired = false;
+	fc_sleepq_insert(&tr->q, &t->node, t->wait.deadline);
+	resume(tr, t, PTRACE_SYSCALL, 0);
+	schedule_recheck(tr, true);
+}
+
+/* Fills t's [vdso] range and whether its process maps our clock page. */
+static void scan_maps(struct tracer *tr, struct tracee *t)
+{
+	const char *page = tr->have_page ? fc_clockpage_path(&tr->page) : NULL;
+	char path[64], line[4096 + 128];
+	unsigned long lo, hi;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", t->tid);
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	t->vdso_lo = t->vdso_hi = 0;
+	t->preloaded = false;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx", &lo, &hi) != 2)
+			continue;
+		if (strstr(line, "[vdso]")) {
+			t->vdso_lo = lo;
+			t->vdso_hi = hi;
+		} else if (page && strstr(line, page)) {
+			t->preloaded = true;
+		}
+	}
+	fclose(f);
+	/* the preload maps the page lazily: until it has, look again */
+	t->maps_known = t->preloaded;
+}
+
+/*
+ * A time read the vDSO could not serve (no usable clock source in user
+ * space, the _ALARM clocks) becomes a syscall made from inside [vdso];
+ * when the preload called it, the preload adds the offset itself.
+ */
+static bool read_by_preload(struct tracer *tr, struct tracee *t,
+			    const struct user_regs_struct *regs)
+{
+	if (!tr->have_page || !tr->o->preload)
+		return false;
+	if (!t->maps_known)
+		scan_maps(tr, t);
+	return t->preloaded && regs->rip >= t->vdso_lo && regs->rip < t->vdso_hi;
+}
+
+static void seccomp_stop(struct tracer *tr, struct tracee *t)
+{
+	struct user_regs_struct regs;
+	struct fc_host_now now;
+	bool changed = false;
+	int ret;
+
+	if (ptrace(PTRACE_GETREGS, t->tid, 0, &regs)) {
+		resume(tr, t, PTRACE_CONT, 0);
+		return;
+	}
+	t->saved = regs;
+	if (fc_wait_is_timeread((long)regs.orig_rax)) {
+		if (read_by_preload(tr, t, &regs)) {
+			resume(tr, t, PTRACE_CONT, 0);
+			return;
+		}
+		t->state = IN_READ;
+		resume(tr, t, PTRACE_SYSCALL, 0);
+		return;
+	}
+	if ((long)regs.orig_rax == SYS_restart_syscall) {
+		if (t->restart.valid && t->restart.nr == -1) {
+			t->restart.valid = false;
+			t->wait = t->restart.wait;
+			start_wait(tr, t, &regs, false);
+		} else {
+			resume(tr, t, PTRACE_CONT, 0);
+		}
+		return;
+	}
+
+	if (t->restart.valid && t->restart.nr == (long)regs.orig_rax && args_equal(t, &regs)) {
+		/* the kernel re-runs an interrupted wait: same deadline */
+		struct fc_wait w = t->restart.wait;
+
+		t->restart.valid = false;
+		fc_host_now(&now);
+		ret = fc_wait_decode(t->tid, &regs, &tr->clock, &now, &t->wait, &changed);
+		if (ret == 1) {
+			t->wait.deadline = w.deadline;
+			start_wait(tr, t, &regs, changed);
+			return;
+		}
+		resume(tr, t, PTRACE_CONT, 0);
+		return;
+	}
+	t->restart.valid = false;
+	fc_host_now(&now);
+	ret = fc_wait_decode(t->tid, &regs, &tr->clock, &now, &t->wait, &changed);
+	if (ret == 1) {
+		start_wait(tr, t, &regs, changed);
+		return;
+	}
+	resume(tr, t, PTRACE_CONT, 0);
+}
+
+static void syscall_exit_stop(struct tracer *tr, struct tracee *t)
+{
+	struct user_regs_struct regs;
+	long ret;
+	bool timed_out;
+
+	if (ptrace(PTRACE_GETREGS, t->tid, 0, &regs)) {
+		resume(tr, t, PTRACE_CONT, 0);
+		return;
+	}
+	if (t->state == IN_READ) {
+		fc_wait_patch_timeread(t->tid, &regs, &t->saved, &tr->clock);
+		ptrace(PTRACE_SETREGS, t->tid, 0, &regs);
+	} else if (t->state == IN_WAIT) {
+		fc_sleepq_remove(&tr->q, &t->node);
+		ret = (long)regs.rax;
+		timed_out = t->fired;
+		fc_wait_finish(t->tid, &regs, &t->wait, timed_out, vnow_mono(tr));
+		if ((long)regs.rax == ret &&
+		    (ret == -ERESTART_RESTARTBLOCK || ret == -ERESTARTSYS ||
+		     ret == -ERESTARTNOHAND || ret == -ERESTARTNOINTR)) {
+			/* a signal interrupted it; the kernel may restart it */
+			t->restart.valid = true;
+			t->restart.nr = ret == -ERESTART_RESTARTBLOCK ? -1 : t->wait.nr;
+			t->restart.args[0] = t->saved.rdi;
+			t->restart.args[1] = t->saved.rsi;
+			t->restart.args[2] = t->saved.rdx;
+			t->restart.args[3] = t->saved.r10;
+			t->restart.args[4] = t->saved.r8;
+			t->restart.args[5] = t->saved.r9;
+			t->restart.wait = t->wait;
+		}
+		if (timed_out && (long)regs.rax != ret)
+			logv(tr, "%d %s timed out", t->tid, fc_syscall_name(t->wait.nr));
+		/* the syscall ABI preserves argument registers: give them back */
+		fc_regs_restore_args(&regs, &t->saved);
+		ptrace(PTRACE_SETREGS, t->tid, 0, &regs);
+	}
+	t->state = RUNNING;
+	t->fired = false;
+	resume(tr, t, PTRACE_CONT, 0);
+}
+
+static void tracee_exited(struct tracer *tr, struct tracee *t, int wstatus)
+{
+	int i;
+
+	for (i = 0; i < tr->o->ncmds; i++) {
+		if (tr->pids[i] != t->tid || tr->status[i] >= 0)
+			continue;
+		tr->status[i] = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) :
+				128 + WTERMSIG(wstatus);
+		tr->running--;
+		logv(tr, "command %d (pid %d) exited with status %d", i + 1, t->tid, tr->status[i]);
+	}
+	drop(tr, t);
+}
+
+static void handle_event(struct tracer *tr, pid_t tid, int wstatus)
+{
+	struct tracee *t = find(tr, tid);
+	int sig, event;
+	unsigned long msg;
+
+	if (!t)
+		t = add(tr, tid);	/* a new child seen before its parent's event */
+	if (WIFEXITED(wstatus) || WIFSIGNALED(wstatus)) {
+		tracee_exited(tr, t, wstatus);
+		return;
+	}
+	if (!WIFSTOPPED(wstatus))
+		return;
+	sig = WSTOPSIG(wstatus);
+	event = wstatus >> 16;
+
+	if (sig == (SIGTRAP | 0x80)) {
+		syscall_exit_stop(tr, t);
+		return;
+	}
+	switch (event) {
+	case PTRACE_EVENT_SECCOMP:
+		seccomp_stop(tr, t);
+		return;
+	case PTRACE_EVENT_FORK:
+	case PTRACE_EVENT_VFORK:
+	case PTRACE_EVENT_CLONE:
+		if (!ptrace(PTRACE_GETEVENTMSG, tid, 0, &msg)) {
+			struct tracee *child = find(tr, (pid_t)msg);
+
+			if (!child) {
+				child = add(tr, (pid_t)msg);
+				child->startup = true;
+			}
+		}
+		resume(tr, t, PTRACE_CONT, 0);
+		return;
+	case PTRACE_EVENT_EXEC:
+		/* a non-leader thread exec'ed and took over the leader's tid */
+		if (!ptrace(PTRACE_GETEVENTMSG, tid, 0, &msg) && (pid_t)msg != tid) {
+			struct tracee *old = find(tr, (pid_t)msg);
+
+			if (old)
+				drop(tr, old);
+		}
+		fc_sleepq_remove(&tr->q, &t->node);
+		t->state = RUNNING;
+		t->restart.valid = false;
+		t->maps_known = false;
+		resume(tr, t, PTRACE_CONT, 0);
+		return;
+	case PTRACE_EVENT_STOP:
+		if (t->startup || sig == SIGTRAP) {
+			/* a new thread's first stop, or our interrupt */
+			t->startup = false;
+			t->listening = false;
+			resume(tr, t, PTRACE_CONT, 0);
+		} else {
+			/* group-stop (SIGSTOP, Ctrl-Z): stay stopped */
+			t->listening = true;
+			resume(tr, t, PTRACE_LISTEN, 0);
+		}
+		return;
+	case 0:
+		break;
+	default:
+		resume(tr, t, PTRACE_CONT, 0);
+		return;
+	}
+	/* a signal on its way to the program: deliver it unchanged */
+	if (sig == SIGCONT && t->swallow_sigcont) {
+		t->swallow_sigcont = false;
+		sig = 0;
+	}
+	t->listening = false;
+	resume(tr, t, PTRACE_CONT, sig);
+}
+
+/* ---- start-up ---- */
+
+static void child_exec(struct tracer *tr, int i)
+{
+	const char *old;
+	char *env;
+	int ret;
+
+	sigprocmask(SIG_SETMASK, &tr->oldmask, NULL);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	raise(SIGSTOP);		/* the supervisor seizes us here */
+	if (getppid() == 1)
+		_exit(127);
+	if (tr->o->preload) {
+		old = getenv("LD_PRELOAD");
+		if (old && *old) {
+			if (asprintf(&env, "%s:%s", tr->o->preload, old) < 0)
+				_exit(127);
+			setenv("LD_PRELOAD", env, 1);
+		} else {
+			setenv("LD_PRELOAD", tr->o->preload, 1);
+		}
+	}
+	if (tr->have_page)
+		setenv("FLUXCAP_CLOCK_PAGE", fc_clockpage_path(&tr->page), 1);
+	ret = fc_trace_filter_install();
+	if (ret) {
+		fprintf(stderr, "%s: cannot install the seccomp filter: %s\n",
+			tr->o->prog, strerror(-ret));
+		_exit(127);
+	}
+	execvp(tr->o->cmds[i][0], tr->o->cmds[i]);
+	fprintf(stderr, "%s: cannot run '%s': %s\n", tr->o->prog, tr->o->cmds[i][0],
+		strerror(errno));
+	_exit(127);
+}
+
+static int spawn(struct tracer *tr, int i)
+{
+	const long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK |
+			  PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE |
+			  PTRACE_O_TRACEEXEC | PTRACE_O_TRACESECCOMP |
+			  PTRACE_O_EXITKILL;
+	struct tracee *t;
+	int wstatus, err;
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0)
+		child_exec(tr, i);
+
+	if (waitpid(pid, &wstatus, WUNTRACED) != pid || !WIFSTOPPED(wstatus)) {
+		err = -ECHILD;
+		goto err_kill;
+	}
+	if (ptrace(PTRACE_SEIZE, pid, 0, opts)) {
+		err = -errno;
+		fprintf(stderr, "%s: cannot trace '%s' (ptrace: %s)\n", tr->o->prog,
+			tr->o->cmds[i][0], strerror(errno));
+		goto err_kill;
+	}
+	t = add(tr, pid);
+	t->cmd = i;
+	t->swallow_sigcont = true;
+	tr->pids[i] = pid;
+	tr->status[i] = -1;
+	tr->running++;
+	kill(pid, SIGCONT);
+	return 0;
+
+err_kill:
+	kill(pid, SIGKILL);
+	waitpid(pid, &wstatus, 0);
+	return err;
+}
+
+/* ---- the loop ---- */
+
+static void arm_timer(struct tracer *tr)
+{
+	struct itimerspec its = { 0 };
+	struct fc_sleeper *s = fc_sleepq_first(&tr->q);
+	struct timespec when = { 0, 0 };
+	bool have = false;
+
+	if (s) {
+		struct fc_time h = fc_clock_to_host(&tr->clock, FC_CLOCK_MONOTONIC, s->deadline);
+
+		when.tv_sec = h.sec;
+		when.tv_nsec = h.nsec;
+		if (h.sec <= 0 && h.nsec == 0)
+			when.tv_nsec = 1;
+		have = true;
+	}
+	if (tr->recheck_ns && (!have || tr->recheck_at.tv_sec < when.tv_sec ||
+			       (tr->recheck_at.tv_sec == when.tv_sec &&
+				tr->recheck_at.tv_nsec < when.tv_nsec))) {
+		when = tr->recheck_at;
+		have = true;
+	}
+	if (have)
+		its.it_value = when;
+	timerfd_settime(tr->tfd, TFD_TIMER_ABSTIME, &its, NULL);
+}
+
+/* The process (thread group) a thread belongs to, from /proc; 0 if gone. */
+static pid_t tgid_of(pid_t tid)
+{
+	char path[64], line[128];
+	pid_t tgid = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Tgid: %d", &tgid) == 1)
+			break;
+	fclose(f);
+	return tgid;
+}
+
+/*
+ * A signal sent to fluxctl goes to every process of the tree, as a Ctrl-C
+ * reaches the whole foreground process group: a shell waiting for its
+ * child would otherwise ignore it. From the terminal they all got it.
+ */
+static void forward_signal(struct tracer *tr, const struct signalfd_siginfo *si)
+{
+	pid_t *done, tgid;
+	struct tracee *t;
+	int n = 0, i;
+
+	if (si->ssi_code == SI_KERNEL)
+		return;
+	logv(tr, "forwarding signal %d to the tree", si->ssi_signo);
+	done = calloc(tr->ntracees + 1, sizeof(*done));
+	if (!done)
+		return;
+	for (t = tr->all; t; t = t->next) {
+		tgid = tgid_of(t->tid);
+		if (!tgid)
+			continue;
+		for (i = 0; i < n && done[i] != tgid; i++)
+			;
+		if (i < n)
+			continue;
+		done[n++] = tgid;
+		kill(tgid, si->ssi_signo);
+	}
+	free(done);
+}
+
+static void kill_leftovers(struct tracer *tr)
+{
+	struct tracee *t;
+	int wstatus, spins = 0;
+	pid_t tid;
+
+	if (!tr->all)
+		return;
+	logv(tr, "the commands have exited; ending %d task(s) they left behind",
+	     tr->ntracees);
+	for (t = tr->all; t; t = t->next)
+		kill(t->tid, SIGKILL);
+	while (tr->all && spins++ < 1000) {
+		tid = waitpid(-1, &wstatus, __WALL);
+		if (tid < 0)
+			break;
+		t = find(tr, tid);
+		if (t && (WIFEXITED(wstatus) || WIFSIGNALED(wstatus)))
+			drop(tr, t);
+	}
+}
+
+static void loop(struct tracer *tr)
+{
+	struct signalfd_siginfo si;
+	struct pollfd pfd[2];
+	int wstatus;
+	bool events;
+	pid_t tid;
+	uint64_t ticks;
+
+	pfd[0].fd = tr->sfd;
+	pfd[0].events = POLLIN;
+	pfd[1].fd = tr->tfd;
+	pfd[1].events = POLLIN;
+	while (tr->running > 0) {
+		events = false;
+		while ((tid = waitpid(-1, &wstatus, __WALL | WNOHANG)) > 0) {
+			handle_event(tr, tid, wstatus);
+			events = true;
+		}
+		if (tr->running <= 0)
+			break;
+		fire_due(tr);
+		if (events || tr->recheck_ns) {
+			struct timespec now;
+
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			if (events || now.tv_sec > tr->recheck_at.tv_sec ||
+			    (now.tv_sec == tr->recheck_at.tv_sec &&
+			     now.tv_nsec >= tr->recheck_at.tv_nsec))
+				check_idle(tr);
+		}
+		arm_timer(tr);
+		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
+			break;
+		if (pfd[1].revents & POLLIN)
+			(void)!read(tr->tfd, &ticks, sizeof(ticks));
+		if (pfd[0].revents & POLLIN) {
+			while (read(tr->sfd, &si, sizeof(si)) == sizeof(si))
+				if (si.ssi_signo != SIGCHLD)
+					forward_signal(tr, &si);
+		}
+	}
+	kill_leftovers(tr);
+}
+
+int fc_trace_run(const struct fc_trace_opts *o, int *exit_status)
+{
+	struct tracer *tr;
+	struct fc_host_now now;
+	sigset_t mask;
+	int i, ret = 0;
+
+	tr = calloc(1, sizeof(*tr));
+	if (!tr)
+		return -ENOMEM;
+	tr->o = o;
+	tr->pids = calloc(o->ncmds, sizeof(*tr->pids));
+	tr->status = calloc(o->ncmds, sizeof(*tr->status));
+	if (!tr->pids || !tr->status) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	fc_clock_init(&tr->clock);
+	fc_sleepq_init(&tr->q);
+	if (o->has_start) {
+		fc_host_now(&now);
+		fc_clock_set_start(&tr->clock, now.real, o->start);
+	}
+	ret = fc_clockpage_create(&tr->page);
+	if (ret) {
+		logv(tr, "no clock page (%s): vDSO time reads stay real", strerror(-ret));
+	} else {
+		tr->have_page = true;
+		publish(tr);
+	}
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGCHLD);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGQUIT);
+	sigprocmask(SIG_BLOCK, &mask, &tr->oldmask);
+	tr->sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	tr->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (tr->sfd < 0 || tr->tfd < 0) {
+		ret = -errno;
+		goto out_mask;
+	}
+
+	for (i = 0; i < o->ncmds; i++) {
+		ret = spawn(tr, i);
+		if (ret) {
+			/* already running commands are killed by EXITKILL */
+			goto out_mask;
+		}
+	}
+	logv(tr, "ptrace mode: %d command(s)%s", o->ncmds,
+	     o->preload ? "" : ", no preload: vDSO time reads stay real");
+	loop(tr);
+
+	*exit_status = 0;
+	for (i = 0; i < o->ncmds; i++) {
+		if (tr->status[i] > 0) {
+			*exit_status = tr->status[i];
+			break;
+		}
+	}
+out_mask:
+	if (tr->sfd > 0)
+		close(tr->sfd);
+	if (tr->tfd > 0)
+		close(tr->tfd);
+	sigprocmask(SIG_SETMASK, &tr->oldmask, NULL);
+out:
+	if (tr->have_page)
+		fc_clockpage_destroy(&tr->page);
+	while (tr->all)
+		drop(tr, tr->all);
+	free(tr->pids);
+	free(tr->status);
+	free(tr->snap);
+	free(tr);
+	return ret;
+}
