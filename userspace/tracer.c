@@ -17,6 +17,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -264,7 +265,7 @@ static bool quiescent(struct tracer *tr, const struct tracee *skip)
 {
 	struct fc_taskstat st;
 	struct tracee *t;
-	int i;
+	int i, pass;
 
 	if (tr->ntracees > tr->snap_size) {
 		struct fc_taskstat *more = realloc(tr->snap, tr->ntracees * 2 * sizeof(*more));
@@ -281,13 +282,18 @@ static bool quiescent(struct tracer *tr, const struct tracee *skip)
 		    !blocked(t, &tr->snap[i]))
 			return false;
 	}
-	for (i = 0, t = tr->all; t; t = t->next, i++) {
-		if (t == skip)
-			continue;
-		if (fc_taskstat_confirm(&t->files, t->state != IN_WAIT, &st) ||
-		    (st.state != 'S' && !t->listening) ||
-		    fc_taskstat_ran(&tr->snap[i], &st))
-			return false;
+	/* confirm twice, yielding the CPU in between to let wakeups land */
+	for (pass = 0; pass < 2; pass++) {
+		if (pass)
+			sched_yield();
+		for (i = 0, t = tr->all; t; t = t->next, i++) {
+			if (t == skip)
+				continue;
+			if (fc_taskstat_confirm(&t->files, t->state != IN_WAIT, &st) ||
+			    (st.state != 'S' && !t->listening) ||
+			    fc_taskstat_ran(&tr->snap[i], &st))
+				return false;
+		}
 	}
 	return true;
 }
