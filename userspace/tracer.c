@@ -52,6 +52,7 @@
 
 #define RECHECK_MIN_NS 20000LL		/* first idle re-check after 20 us */
 #define RECHECK_MAX_NS 10000000LL	/* then backing off to 10 ms */
+#define CONFIRM_NS 300000LL		/* idle: look again after 300 us */
 #define TABLE_SIZE 1024
 
 enum tracee_state { RUNNING, IN_WAIT, IN_READ };
@@ -99,6 +100,8 @@ struct tracer {
 	long long recheck_ns;	/* next idle re-check delay, 0: none due */
 	struct timespec recheck_at;
 	bool reported_forever;
+	bool idle_pending;		/* idle once: confirming before a jump */
+	bool woke_parent;		/* reaped a process since the last jump */
 	struct fc_taskstat *snap;	/* quiescent()'s first readings */
 	int snap_size;
 };
@@ -298,19 +301,40 @@ static bool quiescent(struct tracer *tr, const struct tracee *skip)
 	return true;
 }
 
-static void schedule_recheck(struct tracer *tr, bool reset)
+static void schedule_at(struct tracer *tr, long long ns)
 {
 	struct timespec now;
 
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	now.tv_nsec += ns;
+	now.tv_sec += now.tv_nsec / 1000000000L;
+	now.tv_nsec %= 1000000000L;
+	tr->recheck_at = now;
+}
+
+static void schedule_recheck(struct tracer *tr, bool reset)
+{
 	if (reset || !tr->recheck_ns)
 		tr->recheck_ns = RECHECK_MIN_NS;
 	else if (tr->recheck_ns < RECHECK_MAX_NS)
 		tr->recheck_ns *= 2;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	now.tv_nsec += tr->recheck_ns;
-	now.tv_sec += now.tv_nsec / 1000000000L;
-	now.tv_nsec %= 1000000000L;
-	tr->recheck_at = now;
+	schedule_at(tr, tr->recheck_ns);
+}
+
+/* -vv: what every thread was doing when the tree was judged idle. */
+static void dump_threads(struct tracer *tr)
+{
+	struct fc_taskstat st, conf;
+	struct tracee *t;
+
+	for (t = tr->all; t; t = t->next) {
+		if (fc_taskstat_read(&t->files, true, &st) ||
+		    fc_taskstat_confirm(&t->files, false, &conf))
+			continue;
+		logv(tr, "  thread %d: stat %c, syscall file %s, run %llu ns, %llu slices",
+		     t->tid, st.state, conf.state == 'R' ? "running" : "blocked",
+		     st.runtime, st.slices);
+	}
 }
 
 /* Jumps if the tree is idle; otherwise arranges to look again soon. */
@@ -322,6 +346,7 @@ static void check_idle(struct tracer *tr)
 		if (s)
 			schedule_recheck(tr, false);
 		tr->reported_forever = false;
+		tr->idle_pending = false;
 		return;
 	}
 	tr->recheck_ns = 0;
@@ -331,6 +356,23 @@ static void check_idle(struct tracer *tr)
 		tr->reported_forever = true;
 		return;
 	}
+	/*
+	 * Idle after we reaped a process: look once more a little later
+	 * before jumping. A parent woken by our reaping of its child was
+	 * seen asleep (S, and not running per /proc/<tid>/syscall), yet
+	 * stopped a few hundred us later: its wakeup was still under way.
+	 * Any event in between starts over.
+	 */
+	if (tr->woke_parent && !tr->idle_pending) {
+		tr->idle_pending = true;
+		tr->recheck_ns = CONFIRM_NS;
+		schedule_at(tr, CONFIRM_NS);
+		return;
+	}
+	tr->idle_pending = false;
+	tr->woke_parent = false;
+	if (tr->o->verbose > 1)
+		dump_threads(tr);
 	jump_to(tr, s->deadline, container_of(s, struct tracee, node)->tid);
 	fire_due(tr);
 }
@@ -363,6 +405,8 @@ static bool can_skip(struct tracer *tr, struct tracee *t)
 	struct fc_sleeper *first = fc_sleepq_first(&tr->q);
 
 	if (!t->wait.pure_sleep && !t->wait.futex_addr)
+		return false;
+	if (tr->woke_parent)	/* a wakeup may be under way: see check_idle() */
 		return false;
 	if (first && fc_time_cmp(t->wait.deadline, first->deadline) > 0)
 		return false;
@@ -555,6 +599,7 @@ static void tracee_exited(struct tracer *tr, struct tracee *t, int wstatus)
 		tr->running--;
 		logv(tr, "command %d (pid %d) exited with status %d", i + 1, t->tid, tr->status[i]);
 	}
+	tr->woke_parent = true;
 	drop(tr, t);
 }
 
@@ -574,6 +619,8 @@ static void handle_event(struct tracer *tr, pid_t tid, int wstatus)
 		return;
 	sig = WSTOPSIG(wstatus);
 	event = wstatus >> 16;
+	/* any report means it is no longer sitting in a group-stop */
+	t->listening = false;
 
 	if (sig == (SIGTRAP | 0x80)) {
 		syscall_exit_stop(tr, t);
@@ -703,6 +750,9 @@ static int spawn(struct tracer *tr, int i)
 	}
 	t = add(tr, pid);
 	t->cmd = i;
+	/* seized in its SIGSTOP: its first PTRACE_EVENT_STOP is ours, not a
+	 * group-stop of the program, and our SIGCONT is not for it either */
+	t->startup = true;
 	t->swallow_sigcont = true;
 	tr->pids[i] = pid;
 	tr->status[i] = -1;
@@ -834,6 +884,7 @@ static void loop(struct tracer *tr)
 		while ((tid = waitpid(-1, &wstatus, __WALL | WNOHANG)) > 0) {
 			handle_event(tr, tid, wstatus);
 			events = true;
+			tr->idle_pending = false;
 		}
 		if (tr->running <= 0)
 			break;
