@@ -452,6 +452,13 @@ bool fc_wait_futex_would_block(pid_t tid, const struct fc_wait *w)
 	       v == w->futex_val;
 }
 
+bool fc_regs_args_equal(const struct user_regs_struct *a,
+			const struct user_regs_struct *b)
+{
+	return a->rdi == b->rdi && a->rsi == b->rsi && a->rdx == b->rdx &&
+	       a->r10 == b->r10 && a->r8 == b->r8 && a->r9 == b->r9;
+}
+
 void fc_regs_restore_args(struct user_regs_struct *regs,
 			  const struct user_regs_struct *saved)
 {

@@ -88,6 +88,10 @@ void fc_wait_patch_timeread(pid_t tid, struct user_regs_struct *regs,
  */
 bool fc_wait_futex_would_block(pid_t tid, const struct fc_wait *w);
 
+/* Do a and b hold the same six syscall argument registers? */
+bool fc_regs_args_equal(const struct user_regs_struct *a,
+			const struct user_regs_struct *b);
+
 /* Restores the argument registers of saved into regs (the ABI keeps them). */
 void fc_regs_restore_args(struct user_regs_struct *regs,
 			  const struct user_regs_struct *saved);

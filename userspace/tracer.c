@@ -72,7 +72,7 @@ struct tracee {
 	struct {
 		bool valid;
 		long nr;		/* -1: via restart_syscall */
-		unsigned long args[6];
+		struct user_regs_struct regs;	/* its registers at entry */
 		struct fc_wait wait;
 	} restart;
 	struct fc_taskstat_files files;	/* its /proc files, kept open */
@@ -385,14 +385,6 @@ static void resume(struct tracer *tr, struct tracee *t, int how, int sig)
 		logv(tr, "resuming %d: %s", t->tid, strerror(errno));
 }
 
-static bool args_equal(const struct tracee *t, const struct user_regs_struct *r)
-{
-	const unsigned long *a = t->restart.args;
-
-	return a[0] == r->rdi && a[1] == r->rsi && a[2] == r->rdx &&
-	       a[3] == r->r10 && a[4] == r->r8 && a[5] == r->r9;
-}
-
 /*
  * May t's wait end without entering the kernel? When it is the earliest
  * deadline and every other thread is blocked, nothing but time can end a
@@ -491,7 +483,7 @@ static void seccomp_stop(struct tracer *tr, struct tracee *t)
 {
 	struct user_regs_struct regs;
 	struct fc_host_now now;
-	bool changed = false;
+	bool changed = false, restarted;
 	int ret;
 
 	if (ptrace(PTRACE_GETREGS, t->tid, 0, &regs)) {
@@ -519,29 +511,19 @@ static void seccomp_stop(struct tracer *tr, struct tracee *t)
 		return;
 	}
 
-	if (t->restart.valid && t->restart.nr == (long)regs.orig_rax && args_equal(t, &regs)) {
-		/* the kernel re-runs an interrupted wait: same deadline */
-		struct fc_wait w = t->restart.wait;
-
-		t->restart.valid = false;
-		fc_host_now(&now);
-		ret = fc_wait_decode(t->tid, &regs, &tr->clock, &now, &t->wait, &changed);
-		if (ret == 1) {
-			t->wait.deadline = w.deadline;
-			start_wait(tr, t, &regs, changed);
-			return;
-		}
-		resume(tr, t, PTRACE_CONT, 0);
-		return;
-	}
+	/* the kernel re-running an interrupted wait keeps its deadline */
+	restarted = t->restart.valid && t->restart.nr == (long)regs.orig_rax &&
+		    fc_regs_args_equal(&regs, &t->restart.regs);
 	t->restart.valid = false;
 	fc_host_now(&now);
 	ret = fc_wait_decode(t->tid, &regs, &tr->clock, &now, &t->wait, &changed);
-	if (ret == 1) {
-		start_wait(tr, t, &regs, changed);
+	if (ret != 1) {
+		resume(tr, t, PTRACE_CONT, 0);
 		return;
 	}
-	resume(tr, t, PTRACE_CONT, 0);
+	if (restarted)
+		t->wait.deadline = t->restart.wait.deadline;
+	start_wait(tr, t, &regs, changed);
 }
 
 static void syscall_exit_stop(struct tracer *tr, struct tracee *t)
@@ -568,12 +550,7 @@ static void syscall_exit_stop(struct tracer *tr, struct tracee *t)
 			/* a signal interrupted it; the kernel may restart it */
 			t->restart.valid = true;
 			t->restart.nr = ret == -ERESTART_RESTARTBLOCK ? -1 : t->wait.nr;
-			t->restart.args[0] = t->saved.rdi;
-			t->restart.args[1] = t->saved.rsi;
-			t->restart.args[2] = t->saved.rdx;
-			t->restart.args[3] = t->saved.r10;
-			t->restart.args[4] = t->saved.r8;
-			t->restart.args[5] = t->saved.r9;
+			t->restart.regs = t->saved;
 			t->restart.wait = t->wait;
 		}
 		if (timed_out && (long)regs.rax != ret)
