@@ -11,28 +11,51 @@
 #include <linux/module.h>
 #include <linux/printk.h>
 
+#include "clockdev.h"
+#include "group.h"
 #include "netlink.h"
+#include "sleeper.h"
 #include "version.h"
 
 static int __init fc_mod_init(void)
 {
 	int ret;
 
-	/*
-	 * Subsystems added later are initialised here, before netlink, each
-	 * unwound through an err_<undo> label below when a later one fails.
-	 */
-	ret = fc_genl_init();
+	ret = fc_regs_init();
 	if (ret)
 		return ret;
+	ret = fc_groups_init();
+	if (ret)
+		goto err_regs;
+	ret = fc_clockdev_init();
+	if (ret)
+		goto err_groups;
+	ret = fc_genl_init();
+	if (ret)
+		goto err_clockdev;
 
 	pr_info("version %s loaded\n", FLUXCAP_VERSION);
 	return 0;
+
+err_clockdev:
+	fc_clockdev_exit();
+err_groups:
+	fc_groups_exit();
+err_regs:
+	fc_regs_exit();
+	return ret;
 }
 
+/*
+ * Groups still alive go with the module: their sleepers keep the host
+ * timers they were last aimed at and finish in real time.
+ */
 static void __exit fc_mod_exit(void)
 {
 	fc_genl_uninit();
+	fc_groups_exit();
+	fc_clockdev_exit();
+	fc_regs_exit();
 	pr_debug("unloaded\n");
 }
 

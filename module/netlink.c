@@ -4,15 +4,23 @@
  * policies and the handlers. Policies check types and ranges, handlers
  * check meaning. The ABI is documented in include/uapi/linux/fluxcap.h.
  *
- * Today: FLUXCAP_CMD_GET_VERSION, read-only.
+ * Reading is open; changing groups needs CAP_NET_ADMIN in the initial
+ * user namespace (GENL_ADMIN_PERM): a group changes how timers behave for
+ * whatever runs in its cgroup and hooks host-wide timer paths, and a user
+ * namespace's root does not necessarily own the cgroup subtree it names.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cgroup.h>
 #include <linux/module.h>
+#include <linux/nsproxy.h>
+#include <linux/slab.h>
 #include <net/genetlink.h>
 #include <uapi/linux/fluxcap.h>
 
+#include "events.h"
+#include "group.h"
 #include "netlink.h"
 #include "version.h"
 
@@ -66,12 +74,318 @@ err_free:
 	return ret;
 }
 
-/*
- * Read-only ops carry no permission flag: any user may ask. Ops that change
- * state will carry GENL_ADMIN_PERM or GENL_UNS_ADMIN_PERM; which one (and so
- * whether root in a user namespace may drive its own clocks) is decided with
- * those ops in issue 4.
- */
+#define FC_NAME_POLICY \
+	[FLUXCAP_A_GROUP_NAME] = { .type = NLA_NUL_STRING, \
+				   .len = FLUXCAP_GROUP_NAME_MAX - 1 }
+#define FC_ID_POLICY \
+	[FLUXCAP_A_GROUP_ID] = NLA_POLICY_MIN(NLA_U32, 1)
+
+static const struct nla_policy new_group_policy[FLUXCAP_A_MAX + 1] = {
+	FC_NAME_POLICY,
+	[FLUXCAP_A_GROUP_CGROUP_PATH] = { .type = NLA_NUL_STRING,
+					  .len = PATH_MAX - 1 },
+	[FLUXCAP_A_GROUP_CGROUP_FD] = { .type = NLA_U32 },
+	[FLUXCAP_A_GROUP_FLAGS] =
+		NLA_POLICY_MASK(NLA_U32, FLUXCAP_GROUP_F_AUTO |
+					 FLUXCAP_GROUP_F_OWNS_CGROUP),
+	[FLUXCAP_A_GROUP_START_NS] = NLA_POLICY_MIN(NLA_S64, 0),
+};
+
+static const struct nla_policy group_ref_policy[FLUXCAP_A_MAX + 1] = {
+	FC_NAME_POLICY,
+	FC_ID_POLICY,
+};
+
+static const struct nla_policy set_group_policy[FLUXCAP_A_MAX + 1] = {
+	FC_NAME_POLICY,
+	FC_ID_POLICY,
+	[FLUXCAP_A_GROUP_AUTO] = NLA_POLICY_MAX(NLA_U8, 1),
+	[FLUXCAP_A_GROUP_FROZEN] = NLA_POLICY_MAX(NLA_U8, 1),
+	[FLUXCAP_A_GROUP_ADVANCE_NS] = NLA_POLICY_MIN(NLA_U64, 1),
+	[FLUXCAP_A_GROUP_START_NS] = NLA_POLICY_MIN(NLA_S64, 0),
+};
+
+static int fc_put_group(struct sk_buff *msg, struct fc_group *g)
+{
+	struct fc_group_stats st;
+	char *path;
+	int ret;
+
+	path = kmalloc(PATH_MAX, GFP_KERNEL);
+	if (!path)
+		return -ENOMEM;
+	ret = cgroup_path_ns(g->cgrp, path, PATH_MAX,
+			     current->nsproxy->cgroup_ns);
+	if (ret < 0)
+		goto out;
+	fc_group_stats(g, &st);
+	ret = -EMSGSIZE;
+	if (nla_put_u32(msg, FLUXCAP_A_GROUP_ID, g->id) ||
+	    nla_put_string(msg, FLUXCAP_A_GROUP_NAME, g->name) ||
+	    nla_put_string(msg, FLUXCAP_A_GROUP_CGROUP_PATH, path) ||
+	    nla_put_u64_64bit(msg, FLUXCAP_A_GROUP_CGROUP_ID, g->cgrp_id,
+			      FLUXCAP_A_PAD) ||
+	    nla_put_u32(msg, FLUXCAP_A_GROUP_FLAGS, st.flags) ||
+	    nla_put_s64(msg, FLUXCAP_A_GROUP_MONO_NS, st.mono_ns,
+			FLUXCAP_A_PAD) ||
+	    nla_put_s64(msg, FLUXCAP_A_GROUP_BOOT_NS, st.boot_ns,
+			FLUXCAP_A_PAD) ||
+	    nla_put_s64(msg, FLUXCAP_A_GROUP_REAL_NS, st.real_ns,
+			FLUXCAP_A_PAD) ||
+	    nla_put_s64(msg, FLUXCAP_A_GROUP_OFFSET_NS, st.offset_ns,
+			FLUXCAP_A_PAD) ||
+	    nla_put_s64(msg, FLUXCAP_A_GROUP_REAL_SHIFT_NS, st.real_shift_ns,
+			FLUXCAP_A_PAD) ||
+	    nla_put_u32(msg, FLUXCAP_A_GROUP_MEMBERS, st.members) ||
+	    nla_put_u32(msg, FLUXCAP_A_GROUP_SLEEPERS, st.sleepers) ||
+	    nla_put_u64_64bit(msg, FLUXCAP_A_GROUP_JUMPS, st.jumps,
+			      FLUXCAP_A_PAD) ||
+	    nla_put_u64_64bit(msg, FLUXCAP_A_GROUP_JUMPED_NS, st.jumped_ns,
+			      FLUXCAP_A_PAD) ||
+	    nla_put_u64_64bit(msg, FLUXCAP_A_GROUP_IDLE_FOREVER,
+			      st.idle_forever, FLUXCAP_A_PAD))
+		goto out;
+	ret = 0;
+out:
+	kfree(path);
+	return ret;
+}
+
+/* Replies to info's request with g, as GET_GROUP does. */
+static int fc_reply_group(struct genl_info *info, struct fc_group *g, u8 cmd)
+{
+	struct sk_buff *msg;
+	void *hdr;
+	int ret;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	ret = -EMSGSIZE;
+	hdr = genlmsg_put_reply(msg, info, &fc_genl_family, 0, cmd);
+	if (!hdr)
+		goto err_free;
+	ret = fc_put_group(msg, g);
+	if (ret)
+		goto err_free;
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err_free:
+	nlmsg_free(msg);
+	return ret;
+}
+
+/* The group a request names, by GROUP_NAME or GROUP_ID; under the mutex. */
+static struct fc_group *fc_nl_group(struct genl_info *info)
+{
+	struct nlattr *name = info->attrs[FLUXCAP_A_GROUP_NAME];
+	struct nlattr *id = info->attrs[FLUXCAP_A_GROUP_ID];
+	struct fc_group *g;
+
+	if (!name == !id) {
+		GENL_SET_ERR_MSG(info,
+				 "give the group by FLUXCAP_A_GROUP_NAME or FLUXCAP_A_GROUP_ID (one of them)");
+		return ERR_PTR(-EINVAL);
+	}
+	g = fc_group_find(name ? nla_data(name) : NULL,
+			  id ? nla_get_u32(id) : 0);
+	if (!g) {
+		NL_SET_BAD_ATTR(info->extack, name ?: id);
+		GENL_SET_ERR_MSG(info, "no such group");
+		return ERR_PTR(-ENOENT);
+	}
+	return g;
+}
+
+static bool fc_name_valid(const char *name)
+{
+	const char *c;
+
+	if (!*name || *name == '.')
+		return false;
+	for (c = name; *c; c++)
+		if (!isalnum(*c) && *c != '_' && *c != '-' && *c != '.')
+			return false;
+	return true;
+}
+
+static struct cgroup *fc_nl_cgroup(struct genl_info *info)
+{
+	struct nlattr *path = info->attrs[FLUXCAP_A_GROUP_CGROUP_PATH];
+	struct nlattr *fd = info->attrs[FLUXCAP_A_GROUP_CGROUP_FD];
+	struct cgroup *cg;
+
+	if (!path == !fd) {
+		GENL_SET_ERR_MSG(info,
+				 "give the cgroup by FLUXCAP_A_GROUP_CGROUP_PATH or FLUXCAP_A_GROUP_CGROUP_FD (one of them)");
+		return ERR_PTR(-EINVAL);
+	}
+	cg = path ? cgroup_get_from_path(nla_data(path)) :
+		    cgroup_get_from_fd(nla_get_u32(fd));
+	if (IS_ERR(cg)) {
+		NL_SET_BAD_ATTR(info->extack, path ?: fd);
+		if (path)
+			GENL_SET_ERR_MSG(info, "no cgroup (v2) at this path");
+		else
+			GENL_SET_ERR_MSG(info,
+					 "the fd is not an open cgroup v2 directory");
+		return cg;
+	}
+	return cg;
+}
+
+static int new_group_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct fc_group_params p = { .auto_jump = true };
+	struct nlattr **a = info->attrs;
+	struct fc_group *g;
+	u32 flags;
+	int ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, FLUXCAP_A_GROUP_NAME))
+		return -EINVAL;
+	p.name = nla_data(a[FLUXCAP_A_GROUP_NAME]);
+	if (!fc_name_valid(p.name)) {
+		NL_SET_BAD_ATTR(info->extack, a[FLUXCAP_A_GROUP_NAME]);
+		GENL_SET_ERR_MSG(info,
+				 "a group name is made of [A-Za-z0-9_.-] and does not start with '.'");
+		return -EINVAL;
+	}
+	if (a[FLUXCAP_A_GROUP_FLAGS]) {
+		flags = nla_get_u32(a[FLUXCAP_A_GROUP_FLAGS]);
+		p.auto_jump = flags & FLUXCAP_GROUP_F_AUTO;
+		p.owns_cgroup = flags & FLUXCAP_GROUP_F_OWNS_CGROUP;
+	}
+	if (a[FLUXCAP_A_GROUP_START_NS]) {
+		p.has_start = true;
+		p.start_ns = nla_get_s64(a[FLUXCAP_A_GROUP_START_NS]);
+	}
+	p.cgrp = fc_nl_cgroup(info);
+	if (IS_ERR(p.cgrp))
+		return PTR_ERR(p.cgrp);
+
+	mutex_lock(&fc_groups_mutex);
+	g = fc_group_create(&p, info->extack);
+	if (IS_ERR(g)) {
+		cgroup_put(p.cgrp);
+		ret = PTR_ERR(g);
+	} else {
+		ret = fc_reply_group(info, g, FLUXCAP_CMD_NEW_GROUP);
+	}
+	mutex_unlock(&fc_groups_mutex);
+	return ret;
+}
+
+static int del_group_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct fc_group *g;
+	char name[FLUXCAP_GROUP_NAME_MAX];
+	u32 id;
+
+	mutex_lock(&fc_groups_mutex);
+	g = fc_nl_group(info);
+	if (IS_ERR(g)) {
+		mutex_unlock(&fc_groups_mutex);
+		return PTR_ERR(g);
+	}
+	id = g->id;
+	strscpy(name, g->name, sizeof(name));
+	fc_group_destroy(g);
+	mutex_unlock(&fc_groups_mutex);
+	fc_event_send_deleted(id, name);
+	return 0;
+}
+
+static int get_group_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct fc_group *g;
+	int ret;
+
+	mutex_lock(&fc_groups_mutex);
+	g = fc_nl_group(info);
+	ret = IS_ERR(g) ? PTR_ERR(g) :
+			  fc_reply_group(info, g, FLUXCAP_CMD_GET_GROUP);
+	mutex_unlock(&fc_groups_mutex);
+	return ret;
+}
+
+/* cb->args[0]: how many groups earlier parts of the dump sent. */
+static int get_group_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	long skip = cb->args[0], n = 0;
+	struct fc_group *g;
+	void *hdr;
+	int ret = 0;
+
+	mutex_lock(&fc_groups_mutex);
+	list_for_each_entry(g, &fc_groups, node) {
+		if (n++ < skip)
+			continue;
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &fc_genl_family,
+				  NLM_F_MULTI, FLUXCAP_CMD_GET_GROUP);
+		if (!hdr) {
+			n--;
+			break;
+		}
+		ret = fc_put_group(skb, g);
+		if (ret) {
+			genlmsg_cancel(skb, hdr);
+			n--;
+			ret = ret == -EMSGSIZE ? 0 : ret;
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	mutex_unlock(&fc_groups_mutex);
+	cb->args[0] = n;
+	return ret ?: skb->len;
+}
+
+static int set_group_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **a = info->attrs;
+	struct fc_group *g;
+	int ret = 0;
+
+	if (!a[FLUXCAP_A_GROUP_AUTO] && !a[FLUXCAP_A_GROUP_FROZEN] &&
+	    !a[FLUXCAP_A_GROUP_ADVANCE_NS] && !a[FLUXCAP_A_GROUP_START_NS]) {
+		GENL_SET_ERR_MSG(info,
+				 "nothing to set: give AUTO, FROZEN, ADVANCE_NS or START_NS");
+		return -EINVAL;
+	}
+	if (a[FLUXCAP_A_GROUP_FROZEN]) {
+		NL_SET_BAD_ATTR(info->extack, a[FLUXCAP_A_GROUP_FROZEN]);
+		GENL_SET_ERR_MSG(info, "freezing virtual time is not supported yet");
+		return -EOPNOTSUPP;
+	}
+
+	mutex_lock(&fc_groups_mutex);
+	g = fc_nl_group(info);
+	if (IS_ERR(g)) {
+		ret = PTR_ERR(g);
+		goto out;
+	}
+	if (a[FLUXCAP_A_GROUP_START_NS]) {
+		ret = fc_group_set_start(g,
+					 nla_get_s64(a[FLUXCAP_A_GROUP_START_NS]));
+		if (ret) {
+			GENL_SET_ERR_MSG(info, "start date out of range");
+			goto out;
+		}
+	}
+	if (a[FLUXCAP_A_GROUP_AUTO])
+		fc_group_set_auto(g, nla_get_u8(a[FLUXCAP_A_GROUP_AUTO]));
+	if (a[FLUXCAP_A_GROUP_ADVANCE_NS])
+		fc_group_advance(g, min_t(u64, S64_MAX,
+					  nla_get_u64(a[FLUXCAP_A_GROUP_ADVANCE_NS])));
+	ret = fc_reply_group(info, g, FLUXCAP_CMD_SET_GROUP);
+out:
+	mutex_unlock(&fc_groups_mutex);
+	return ret;
+}
+
 static const struct genl_ops fc_genl_ops[] = {
 	{
 		.cmd = FLUXCAP_CMD_GET_VERSION,
@@ -79,6 +393,38 @@ static const struct genl_ops fc_genl_ops[] = {
 		.policy = get_version_policy,
 		.maxattr = FLUXCAP_A_MAX,
 	},
+	{
+		.cmd = FLUXCAP_CMD_NEW_GROUP,
+		.doit = new_group_doit,
+		.policy = new_group_policy,
+		.maxattr = FLUXCAP_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = FLUXCAP_CMD_DEL_GROUP,
+		.doit = del_group_doit,
+		.policy = group_ref_policy,
+		.maxattr = FLUXCAP_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = FLUXCAP_CMD_GET_GROUP,
+		.doit = get_group_doit,
+		.dumpit = get_group_dumpit,
+		.policy = group_ref_policy,
+		.maxattr = FLUXCAP_A_MAX,
+	},
+	{
+		.cmd = FLUXCAP_CMD_SET_GROUP,
+		.doit = set_group_doit,
+		.policy = set_group_policy,
+		.maxattr = FLUXCAP_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+};
+
+static const struct genl_multicast_group fc_genl_mcgrps[] = {
+	{ .name = FLUXCAP_MCGRP_EVENTS_NAME },
 };
 
 static struct genl_family fc_genl_family __ro_after_init = {
@@ -87,6 +433,8 @@ static struct genl_family fc_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = fc_genl_ops,
 	.n_ops = ARRAY_SIZE(fc_genl_ops),
+	.mcgrps = fc_genl_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(fc_genl_mcgrps),
 	/*
 	 * Strict from the first command: the genl core then refuses nonzero
 	 * reserved header bits and ambiguous nlmsg flags, and parses every op
@@ -95,11 +443,78 @@ static struct genl_family fc_genl_family __ro_after_init = {
 	.resv_start_op = FLUXCAP_CMD_GET_VERSION,
 	/*
 	 * Virtual time is not per network namespace: fluxctl inside a
-	 * container's netns must reach the same module. The permission flags
-	 * chosen in issue 4 are what guard the state-changing ops.
+	 * container's netns must reach the same module. GENL_ADMIN_PERM
+	 * (initial user namespace) guards the state-changing ops.
 	 */
 	.netnsok = true,
 };
+
+static struct sk_buff *fc_event_new(u8 cmd, u32 id, const char *name,
+				    void **hdr)
+{
+	struct sk_buff *msg;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return NULL;
+	*hdr = genlmsg_put(msg, 0, 0, &fc_genl_family, 0, cmd);
+	if (!*hdr || nla_put_u32(msg, FLUXCAP_A_GROUP_ID, id) ||
+	    nla_put_string(msg, FLUXCAP_A_GROUP_NAME, name)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+static void fc_event_multicast(struct sk_buff *msg, void *hdr)
+{
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast(&fc_genl_family, msg, 0, 0, GFP_KERNEL);
+}
+
+void fc_event_send(struct fc_group *g, const struct fc_event *ev)
+{
+	struct fc_group_stats st;
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!genl_has_listeners(&fc_genl_family, &init_net, 0))
+		return;
+	msg = fc_event_new(ev->type, g->id, g->name, &hdr);
+	if (!msg)
+		return;
+	fc_group_stats(g, &st);
+	if (ev->type == FLUXCAP_CMD_EVENT_JUMP &&
+	    (nla_put_u64_64bit(msg, FLUXCAP_A_EVENT_JUMP_NS, ev->jump_ns,
+			       FLUXCAP_A_PAD) ||
+	     nla_put_u32(msg, FLUXCAP_A_EVENT_PID, ev->pid) ||
+	     nla_put_s64(msg, FLUXCAP_A_GROUP_MONO_NS, st.mono_ns,
+			 FLUXCAP_A_PAD) ||
+	     nla_put_u64_64bit(msg, FLUXCAP_A_GROUP_JUMPS, st.jumps,
+			       FLUXCAP_A_PAD)))
+		goto err;
+	if (ev->type == FLUXCAP_CMD_EVENT_IDLE_FOREVER &&
+	    (nla_put_u32(msg, FLUXCAP_A_GROUP_MEMBERS, ev->members) ||
+	     nla_put_u64_64bit(msg, FLUXCAP_A_GROUP_IDLE_FOREVER,
+			       st.idle_forever, FLUXCAP_A_PAD)))
+		goto err;
+	fc_event_multicast(msg, hdr);
+	return;
+err:
+	nlmsg_free(msg);
+}
+
+void fc_event_send_deleted(u32 id, const char *name)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!genl_has_listeners(&fc_genl_family, &init_net, 0))
+		return;
+	msg = fc_event_new(FLUXCAP_CMD_EVENT_DELETED, id, name, &hdr);
+	if (msg)
+		fc_event_multicast(msg, hdr);
+}
 
 int __init fc_genl_init(void)
 {

@@ -67,10 +67,78 @@
  *    FLUXCAP_A_VERSION: NLA_NUL_STRING, the module's version, for example
  *                       "0.1.0+g0123456789ab-dirty"; never empty
  *
- * Later commands (create, destroy, get and set of virtual clocks) and the
- * FLUXCAP_MCGRP_EVENTS_NAME multicast group are appended by later versions;
- * until a version documents the group here, the family has no multicast
- * groups and joining by name fails.
+ * Groups
+ * ======
+ *
+ * A group is a cgroup v2 subtree bound to one virtual clock. Its members
+ * are the threads whose cgroup (default hierarchy) is that cgroup or a
+ * descendant of it. Subtrees of two groups never overlap. A group is named
+ * by FLUXCAP_A_GROUP_NAME (1 to FLUXCAP_GROUP_NAME_MAX - 1 bytes of
+ * [A-Za-z0-9_.-], not starting with '.') or by FLUXCAP_A_GROUP_ID, a
+ * number the module gives it at creation and never reuses while loaded.
+ *
+ * While every member is blocked (interruptibly sleeping or stopped, none
+ * running, runnable, being woken or in uninterruptible sleep) and at least
+ * one of them waits with a timeout, the clock jumps to the earliest
+ * deadline and that wait times out at once, exactly as a real timeout
+ * would. Waits with no timeout and nobody to wake them: "idle forever",
+ * counted and reported as an event.
+ *
+ * Privilege: commands that change state (NEW, DEL, SET) need CAP_NET_ADMIN
+ * in the initial user namespace (GENL_ADMIN_PERM), because a group changes
+ * how timers behave for whatever runs in a cgroup, hooks the host-wide
+ * timer paths, and a user namespace's root may not own the cgroup subtree
+ * it names. Reading (GET_VERSION, GET_GROUP, the events group) is open.
+ *
+ * FLUXCAP_CMD_NEW_GROUP (needs CAP_NET_ADMIN)
+ *    Request: GROUP_NAME (required), and either GROUP_CGROUP_PATH (the
+ *    cgroup's path in the cgroup2 hierarchy as the caller's cgroup
+ *    namespace sees it, e.g. "/fluxcap/t") or GROUP_CGROUP_FD (an open
+ *    directory fd of the cgroup), not both. Optional: GROUP_FLAGS (only
+ *    FLUXCAP_GROUP_F_AUTO and FLUXCAP_GROUP_F_OWNS_CGROUP may be given;
+ *    without the attribute, FLUXCAP_GROUP_F_AUTO), GROUP_START_NS.
+ *    Reply: the group, as GET_GROUP. Errors: EEXIST (name taken), EBUSY
+ *    (the subtree overlaps another group's), ENOENT (no such cgroup),
+ *    EINVAL (bad name, both or neither cgroup attribute).
+ *
+ * FLUXCAP_CMD_DEL_GROUP (needs CAP_NET_ADMIN)
+ *    Request: GROUP_NAME or GROUP_ID. Every sleeper is given back its host
+ *    timer (sleepers keep waiting, in real time); members leave virtual
+ *    time. The cgroup itself is left alone. Errors: ENOENT.
+ *
+ * FLUXCAP_CMD_GET_GROUP
+ *    Request: GROUP_NAME or GROUP_ID; or NLM_F_DUMP and no attribute for
+ *    every group. Reply: one message per group with GROUP_ID, GROUP_NAME,
+ *    GROUP_CGROUP_ID, GROUP_CGROUP_PATH, GROUP_FLAGS, GROUP_MONO_NS,
+ *    GROUP_BOOT_NS, GROUP_REAL_NS (virtual now per clock), GROUP_OFFSET_NS,
+ *    GROUP_REAL_SHIFT_NS, GROUP_MEMBERS, GROUP_SLEEPERS, GROUP_JUMPS,
+ *    GROUP_JUMPED_NS, GROUP_IDLE_FOREVER.
+ *
+ * FLUXCAP_CMD_SET_GROUP (needs CAP_NET_ADMIN)
+ *    Request: GROUP_NAME or GROUP_ID, and at least one of:
+ *       GROUP_AUTO (u8 0/1): automatic jumps on quiescence on or off;
+ *       GROUP_ADVANCE_NS (u64 > 0): jump forward now by this much, waking
+ *          every sleeper whose deadline is passed (counted as a jump);
+ *       GROUP_START_NS (s64 >= 0): virtual REALTIME reads this many ns
+ *          since the epoch now (TAI moves with it; MONOTONIC does not);
+ *       GROUP_FROZEN (u8 0/1): freeze or thaw virtual time.
+ *    Reply: the group, as GET_GROUP.
+ *
+ * Events (multicast group FLUXCAP_MCGRP_EVENTS_NAME, open to all)
+ *    FLUXCAP_CMD_EVENT_JUMP: GROUP_ID, GROUP_NAME, EVENT_JUMP_NS (the
+ *       jump's size, possibly 0), EVENT_PID (the thread whose deadline was
+ *       reached, 0 for an advance that woke nobody), GROUP_MONO_NS (virtual
+ *       MONOTONIC after the jump), GROUP_JUMPS.
+ *    FLUXCAP_CMD_EVENT_IDLE_FOREVER: GROUP_ID, GROUP_NAME, GROUP_MEMBERS,
+ *       GROUP_IDLE_FOREVER: every member waits with no timeout.
+ *    FLUXCAP_CMD_EVENT_DELETED: GROUP_ID, GROUP_NAME.
+ *
+ * The clock page of a group
+ * -------------------------
+ *
+ * A member that opens /dev/fluxcap and maps its first page (PROT_READ,
+ * MAP_SHARED, offset 0) gets its group's struct fluxcap_clock_page; the
+ * module updates it at every jump. Non-members get ENOENT at mmap().
  */
 
 #ifndef _UAPI_LINUX_FLUXCAP_H
@@ -85,24 +153,57 @@
 
 enum fluxcap_cmd {
 	FLUXCAP_CMD_GET_VERSION = 1,
+	FLUXCAP_CMD_NEW_GROUP,
+	FLUXCAP_CMD_DEL_GROUP,
+	FLUXCAP_CMD_GET_GROUP,
+	FLUXCAP_CMD_SET_GROUP,
+	FLUXCAP_CMD_EVENT_JUMP,
+	FLUXCAP_CMD_EVENT_IDLE_FOREVER,
+	FLUXCAP_CMD_EVENT_DELETED,
 
 	/* add new commands above here */
 	__FLUXCAP_CMD_MAX,
 	FLUXCAP_CMD_MAX = (__FLUXCAP_CMD_MAX - 1)
 };
 
-/*
- * Top-level attributes. Objects added later (clocks, processes) get their
- * own nested sets, FLUXCAP_A_<OBJ>_*, hung off an attribute appended here.
- */
+/* Top-level attributes; all flat, typed as documented per command above. */
 enum fluxcap_attr {
-	FLUXCAP_A_VERSION = 1,
+	FLUXCAP_A_VERSION = 1,			/* string */
 	FLUXCAP_A_PAD,
+	FLUXCAP_A_GROUP_NAME,			/* string */
+	FLUXCAP_A_GROUP_ID,			/* u32 */
+	FLUXCAP_A_GROUP_CGROUP_PATH,		/* string */
+	FLUXCAP_A_GROUP_CGROUP_FD,		/* u32 */
+	FLUXCAP_A_GROUP_CGROUP_ID,		/* u64 */
+	FLUXCAP_A_GROUP_FLAGS,			/* u32, FLUXCAP_GROUP_F_* */
+	FLUXCAP_A_GROUP_MONO_NS,		/* s64 */
+	FLUXCAP_A_GROUP_BOOT_NS,		/* s64 */
+	FLUXCAP_A_GROUP_REAL_NS,		/* s64 */
+	FLUXCAP_A_GROUP_OFFSET_NS,		/* s64 */
+	FLUXCAP_A_GROUP_REAL_SHIFT_NS,		/* s64 */
+	FLUXCAP_A_GROUP_MEMBERS,		/* u32 */
+	FLUXCAP_A_GROUP_SLEEPERS,		/* u32 */
+	FLUXCAP_A_GROUP_JUMPS,			/* u64 */
+	FLUXCAP_A_GROUP_JUMPED_NS,		/* u64 */
+	FLUXCAP_A_GROUP_IDLE_FOREVER,		/* u64 */
+	FLUXCAP_A_GROUP_AUTO,			/* u8 */
+	FLUXCAP_A_GROUP_FROZEN,			/* u8 */
+	FLUXCAP_A_GROUP_ADVANCE_NS,		/* u64 */
+	FLUXCAP_A_GROUP_START_NS,		/* s64 */
+	FLUXCAP_A_EVENT_JUMP_NS,		/* u64 */
+	FLUXCAP_A_EVENT_PID,			/* u32 */
 
 	/* add new attributes above here */
 	__FLUXCAP_A_MAX,
 	FLUXCAP_A_MAX = (__FLUXCAP_A_MAX - 1)
 };
+
+#define FLUXCAP_GROUP_NAME_MAX		32	/* with the terminating NUL */
+
+/* FLUXCAP_A_GROUP_FLAGS */
+#define FLUXCAP_GROUP_F_AUTO		(1U << 0)	/* jumps on quiescence */
+#define FLUXCAP_GROUP_F_FROZEN		(1U << 1)	/* virtual time stands */
+#define FLUXCAP_GROUP_F_OWNS_CGROUP	(1U << 2)	/* fluxctl made it */
 
 #define FLUXCAP_CLOCK_PAGE_MAGIC	0x666c7863	/* "flxc" */
 #define FLUXCAP_CLOCK_PAGE_VERSION	1

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/fluxcap and the clock pages. Each group has one zeroed page; a
+ * mapping takes its own reference on the page, so a mapping may outlive
+ * the group (it then shows the last offsets, which no longer change).
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+
+#include "clockdev.h"
+#include "compat.h"
+#include "group.h"
+
+int fc_clockdev_page_alloc(struct fc_group *g)
+{
+	struct fluxcap_clock_page *p;
+
+	g->page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	if (!g->page)
+		return -ENOMEM;
+	p = page_address(g->page);
+	p->version = FLUXCAP_CLOCK_PAGE_VERSION;
+	/* Readers check magic with acquire: everything else first. */
+	smp_store_release(&p->magic, FLUXCAP_CLOCK_PAGE_MAGIC);
+	return 0;
+}
+
+void fc_clockdev_page_free(struct fc_group *g)
+{
+	if (g->page)
+		__free_page(g->page);
+	g->page = NULL;
+}
+
+void fc_clockdev_update(struct fc_group *g)
+{
+	struct fluxcap_clock_page *p;
+	struct fc_time mono, real;
+
+	if (!g->page)
+		return;
+	p = page_address(g->page);
+	mono = fc_clock_offset(&g->clock, FC_CLOCK_MONOTONIC);
+	real = fc_clock_offset(&g->clock, FC_CLOCK_REALTIME);
+	WRITE_ONCE(p->seq, p->seq + 1);
+	smp_wmb();	/* odd seq first: readers see an update in progress */
+	WRITE_ONCE(p->mono_sec, mono.sec);
+	WRITE_ONCE(p->mono_nsec, mono.nsec);
+	WRITE_ONCE(p->real_sec, real.sec);
+	WRITE_ONCE(p->real_nsec, real.nsec);
+	WRITE_ONCE(p->jumps, g->clock.jumps);
+	smp_wmb();	/* the offsets before the even seq that ends it */
+	WRITE_ONCE(p->seq, p->seq + 1);
+}
+
+static int fc_clockdev_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct page *page = NULL;
+	struct fc_group *g;
+	int ret;
+
+	if (vma->vm_pgoff || vma->vm_end - vma->vm_start != PAGE_SIZE)
+		return -EINVAL;
+	if (vma->vm_flags & VM_WRITE)
+		return -EPERM;
+	rcu_read_lock();
+	g = fc_group_of(current);
+	if (g && refcount_inc_not_zero(&g->ref))
+		page = g->page;
+	rcu_read_unlock();
+	if (!page)
+		return -ENOENT;
+	fc_vma_forbid_write(vma);
+	ret = vm_insert_page(vma, vma->vm_start, page);
+	fc_group_put(g);
+	return ret;
+}
+
+static const struct file_operations fc_clockdev_fops = {
+	.owner = THIS_MODULE,
+	.open = nonseekable_open,
+	.mmap = fc_clockdev_mmap,
+};
+
+static struct miscdevice fc_clockdev = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "fluxcap",
+	.fops = &fc_clockdev_fops,
+	.mode = 0444,
+};
+
+int fc_clockdev_init(void)
+{
+	return misc_register(&fc_clockdev);
+}
+
+void fc_clockdev_exit(void)
+{
+	misc_deregister(&fc_clockdev);
+}

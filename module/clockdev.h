@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * /dev/fluxcap: a member maps its group's clock page (struct
+ * fluxcap_clock_page) read-only, and the preload library adds its offsets
+ * to what the vDSO returns.
+ */
+#ifndef _FC_CLOCKDEV_H
+#define _FC_CLOCKDEV_H
+
+struct fc_group;
+
+int fc_clockdev_page_alloc(struct fc_group *g);
+void fc_clockdev_page_free(struct fc_group *g);
+
+/* Under fc_lock: copies g's clock into its page (a sequence lock). */
+void fc_clockdev_update(struct fc_group *g);
+
+int fc_clockdev_init(void);
+void fc_clockdev_exit(void);
+
+#endif /* _FC_CLOCKDEV_H */

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Differences between the kernels fluxcap builds for (Debian's 6.1 and
+ * 6.12), in one place. Everything else in module/ is written once.
+ */
+#ifndef _FC_COMPAT_H
+#define _FC_COMPAT_H
+
+#include <linux/mm.h>
+#include <linux/sched.h>
+
+/* The FC_HAVE_* macros come from Kbuild, which looks in the kernel headers. */
+#ifdef FC_HAVE_TASK_IS_RUNNABLE
+/* 6.12 leaves blocked fair tasks queued (delayed dequeue): ask the helper. */
+static inline bool fc_task_runnable(struct task_struct *t)
+{
+	return task_is_runnable(t);
+}
+#else
+static inline bool fc_task_runnable(struct task_struct *t)
+{
+	return READ_ONCE(t->on_rq);
+}
+#endif
+
+#ifdef FC_HAVE_VM_FLAGS_CLEAR
+static inline void fc_vma_forbid_write(struct vm_area_struct *vma)
+{
+	vm_flags_clear(vma, VM_MAYWRITE);
+}
+#else
+static inline void fc_vma_forbid_write(struct vm_area_struct *vma)
+{
+	vma->vm_flags &= ~VM_MAYWRITE;
+}
+#endif
+
+#endif /* _FC_COMPAT_H */

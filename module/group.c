@@ -1,0 +1,397 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Groups: creation and deletion, membership, the quiescence check and the
+ * jump. A group is idle when every member is blocked: not on a CPU, not
+ * runnable, and either sleeping interruptibly or stopped (uninterruptible
+ * sleep means I/O in flight, so no jump). Then the clock jumps to the
+ * earliest deadline and every sleeper is aimed again at its virtual
+ * deadline on the new clock: the due ones fire at once, as real timeouts.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/idr.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+
+#include "clockdev.h"
+#include "compat.h"
+#include "events.h"
+#include "group.h"
+#include "hooks.h"
+#include "sleeper.h"
+
+/* Sleepers, clocks and counters of every group; taken in the hooks. */
+DEFINE_RAW_SPINLOCK(fc_lock);
+/* Serialises changes to fc_groups (netlink, module exit). */
+DEFINE_MUTEX(fc_groups_mutex);
+LIST_HEAD(fc_groups);
+
+static DEFINE_IDA(fc_group_ida);
+static struct workqueue_struct *fc_wq;
+
+struct fc_group *fc_group_of(struct task_struct *t)
+{
+	struct fc_group *g;
+	struct cgroup *cg;
+
+	if (list_empty(&fc_groups))
+		return NULL;
+	cg = task_dfl_cgroup(t);
+	list_for_each_entry_rcu(g, &fc_groups, node)
+		if (cgroup_is_descendant(cg, g->cgrp))
+			return g;
+	return NULL;
+}
+
+struct fc_group *fc_group_find(const char *name, u32 id)
+{
+	struct fc_group *g;
+
+	lockdep_assert_held(&fc_groups_mutex);
+	list_for_each_entry(g, &fc_groups, node)
+		if (name ? !strcmp(g->name, name) : g->id == id)
+			return g;
+	return NULL;
+}
+
+static bool fc_task_quiet(struct task_struct *t)
+{
+	unsigned int state;
+
+	if (t->exit_state)
+		return true;
+	if (READ_ONCE(t->on_cpu) || fc_task_runnable(t))
+		return false;
+	state = READ_ONCE(t->__state);
+	return state & (TASK_INTERRUPTIBLE | __TASK_STOPPED | __TASK_TRACED);
+}
+
+/*
+ * Counts g's members and whether all are quiet. Walks every thread of the
+ * machine: cheap in a test VM, and a known cost to remove (track members).
+ */
+static u32 fc_group_members(struct fc_group *g, bool *quiet)
+{
+	struct task_struct *p, *t;
+	u32 n = 0;
+
+	*quiet = true;
+	rcu_read_lock();
+	for_each_process_thread(p, t) {
+		if (t->flags & PF_KTHREAD)
+			continue;
+		if (fc_group_of(t) != g)
+			continue;
+		n++;
+		if (*quiet && !fc_task_quiet(t))
+			*quiet = false;
+	}
+	rcu_read_unlock();
+	return n;
+}
+
+/*
+ * Under fc_lock, around every change of g->clock: lock-free readers (the
+ * clock syscalls) retry, then the clock page gets the new offsets.
+ */
+static void fc_clock_write_begin(struct fc_group *g)
+{
+	write_seqcount_begin(&g->clock_seq);
+}
+
+static void fc_clock_write_end(struct fc_group *g)
+{
+	write_seqcount_end(&g->clock_seq);
+	fc_clockdev_update(g);
+}
+
+/* Under fc_lock: aims every sleeper; returns the pid of the first due one. */
+static pid_t fc_group_aim_all(struct fc_group *g, ktime_t mono_now)
+{
+	struct fc_sleeper *s, *next;
+	pid_t woken = 0;
+
+	g->stale = false;
+	for (s = fc_sleepq_first(&g->sleepq); s; s = next) {
+		struct fc_reg *r = fc_reg_of(s);
+
+		next = fc_sleepq_next(s);
+		if (fc_reg_aim(r, mono_now) && !woken)
+			woken = task_pid_nr(r->task);
+	}
+	return woken;
+}
+
+static void fc_group_check(struct work_struct *work)
+{
+	struct fc_group *g = container_of(work, struct fc_group, check_work);
+	struct fc_event ev = { .type = 0 };
+	struct fc_sleeper *first;
+	unsigned long flags;
+	ktime_t mono_now;
+	bool quiet;
+	u32 members;
+	int wakeups;
+
+	wakeups = atomic_read(&g->wakeups);
+	smp_rmb();	/* read the counter before any member's state */
+	members = fc_group_members(g, &quiet);
+
+	raw_spin_lock_irqsave(&fc_lock, flags);
+	if (g->dead)
+		goto out;
+	/* Someone seen blocked may have been woken since: not idle after all. */
+	if (atomic_read(&g->wakeups) != wakeups)
+		quiet = false;
+	mono_now = ktime_get();
+	if (g->stale)
+		fc_group_aim_all(g, mono_now);
+	if (!g->auto_jump || !quiet || !members)
+		goto out;
+	first = fc_sleepq_first(&g->sleepq);
+	if (!first) {
+		if (!g->idle_reported) {
+			g->idle_reported = true;
+			g->idle_forever++;
+			ev.type = FLUXCAP_CMD_EVENT_IDLE_FOREVER;
+			ev.members = members;
+		}
+		goto out;
+	}
+	fc_clock_write_begin(g);
+	ev.jump_ns = fc_clock_jump_to(&g->clock, fc_time_from_ns(mono_now),
+				      first->deadline);
+	fc_clock_write_end(g);
+	ev.pid = fc_group_aim_all(g, mono_now);
+	ev.type = FLUXCAP_CMD_EVENT_JUMP;
+out:
+	raw_spin_unlock_irqrestore(&fc_lock, flags);
+	if (ev.type)
+		fc_event_send(g, &ev);
+}
+
+static void fc_group_check_irq(struct irq_work *work)
+{
+	struct fc_group *g = container_of(work, struct fc_group, check_irq);
+
+	queue_work(fc_wq, &g->check_work);
+}
+
+void fc_group_kick(struct fc_group *g)
+{
+	irq_work_queue(&g->check_irq);
+}
+
+static bool fc_cgroup_overlaps(struct cgroup *cg)
+{
+	struct fc_group *g;
+
+	list_for_each_entry(g, &fc_groups, node)
+		if (cgroup_is_descendant(cg, g->cgrp) ||
+		    cgroup_is_descendant(g->cgrp, cg))
+			return true;
+	return false;
+}
+
+struct fc_group *fc_group_create(const struct fc_group_params *p,
+				 struct netlink_ext_ack *extack)
+{
+	struct fc_group *g;
+	int ret;
+
+	lockdep_assert_held(&fc_groups_mutex);
+	if (fc_group_find(p->name, 0)) {
+		NL_SET_ERR_MSG(extack, "a group with this name exists");
+		return ERR_PTR(-EEXIST);
+	}
+	if (fc_cgroup_overlaps(p->cgrp)) {
+		NL_SET_ERR_MSG(extack,
+			       "the cgroup is inside, or holds, another group's cgroup");
+		return ERR_PTR(-EBUSY);
+	}
+
+	g = kzalloc(sizeof(*g), GFP_KERNEL);
+	if (!g)
+		return ERR_PTR(-ENOMEM);
+	ret = ida_alloc_min(&fc_group_ida, 1, GFP_KERNEL);
+	if (ret < 0)
+		goto err_free;
+	g->id = ret;
+	strscpy(g->name, p->name, sizeof(g->name));
+	refcount_set(&g->ref, 1);
+	g->cgrp = p->cgrp;
+	g->cgrp_id = cgroup_id(p->cgrp);
+	g->owns_cgroup = p->owns_cgroup;
+	g->auto_jump = p->auto_jump;
+	fc_clock_init(&g->clock);
+	seqcount_init(&g->clock_seq);
+	fc_sleepq_init(&g->sleepq);
+	init_irq_work(&g->check_irq, fc_group_check_irq);
+	INIT_WORK(&g->check_work, fc_group_check);
+	if (p->has_start) {
+		ret = fc_group_set_start(g, p->start_ns);
+		if (ret)
+			goto err_ida;
+	}
+	ret = fc_clockdev_page_alloc(g);
+	if (ret)
+		goto err_ida;
+
+	ret = fc_hooks_get();
+	if (ret) {
+		NL_SET_ERR_MSG(extack, "could not install the timer hooks (see dmesg)");
+		goto err_page;
+	}
+	list_add_tail_rcu(&g->node, &fc_groups);
+	return g;
+
+err_page:
+	fc_clockdev_page_free(g);
+err_ida:
+	ida_free(&fc_group_ida, g->id);
+err_free:
+	kfree(g);
+	return ERR_PTR(ret);
+}
+
+static void fc_group_free_rcu(struct rcu_head *head)
+{
+	struct fc_group *g = container_of(head, struct fc_group, rcu);
+
+	cgroup_put(g->cgrp);
+	fc_clockdev_page_free(g);
+	ida_free(&fc_group_ida, g->id);
+	kfree(g);
+}
+
+void fc_group_put(struct fc_group *g)
+{
+	if (refcount_dec_and_test(&g->ref))
+		call_rcu(&g->rcu, fc_group_free_rcu);
+}
+
+void fc_group_destroy(struct fc_group *g)
+{
+	unsigned long flags;
+
+	lockdep_assert_held(&fc_groups_mutex);
+	raw_spin_lock_irqsave(&fc_lock, flags);
+	g->dead = true;
+	fc_reg_drop_group(g);
+	raw_spin_unlock_irqrestore(&fc_lock, flags);
+
+	list_del_rcu(&g->node);
+	/* No probe can find g after this; then let pending checks finish. */
+	synchronize_rcu();
+	irq_work_sync(&g->check_irq);
+	cancel_work_sync(&g->check_work);
+	fc_hooks_put();
+	fc_group_put(g);
+}
+
+void fc_group_stats(struct fc_group *g, struct fc_group_stats *st)
+{
+	struct timespec64 mono, boot, real;
+	struct fc_time off, real_off;
+	unsigned long flags;
+	bool quiet;
+	s64 ns;
+
+	st->members = fc_group_members(g, &quiet);
+
+	raw_spin_lock_irqsave(&fc_lock, flags);
+	ktime_get_ts64(&mono);
+	ktime_get_boottime_ts64(&boot);
+	ktime_get_real_ts64(&real);
+	off = fc_clock_offset(&g->clock, FC_CLOCK_MONOTONIC);
+	real_off = fc_clock_offset(&g->clock, FC_CLOCK_REALTIME);
+	fc_time_to_ns(fc_time_add(off, fc_time_from_ns(timespec64_to_ns(&mono))),
+		      &st->mono_ns);
+	fc_time_to_ns(fc_time_add(off, fc_time_from_ns(timespec64_to_ns(&boot))),
+		      &st->boot_ns);
+	fc_time_to_ns(fc_time_add(real_off,
+				  fc_time_from_ns(timespec64_to_ns(&real))),
+		      &st->real_ns);
+	fc_time_to_ns(off, &st->offset_ns);
+	fc_time_to_ns(g->clock.real_shift, &st->real_shift_ns);
+	fc_time_to_ns(g->clock.jumped, &ns);
+	st->jumped_ns = ns;
+	st->jumps = g->clock.jumps;
+	st->idle_forever = g->idle_forever;
+	st->sleepers = g->sleepq.count;
+	st->flags = (g->auto_jump ? FLUXCAP_GROUP_F_AUTO : 0) |
+		    (g->owns_cgroup ? FLUXCAP_GROUP_F_OWNS_CGROUP : 0);
+	raw_spin_unlock_irqrestore(&fc_lock, flags);
+}
+
+void fc_group_set_auto(struct fc_group *g, bool on)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&fc_lock, flags);
+	g->auto_jump = on;
+	raw_spin_unlock_irqrestore(&fc_lock, flags);
+	if (on)
+		fc_group_kick(g);
+}
+
+void fc_group_advance(struct fc_group *g, s64 delta_ns)
+{
+	struct fc_event ev = { .type = FLUXCAP_CMD_EVENT_JUMP };
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&fc_lock, flags);
+	fc_clock_write_begin(g);
+	fc_clock_advance(&g->clock, delta_ns);
+	fc_clock_write_end(g);
+	ev.jump_ns = delta_ns;
+	ev.pid = fc_group_aim_all(g, ktime_get());
+	raw_spin_unlock_irqrestore(&fc_lock, flags);
+	fc_event_send(g, &ev);
+}
+
+int fc_group_set_start(struct fc_group *g, s64 start_ns)
+{
+	unsigned long flags;
+	int ret;
+
+	raw_spin_lock_irqsave(&fc_lock, flags);
+	fc_clock_write_begin(g);
+	ret = fc_clock_set_start(&g->clock, fc_time_from_ns(ktime_get_real()),
+				 fc_time_from_ns(start_ns));
+	fc_clock_write_end(g);
+	raw_spin_unlock_irqrestore(&fc_lock, flags);
+	return ret;
+}
+
+void fc_group_read_clock(struct fc_group *g, struct fc_clock_snapshot *snap)
+{
+	unsigned int seq;
+
+	do {
+		seq = read_seqcount_begin(&g->clock_seq);
+		snap->mono_off = fc_clock_offset(&g->clock, FC_CLOCK_MONOTONIC);
+		snap->real_off = fc_clock_offset(&g->clock, FC_CLOCK_REALTIME);
+	} while (read_seqcount_retry(&g->clock_seq, seq));
+}
+
+int fc_groups_init(void)
+{
+	fc_wq = alloc_workqueue("fluxcap", WQ_UNBOUND | WQ_HIGHPRI, 0);
+	return fc_wq ? 0 : -ENOMEM;
+}
+
+/* Module exit: every group goes, sleepers keep their host timers. */
+void fc_groups_exit(void)
+{
+	struct fc_group *g, *tmp;
+
+	mutex_lock(&fc_groups_mutex);
+	list_for_each_entry_safe(g, tmp, &fc_groups, node)
+		fc_group_destroy(g);
+	mutex_unlock(&fc_groups_mutex);
+	rcu_barrier();
+	destroy_workqueue(fc_wq);
+}

@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Hook installation, and the hooks that do not belong elsewhere.
+ *
+ * kprobes at function entry (ftrace-based on both kernels):
+ *  - hrtimer_start_range_ns: every arm of every hrtimer, the one place that
+ *    sees nanosleep, poll, select, epoll, futex and sigtimedwait sleepers;
+ *  - hrtimer_try_to_cancel and hrtimer_cancel: the lifetime fence (see
+ *    sleeper.h); both, since a compiler may fold one into the other;
+ *  - hrtimer_nanosleep and futex_setup_timer: absolute deadlines given by a
+ *    member are virtual, and become host time there;
+ *  - the three time-reading syscalls (timeread.c).
+ * The sched_switch tracepoint (not exported, found by name) tells when a
+ * member blocks, which is when its group may have become idle.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <uapi/linux/futex.h>
+#include <linux/kprobes.h>
+#include <linux/ptrace.h>
+#include <linux/sched.h>
+#include <linux/tracepoint.h>
+#include <asm/syscall.h>
+#include <asm/unistd.h>
+
+#include "group.h"
+#include "hooks.h"
+#include "sleeper.h"
+#include "timeread.h"
+
+static int fc_kp_arm(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct hrtimer *timer = (struct hrtimer *)regs->di;
+
+	if (fc_is_sleeper(timer) && !(current->flags & PF_KTHREAD))
+		fc_reg_arm(timer, (ktime_t)regs->si, (enum hrtimer_mode)regs->cx);
+	return 0;
+}
+
+static int fc_kp_cancel(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct hrtimer *timer = (struct hrtimer *)regs->di;
+
+	if (fc_is_sleeper(timer))
+		fc_reg_cancel(timer);
+	return 0;
+}
+
+/* A member's absolute virtual time of clock id, as host time. */
+static ktime_t fc_abs_to_host(struct fc_group *g, clockid_t id, ktime_t t)
+{
+	struct fc_clock_snapshot snap;
+	struct fc_time off;
+	s64 host;
+
+	fc_group_read_clock(g, &snap);
+	off = (id == CLOCK_REALTIME || id == CLOCK_TAI) ? snap.real_off :
+							   snap.mono_off;
+	fc_time_to_ns(fc_time_sub(fc_time_from_ns(t), off), &host);
+	return host < 0 ? 0 : host;
+}
+
+/* hrtimer_nanosleep(ktime_t rqtp, enum hrtimer_mode mode, clockid_t id) */
+static int fc_kp_nanosleep(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct fc_group *g;
+
+	if (regs->si != HRTIMER_MODE_ABS)
+		return 0;
+	rcu_read_lock();
+	g = fc_group_of(current);
+	if (g)
+		regs->di = fc_abs_to_host(g, (clockid_t)regs->dx,
+					  (ktime_t)regs->di);
+	rcu_read_unlock();
+	return 0;
+}
+
+/*
+ * Which clock an absolute futex timeout of the current syscall is on, or
+ * -1 when the timeout was relative (the kernel made it absolute in host
+ * time already) or the call is a restart (host time, stored by the kernel).
+ */
+static int fc_futex_abs_clock(void)
+{
+	struct pt_regs *u = task_pt_regs(current);
+	unsigned int op, cmd;
+
+	switch (u->orig_ax) {
+	case __NR_futex:
+		op = u->si;
+		cmd = op & FUTEX_CMD_MASK;
+		if (cmd == FUTEX_LOCK_PI)
+			return CLOCK_REALTIME;
+		if (cmd != FUTEX_WAIT_BITSET && cmd != FUTEX_WAIT_REQUEUE_PI &&
+		    cmd != FUTEX_LOCK_PI2)
+			return -1;
+		return op & FUTEX_CLOCK_REALTIME ? CLOCK_REALTIME :
+						   CLOCK_MONOTONIC;
+	case __NR_futex_waitv:
+		return u->r8 == CLOCK_REALTIME ? CLOCK_REALTIME :
+						 CLOCK_MONOTONIC;
+#ifdef __NR_futex_wait
+	case __NR_futex_wait:
+		return u->r9 == CLOCK_REALTIME ? CLOCK_REALTIME :
+						 CLOCK_MONOTONIC;
+#endif
+	default:
+		return -1;
+	}
+}
+
+/* futex_setup_timer(ktime_t *time, struct hrtimer_sleeper *, int, u64) */
+static int fc_kp_futex_timer(struct kprobe *kp, struct pt_regs *regs)
+{
+	ktime_t *time = (ktime_t *)regs->di;
+	struct fc_group *g;
+	int id;
+
+	if (!time || (current->flags & PF_KTHREAD))
+		return 0;
+	rcu_read_lock();
+	g = fc_group_of(current);
+	if (g) {
+		id = fc_futex_abs_clock();
+		if (id >= 0)
+			*time = fc_abs_to_host(g, id, *time);
+	}
+	rcu_read_unlock();
+	return 0;
+}
+
+static struct kprobe fc_kprobes[] = {
+	{ .symbol_name = "hrtimer_start_range_ns", .pre_handler = fc_kp_arm },
+	{ .symbol_name = "hrtimer_try_to_cancel", .pre_handler = fc_kp_cancel },
+	{ .symbol_name = "hrtimer_cancel", .pre_handler = fc_kp_cancel },
+	{ .symbol_name = "hrtimer_nanosleep", .pre_handler = fc_kp_nanosleep },
+	{ .symbol_name = "futex_setup_timer",
+	  .pre_handler = fc_kp_futex_timer },
+	{ .symbol_name = "__x64_sys_clock_gettime",
+	  .pre_handler = fc_timeread_clock_gettime },
+	{ .symbol_name = "__x64_sys_gettimeofday",
+	  .pre_handler = fc_timeread_gettimeofday },
+	{ .symbol_name = "__x64_sys_time", .pre_handler = fc_timeread_time },
+};
+
+static void fc_probe_switch(void *data, bool preempt, struct task_struct *prev,
+			    struct task_struct *next, unsigned int prev_state)
+{
+	struct fc_group *g;
+
+	if (preempt || prev_state == TASK_RUNNING ||
+	    (prev->flags & PF_KTHREAD))
+		return;
+	rcu_read_lock();
+	g = fc_group_of(prev);
+	if (g)
+		fc_group_kick(g);
+	rcu_read_unlock();
+}
+
+/* sched_waking and sched_wakeup_new: a member about to run. */
+static void fc_probe_waking(void *data, struct task_struct *p)
+{
+	struct fc_group *g;
+
+	if (p->flags & PF_KTHREAD)
+		return;
+	rcu_read_lock();
+	g = fc_group_of(p);
+	if (g)
+		atomic_inc(&g->wakeups);
+	rcu_read_unlock();
+}
+
+static struct {
+	const char *name;
+	void *probe;
+	struct tracepoint *tp;
+} fc_tps[] = {
+	{ "sched_switch", fc_probe_switch },
+	{ "sched_waking", fc_probe_waking },
+	{ "sched_wakeup_new", fc_probe_waking },
+};
+
+static void fc_find_tracepoint(struct tracepoint *tp, void *priv)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(fc_tps); i++)
+		if (!strcmp(tp->name, fc_tps[i].name))
+			fc_tps[i].tp = tp;
+}
+
+static void fc_tps_unregister(int n)
+{
+	while (n--)
+		tracepoint_probe_unregister(fc_tps[n].tp, fc_tps[n].probe, NULL);
+	tracepoint_synchronize_unregister();
+}
+
+static int fc_tps_register(void)
+{
+	int i, ret;
+
+	for_each_kernel_tracepoint(fc_find_tracepoint, NULL);
+	for (i = 0; i < ARRAY_SIZE(fc_tps); i++) {
+		ret = -ENOENT;
+		if (fc_tps[i].tp)
+			ret = tracepoint_probe_register(fc_tps[i].tp,
+							fc_tps[i].probe, NULL);
+		if (ret) {
+			pr_err("tracepoint %s: %d\n", fc_tps[i].name, ret);
+			fc_tps_unregister(i);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+static unsigned int fc_hook_users;
+
+int fc_hooks_get(void)
+{
+	struct kprobe *kps[ARRAY_SIZE(fc_kprobes)];
+	int i, ret;
+
+	lockdep_assert_held(&fc_groups_mutex);
+	if (fc_hook_users++)
+		return 0;
+
+	ret = fc_tps_register();
+	if (ret)
+		goto err;
+	for (i = 0; i < ARRAY_SIZE(fc_kprobes); i++) {
+		/* A kprobe is registered afresh each time: clear the old state. */
+		struct kprobe *kp = &fc_kprobes[i];
+
+		*kp = (struct kprobe){ .symbol_name = kp->symbol_name,
+				       .pre_handler = kp->pre_handler };
+		kps[i] = kp;
+	}
+	ret = register_kprobes(kps, ARRAY_SIZE(kps));
+	if (ret) {
+		pr_err("kprobes: %d\n", ret);
+		goto err_tp;
+	}
+	return 0;
+
+err_tp:
+	fc_tps_unregister(ARRAY_SIZE(fc_tps));
+err:
+	fc_hook_users--;
+	return ret;
+}
+
+void fc_hooks_put(void)
+{
+	struct kprobe *kps[ARRAY_SIZE(fc_kprobes)];
+	int i;
+
+	lockdep_assert_held(&fc_groups_mutex);
+	if (--fc_hook_users)
+		return;
+	for (i = 0; i < ARRAY_SIZE(fc_kprobes); i++)
+		kps[i] = &fc_kprobes[i];
+	unregister_kprobes(kps, ARRAY_SIZE(kps));
+	fc_tps_unregister(ARRAY_SIZE(fc_tps));
+}

@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The registry of armed sleepers, keyed by timer address, and aiming their
+ * host timers at virtual deadlines. See sleeper.h for the lifetime rule.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/hashtable.h>
+#include <linux/percpu.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+
+#include "compat.h"
+#include "group.h"
+#include "sleeper.h"
+
+static DEFINE_HASHTABLE(fc_regs, 10);
+static atomic_t fc_nr_regs = ATOMIC_INIT(0);
+static struct kmem_cache *fc_reg_cache;
+static enum hrtimer_restart (*fc_wakeup_fn)(struct hrtimer *timer);
+
+/*
+ * Set while this CPU re-aims a timer, so that the arm hook does not take
+ * fc_lock again when the re-aim is done from a member's own context.
+ */
+static DEFINE_PER_CPU(bool, fc_aiming);
+
+bool fc_is_sleeper(const struct hrtimer *timer)
+{
+	return READ_ONCE(timer->function) == fc_wakeup_fn;
+}
+
+static ktime_t fc_base_now(clockid_t id)
+{
+	switch (id) {
+	case CLOCK_REALTIME:
+		return ktime_get_real();
+	case CLOCK_BOOTTIME:
+		return ktime_get_boottime();
+	case CLOCK_TAI:
+		return ktime_get_clocktai();
+	default:
+		return ktime_get();
+	}
+}
+
+static struct fc_reg *fc_reg_lookup(const struct hrtimer *timer)
+{
+	struct fc_reg *r;
+
+	hash_for_each_possible(fc_regs, r, hnode, (unsigned long)timer)
+		if (r->timer == timer)
+			return r;
+	return NULL;
+}
+
+/* Host expiry (absolute, on the timer's own clock) to virtual MONOTONIC. */
+static struct fc_time fc_reg_deadline(struct fc_group *g, clockid_t base,
+				      ktime_t expires)
+{
+	ktime_t mono_now = ktime_get();
+	s64 base_delta = 0;
+
+	if (base != CLOCK_MONOTONIC)
+		base_delta = fc_ns_sub_sat(fc_base_now(base), mono_now);
+	return fc_time_add_ns(g->clock.offset,
+			      fc_ns_sub_sat(expires, base_delta));
+}
+
+void fc_reg_arm(struct hrtimer *timer, ktime_t tim, enum hrtimer_mode mode)
+{
+	struct fc_reg *r, *fresh;
+	struct fc_group *g;
+	unsigned long flags;
+	clockid_t base;
+
+	if (this_cpu_read(fc_aiming))
+		return;
+	fresh = kmem_cache_zalloc(fc_reg_cache, GFP_ATOMIC | __GFP_NOWARN);
+
+	rcu_read_lock();
+	g = fc_group_of(current);
+	if (!g)
+		goto out_rcu;
+
+	base = timer->base->clockid;
+	if (mode & HRTIMER_MODE_REL)
+		tim = fc_ns_add_sat(fc_base_now(base), tim);
+
+	raw_spin_lock_irqsave(&fc_lock, flags);
+	if (g->dead)
+		goto out_unlock;
+	r = fc_reg_lookup(timer);
+	if (!r) {
+		if (!fresh)
+			goto out_unlock;	/* untracked: real time */
+		r = fresh;
+		fresh = NULL;
+		r->timer = timer;
+		r->task = current;
+		fc_sleeper_init(&r->qnode);
+		hash_add(fc_regs, &r->hnode, (unsigned long)timer);
+		atomic_inc(&fc_nr_regs);
+	} else if (r->g != g) {
+		fc_sleepq_remove(&r->g->sleepq, &r->qnode);
+	}
+	r->g = g;
+	r->base = base;
+	fc_sleepq_insert(&g->sleepq, &r->qnode, fc_reg_deadline(g, base, tim));
+	g->idle_reported = false;
+out_unlock:
+	raw_spin_unlock_irqrestore(&fc_lock, flags);
+out_rcu:
+	rcu_read_unlock();
+	if (fresh)
+		kmem_cache_free(fc_reg_cache, fresh);
+}
+
+static void fc_reg_free(struct fc_reg *r)
+{
+	hash_del(&r->hnode);
+	fc_sleepq_remove(&r->g->sleepq, &r->qnode);
+	atomic_dec(&fc_nr_regs);
+	kmem_cache_free(fc_reg_cache, r);
+}
+
+void fc_reg_cancel(struct hrtimer *timer)
+{
+	unsigned long flags;
+	struct fc_reg *r;
+
+	if (!atomic_read(&fc_nr_regs))
+		return;
+	raw_spin_lock_irqsave(&fc_lock, flags);
+	r = fc_reg_lookup(timer);
+	if (r)
+		fc_reg_free(r);
+	raw_spin_unlock_irqrestore(&fc_lock, flags);
+}
+
+/*
+ * An owner that is on a CPU or runnable may be inside its own arm of the
+ * timer; one that is blocked has finished arming and can only go on to
+ * cancel, which waits for fc_lock.
+ */
+static bool fc_owner_blocked(struct task_struct *t)
+{
+	return !READ_ONCE(t->on_cpu) && !fc_task_runnable(t);
+}
+
+bool fc_reg_aim(struct fc_reg *r, ktime_t mono_now)
+{
+	struct hrtimer *timer = r->timer;
+	struct fc_group *g = r->g;
+	ktime_t expires, soft;
+	s64 host_mono, slack;
+	bool due;
+
+	fc_time_to_ns(fc_time_sub(r->qnode.deadline, g->clock.offset),
+		      &host_mono);
+	due = host_mono <= mono_now;
+	if (!fc_owner_blocked(r->task)) {
+		g->stale = true;
+		return false;
+	}
+	expires = host_mono;
+	if (r->base != CLOCK_MONOTONIC)
+		expires = fc_ns_add_sat(host_mono,
+					fc_ns_sub_sat(fc_base_now(r->base),
+						      mono_now));
+	soft = hrtimer_get_softexpires(timer);
+	slack = due ? 0 : ktime_sub(hrtimer_get_expires(timer), soft);
+	if (!due && soft == expires && hrtimer_active(timer))
+		return false;
+
+	this_cpu_write(fc_aiming, true);
+	hrtimer_start_range_ns(timer, expires, slack, HRTIMER_MODE_ABS |
+			       (timer->is_soft ? HRTIMER_MODE_SOFT : 0));
+	this_cpu_write(fc_aiming, false);
+	return due;
+}
+
+void fc_reg_drop_group(struct fc_group *g)
+{
+	struct fc_sleeper *s;
+
+	while ((s = fc_sleepq_first(&g->sleepq)))
+		fc_reg_free(fc_reg_of(s));
+}
+
+int fc_regs_init(void)
+{
+	struct hrtimer_sleeper probe;
+
+	fc_reg_cache = KMEM_CACHE(fc_reg, 0);
+	if (!fc_reg_cache)
+		return -ENOMEM;
+	/* hrtimer_wakeup is static; a sleeper initialised here names it. */
+	hrtimer_init_sleeper(&probe, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	fc_wakeup_fn = probe.timer.function;
+	return 0;
+}
+
+void fc_regs_exit(void)
+{
+	WARN_ON(atomic_read(&fc_nr_regs));
+	kmem_cache_destroy(fc_reg_cache);
+}

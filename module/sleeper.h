@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Sleeper registrations: a member's hrtimer sleeper (the on-stack struct
+ * hrtimer_sleeper of nanosleep, poll, select, epoll, futex, sigtimedwait)
+ * recorded with its virtual deadline while it is armed.
+ *
+ * The lifetime rule: a sleeper lives on its owner's stack. Every owner
+ * cancels it (hrtimer_try_to_cancel or hrtimer_cancel) before its frame
+ * goes, and the cancel hook removes the registration under fc_lock. The
+ * module touches a sleeper's timer only under fc_lock and only while it is
+ * registered, so never after its owner has started to leave.
+ */
+#ifndef _FC_SLEEPER_H
+#define _FC_SLEEPER_H
+
+#include <linux/hrtimer.h>
+#include <linux/sched.h>
+
+#include "fc_sleepq.h"
+
+struct fc_group;
+
+struct fc_reg {
+	struct hlist_node hnode;	/* in the registry, by timer */
+	struct fc_sleeper qnode;	/* in g->sleepq, by virtual deadline */
+	struct hrtimer *timer;
+	struct task_struct *task;	/* the owner; alive while registered */
+	struct fc_group *g;
+	clockid_t base;			/* the timer's clock */
+};
+
+/* True when timer belongs to an hrtimer sleeper (a task's timed wait). */
+bool fc_is_sleeper(const struct hrtimer *timer);
+
+/* Arm hook: current is arming timer with (tim, mode). */
+void fc_reg_arm(struct hrtimer *timer, ktime_t tim, enum hrtimer_mode mode);
+
+/* Cancel hook: the owner is cancelling timer; forget it. */
+void fc_reg_cancel(struct hrtimer *timer);
+
+/*
+ * Under fc_lock: points r's host timer at its virtual deadline on g's
+ * clock, if its owner is blocked. Return: true if the deadline has passed
+ * (the timer fires now), false otherwise or when the owner was running
+ * (then g->stale is set and a later check aims it).
+ */
+bool fc_reg_aim(struct fc_reg *r, ktime_t mono_now);
+
+/* Under fc_lock: drops every registration of g (its timers stay as aimed). */
+void fc_reg_drop_group(struct fc_group *g);
+
+static inline struct fc_reg *fc_reg_of(struct fc_sleeper *s)
+{
+	return container_of(s, struct fc_reg, qnode);
+}
+
+int fc_regs_init(void);
+void fc_regs_exit(void);
+
+#endif /* _FC_SLEEPER_H */

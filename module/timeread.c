@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The time-reading syscalls of members, redirected. A kprobe pre-handler
+ * at the syscall's entry that sets regs->ip and returns 1 makes the entry
+ * continue in another function with the same arguments (the way function
+ * error injection works): here, a copy of the syscall that adds the
+ * group's offset. Non-members run the kernel's own syscall.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kprobes.h>
+#include <linux/ptrace.h>
+#include <linux/time.h>
+#include <linux/time_namespace.h>
+#include <linux/timekeeping.h>
+#include <linux/uaccess.h>
+
+#include "group.h"
+#include "timeread.h"
+
+/* Virtual time of clock id now for the current task, false if not ours. */
+static bool fc_virtual_now(clockid_t id, struct timespec64 *ts)
+{
+	struct fc_clock_snapshot snap = { };
+	struct fc_group *g;
+	struct fc_time t;
+	bool real;
+
+	switch (id) {
+	case CLOCK_REALTIME:
+		ktime_get_real_ts64(ts);
+		break;
+	case CLOCK_REALTIME_COARSE:
+		ktime_get_coarse_real_ts64(ts);
+		break;
+	case CLOCK_TAI:
+		*ts = ktime_to_timespec64(ktime_get_clocktai());
+		break;
+	case CLOCK_MONOTONIC:
+		ktime_get_ts64(ts);
+		break;
+	case CLOCK_MONOTONIC_COARSE:
+		ktime_get_coarse_ts64(ts);
+		break;
+	case CLOCK_MONOTONIC_RAW:
+		ktime_get_raw_ts64(ts);
+		break;
+	case CLOCK_BOOTTIME:
+		ktime_get_boottime_ts64(ts);
+		break;
+	default:
+		return false;
+	}
+	real = id == CLOCK_REALTIME || id == CLOCK_REALTIME_COARSE ||
+	       id == CLOCK_TAI;
+	rcu_read_lock();
+	g = fc_group_of(current);
+	if (g)
+		fc_group_read_clock(g, &snap);
+	rcu_read_unlock();
+	t = fc_time_add((struct fc_time){ ts->tv_sec, ts->tv_nsec },
+			real ? snap.real_off : snap.mono_off);
+	ts->tv_sec = t.sec;
+	ts->tv_nsec = t.nsec;
+	return true;
+}
+
+static bool fc_is_member(void)
+{
+	bool member;
+
+	if (current->flags & PF_KTHREAD)
+		return false;
+	rcu_read_lock();
+	member = fc_group_of(current);
+	rcu_read_unlock();
+	return member;
+}
+
+static noinline long fc_sys_clock_gettime(const struct pt_regs *u)
+{
+	struct __kernel_timespec __user *utp = (void __user *)u->si;
+	struct timespec64 ts;
+
+	if (!fc_virtual_now((clockid_t)u->di, &ts))
+		return -EINVAL;
+	return put_timespec64(&ts, utp) ? -EFAULT : 0;
+}
+
+static noinline long fc_sys_gettimeofday(const struct pt_regs *u)
+{
+	struct __kernel_old_timeval __user *tv = (void __user *)u->di;
+	struct timezone __user *tz = (void __user *)u->si;
+	struct timespec64 ts;
+
+	if (tv) {
+		fc_virtual_now(CLOCK_REALTIME, &ts);
+		if (put_user(ts.tv_sec, &tv->tv_sec) ||
+		    put_user(ts.tv_nsec / NSEC_PER_USEC, &tv->tv_usec))
+			return -EFAULT;
+	}
+	if (tz && copy_to_user(tz, &sys_tz, sizeof(sys_tz)))
+		return -EFAULT;
+	return 0;
+}
+
+static noinline long fc_sys_time(const struct pt_regs *u)
+{
+	__kernel_old_time_t __user *tloc = (void __user *)u->di;
+	struct timespec64 ts;
+
+	fc_virtual_now(CLOCK_REALTIME, &ts);
+	if (tloc && put_user((__kernel_old_time_t)ts.tv_sec, tloc))
+		return -EFAULT;
+	return ts.tv_sec;
+}
+
+static int fc_redirect(struct pt_regs *regs, long (*fn)(const struct pt_regs *))
+{
+	regs->ip = (unsigned long)fn;
+	return 1;
+}
+
+int fc_timeread_clock_gettime(struct kprobe *kp, struct pt_regs *regs)
+{
+	const struct pt_regs *u = (const struct pt_regs *)regs->di;
+
+	switch ((clockid_t)u->di) {
+	case CLOCK_REALTIME:
+	case CLOCK_REALTIME_COARSE:
+	case CLOCK_TAI:
+	case CLOCK_MONOTONIC:
+	case CLOCK_MONOTONIC_COARSE:
+	case CLOCK_MONOTONIC_RAW:
+	case CLOCK_BOOTTIME:
+		break;
+	default:
+		return 0;
+	}
+	return fc_is_member() ? fc_redirect(regs, fc_sys_clock_gettime) : 0;
+}
+
+int fc_timeread_gettimeofday(struct kprobe *kp, struct pt_regs *regs)
+{
+	return fc_is_member() ? fc_redirect(regs, fc_sys_gettimeofday) : 0;
+}
+
+int fc_timeread_time(struct kprobe *kp, struct pt_regs *regs)
+{
+	return fc_is_member() ? fc_redirect(regs, fc_sys_time) : 0;
+}
