@@ -10,7 +10,6 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/idr.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
@@ -28,7 +27,8 @@ DEFINE_RAW_SPINLOCK(fc_lock);
 DEFINE_MUTEX(fc_groups_mutex);
 LIST_HEAD(fc_groups);
 
-static DEFINE_IDA(fc_group_ida);
+/* Group ids are never reused while the module is loaded; under the mutex. */
+static u32 fc_next_id = 1;
 static struct workqueue_struct *fc_wq;
 
 struct fc_group *fc_group_of(struct task_struct *t)
@@ -60,8 +60,6 @@ static bool fc_task_quiet(struct task_struct *t)
 {
 	unsigned int state;
 
-	if (t->exit_state)
-		return true;
 	if (READ_ONCE(t->on_cpu) || fc_task_runnable(t))
 		return false;
 	state = READ_ONCE(t->__state);
@@ -80,7 +78,8 @@ static u32 fc_group_members(struct fc_group *g, bool *quiet)
 	*quiet = true;
 	rcu_read_lock();
 	for_each_process_thread(p, t) {
-		if (t->flags & PF_KTHREAD)
+		/* Exited (zombie) threads wait for nothing and hold no time. */
+		if ((t->flags & PF_KTHREAD) || READ_ONCE(t->exit_state))
 			continue;
 		if (fc_group_of(t) != g)
 			continue;
@@ -105,6 +104,25 @@ static void fc_clock_write_end(struct fc_group *g)
 {
 	write_seqcount_end(&g->clock_seq);
 	fc_clockdev_update(g);
+}
+
+/*
+ * Under fc_lock: forgets the sleepers whose owner has left g's cgroup
+ * since it armed: from then on it waits in real time, as a non-member.
+ */
+static void fc_group_prune(struct fc_group *g)
+{
+	struct fc_sleeper *s, *next;
+
+	rcu_read_lock();
+	for (s = fc_sleepq_first(&g->sleepq); s; s = next) {
+		struct fc_reg *r = fc_reg_of(s);
+
+		next = fc_sleepq_next(s);
+		if (fc_group_of(r->task) != g)
+			fc_reg_forget(r);
+	}
+	rcu_read_unlock();
 }
 
 /* Under fc_lock: aims every sleeper; returns the pid of the first due one. */
@@ -146,6 +164,7 @@ static void fc_group_check(struct work_struct *work)
 	if (atomic_read(&g->wakeups) != wakeups)
 		quiet = false;
 	mono_now = ktime_get();
+	fc_group_prune(g);
 	if (g->stale)
 		fc_group_aim_all(g, mono_now);
 	if (!g->auto_jump || !quiet || !members)
@@ -215,10 +234,12 @@ struct fc_group *fc_group_create(const struct fc_group_params *p,
 	g = kzalloc(sizeof(*g), GFP_KERNEL);
 	if (!g)
 		return ERR_PTR(-ENOMEM);
-	ret = ida_alloc_min(&fc_group_ida, 1, GFP_KERNEL);
-	if (ret < 0)
+	if (!fc_next_id) {	/* 2^32 - 1 groups made: ids ran out */
+		NL_SET_ERR_MSG(extack, "group ids exhausted: reload the module");
+		ret = -ENOSPC;
 		goto err_free;
-	g->id = ret;
+	}
+	g->id = fc_next_id++;
 	strscpy(g->name, p->name, sizeof(g->name));
 	refcount_set(&g->ref, 1);
 	g->cgrp = p->cgrp;
@@ -230,14 +251,16 @@ struct fc_group *fc_group_create(const struct fc_group_params *p,
 	fc_sleepq_init(&g->sleepq);
 	init_irq_work(&g->check_irq, fc_group_check_irq);
 	INIT_WORK(&g->check_work, fc_group_check);
-	if (p->has_start) {
-		ret = fc_group_set_start(g, p->start_ns);
-		if (ret)
-			goto err_ida;
-	}
 	ret = fc_clockdev_page_alloc(g);
 	if (ret)
-		goto err_ida;
+		goto err_free;
+	if (p->has_start) {
+		ret = fc_group_set_start(g, p->start_ns);
+		if (ret) {
+			NL_SET_ERR_MSG(extack, "start date out of range");
+			goto err_page;
+		}
+	}
 
 	ret = fc_hooks_get();
 	if (ret) {
@@ -249,8 +272,6 @@ struct fc_group *fc_group_create(const struct fc_group_params *p,
 
 err_page:
 	fc_clockdev_page_free(g);
-err_ida:
-	ida_free(&fc_group_ida, g->id);
 err_free:
 	kfree(g);
 	return ERR_PTR(ret);
@@ -262,7 +283,6 @@ static void fc_group_free_rcu(struct rcu_head *head)
 
 	cgroup_put(g->cgrp);
 	fc_clockdev_page_free(g);
-	ida_free(&fc_group_ida, g->id);
 	kfree(g);
 }
 
@@ -302,6 +322,7 @@ void fc_group_stats(struct fc_group *g, struct fc_group_stats *st)
 	st->members = fc_group_members(g, &quiet);
 
 	raw_spin_lock_irqsave(&fc_lock, flags);
+	fc_group_prune(g);
 	ktime_get_ts64(&mono);
 	ktime_get_boottime_ts64(&boot);
 	ktime_get_real_ts64(&real);
@@ -343,6 +364,7 @@ void fc_group_advance(struct fc_group *g, s64 delta_ns)
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&fc_lock, flags);
+	fc_group_prune(g);
 	fc_clock_write_begin(g);
 	fc_clock_advance(&g->clock, delta_ns);
 	fc_clock_write_end(g);

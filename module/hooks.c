@@ -21,11 +21,13 @@
 #include <linux/ptrace.h>
 #include <linux/sched.h>
 #include <linux/tracepoint.h>
+#include <linux/workqueue.h>
 #include <asm/syscall.h>
 #include <asm/unistd.h>
 
 #include "group.h"
 #include "hooks.h"
+#include "remaining.h"
 #include "sleeper.h"
 #include "timeread.h"
 
@@ -220,19 +222,16 @@ static int fc_tps_register(void)
 }
 
 static unsigned int fc_hook_users;
+static bool fc_hooks_installed;
 
-int fc_hooks_get(void)
+static int fc_hooks_install(void)
 {
 	struct kprobe *kps[ARRAY_SIZE(fc_kprobes)];
 	int i, ret;
 
-	lockdep_assert_held(&fc_groups_mutex);
-	if (fc_hook_users++)
-		return 0;
-
 	ret = fc_tps_register();
 	if (ret)
-		goto err;
+		return ret;
 	for (i = 0; i < ARRAY_SIZE(fc_kprobes); i++) {
 		/* A kprobe is registered afresh each time: clear the old state. */
 		struct kprobe *kp = &fc_kprobes[i];
@@ -246,25 +245,77 @@ int fc_hooks_get(void)
 		pr_err("kprobes: %d\n", ret);
 		goto err_tp;
 	}
+	ret = fc_remaining_register();
+	if (ret) {
+		pr_err("kretprobes: %d\n", ret);
+		goto err_kp;
+	}
+	fc_hooks_installed = true;
 	return 0;
 
+err_kp:
+	unregister_kprobes(kps, ARRAY_SIZE(kps));
 err_tp:
 	fc_tps_unregister(ARRAY_SIZE(fc_tps));
-err:
-	fc_hook_users--;
+	return ret;
+}
+
+static void fc_hooks_uninstall(void)
+{
+	struct kprobe *kps[ARRAY_SIZE(fc_kprobes)];
+	int i;
+
+	if (!fc_hooks_installed)
+		return;
+	fc_remaining_unregister();
+	for (i = 0; i < ARRAY_SIZE(fc_kprobes); i++)
+		kps[i] = &fc_kprobes[i];
+	unregister_kprobes(kps, ARRAY_SIZE(kps));
+	fc_tps_unregister(ARRAY_SIZE(fc_tps));
+	fc_hooks_installed = false;
+}
+
+/*
+ * The hooks stay a while after the last group goes: installing them
+ * rewrites kernel text, so a tool that makes and deletes groups in a loop
+ * should not do that each time.
+ */
+#define FC_HOOKS_LINGER	(5 * HZ)
+
+static void fc_hooks_linger_end(struct work_struct *work)
+{
+	mutex_lock(&fc_groups_mutex);
+	if (!fc_hook_users)
+		fc_hooks_uninstall();
+	mutex_unlock(&fc_groups_mutex);
+}
+
+static DECLARE_DELAYED_WORK(fc_hooks_linger, fc_hooks_linger_end);
+
+int fc_hooks_get(void)
+{
+	int ret;
+
+	lockdep_assert_held(&fc_groups_mutex);
+	if (fc_hook_users++ || fc_hooks_installed)
+		return 0;
+	ret = fc_hooks_install();
+	if (ret)
+		fc_hook_users--;
 	return ret;
 }
 
 void fc_hooks_put(void)
 {
-	struct kprobe *kps[ARRAY_SIZE(fc_kprobes)];
-	int i;
-
 	lockdep_assert_held(&fc_groups_mutex);
-	if (--fc_hook_users)
-		return;
-	for (i = 0; i < ARRAY_SIZE(fc_kprobes); i++)
-		kps[i] = &fc_kprobes[i];
-	unregister_kprobes(kps, ARRAY_SIZE(kps));
-	fc_tps_unregister(ARRAY_SIZE(fc_tps));
+	if (!--fc_hook_users)
+		schedule_delayed_work(&fc_hooks_linger, FC_HOOKS_LINGER);
+}
+
+void fc_hooks_exit(void)
+{
+	cancel_delayed_work_sync(&fc_hooks_linger);
+	mutex_lock(&fc_groups_mutex);
+	fc_hooks_uninstall();
+	mutex_unlock(&fc_groups_mutex);
 }

@@ -10,7 +10,10 @@
 /* Under fc_groups_mutex: installs the hooks for the first group. */
 int fc_hooks_get(void);
 
-/* Under fc_groups_mutex: removes them with the last group. */
+/* Under fc_groups_mutex: removes them a few seconds after the last group. */
 void fc_hooks_put(void);
+
+/* Module exit, after every group went: removes them now. */
+void fc_hooks_exit(void);
 
 #endif /* _FC_HOOKS_H */

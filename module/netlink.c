@@ -243,8 +243,10 @@ static int new_group_doit(struct sk_buff *skb, struct genl_info *info)
 	u32 flags;
 	int ret;
 
-	if (GENL_REQ_ATTR_CHECK(info, FLUXCAP_A_GROUP_NAME))
+	if (GENL_REQ_ATTR_CHECK(info, FLUXCAP_A_GROUP_NAME)) {
+		GENL_SET_ERR_MSG(info, "a new group needs FLUXCAP_A_GROUP_NAME");
 		return -EINVAL;
+	}
 	p.name = nla_data(a[FLUXCAP_A_GROUP_NAME]);
 	if (!fc_name_valid(p.name)) {
 		NL_SET_BAD_ATTR(info->extack, a[FLUXCAP_A_GROUP_NAME]);

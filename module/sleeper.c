@@ -117,7 +117,7 @@ out_rcu:
 		kmem_cache_free(fc_reg_cache, fresh);
 }
 
-static void fc_reg_free(struct fc_reg *r)
+void fc_reg_forget(struct fc_reg *r)
 {
 	hash_del(&r->hnode);
 	fc_sleepq_remove(&r->g->sleepq, &r->qnode);
@@ -135,7 +135,7 @@ void fc_reg_cancel(struct hrtimer *timer)
 	raw_spin_lock_irqsave(&fc_lock, flags);
 	r = fc_reg_lookup(timer);
 	if (r)
-		fc_reg_free(r);
+		fc_reg_forget(r);
 	raw_spin_unlock_irqrestore(&fc_lock, flags);
 }
 
@@ -153,7 +153,7 @@ bool fc_reg_aim(struct fc_reg *r, ktime_t mono_now)
 {
 	struct hrtimer *timer = r->timer;
 	struct fc_group *g = r->g;
-	ktime_t expires, soft;
+	ktime_t expires, soft, base_now;
 	s64 host_mono, slack;
 	bool due;
 
@@ -164,11 +164,13 @@ bool fc_reg_aim(struct fc_reg *r, ktime_t mono_now)
 		g->stale = true;
 		return false;
 	}
-	expires = host_mono;
-	if (r->base != CLOCK_MONOTONIC)
-		expires = fc_ns_add_sat(host_mono,
-					fc_ns_sub_sat(fc_base_now(r->base),
-						      mono_now));
+	/*
+	 * A due timer expires "now" on its own clock: never in the past, as
+	 * hrtimer_reprogram() warns about negative expiries.
+	 */
+	base_now = r->base == CLOCK_MONOTONIC ? mono_now : fc_base_now(r->base);
+	expires = due ? base_now :
+		  fc_ns_add_sat(host_mono, fc_ns_sub_sat(base_now, mono_now));
 	soft = hrtimer_get_softexpires(timer);
 	slack = due ? 0 : ktime_sub(hrtimer_get_expires(timer), soft);
 	if (!due && soft == expires && hrtimer_active(timer))
@@ -186,7 +188,7 @@ void fc_reg_drop_group(struct fc_group *g)
 	struct fc_sleeper *s;
 
 	while ((s = fc_sleepq_first(&g->sleepq)))
-		fc_reg_free(fc_reg_of(s));
+		fc_reg_forget(fc_reg_of(s));
 }
 
 int fc_regs_init(void)

@@ -46,6 +46,9 @@ void fc_reg_cancel(struct hrtimer *timer);
  */
 bool fc_reg_aim(struct fc_reg *r, ktime_t mono_now);
 
+/* Under fc_lock: drops r (its timer stays as aimed). */
+void fc_reg_forget(struct fc_reg *r);
+
 /* Under fc_lock: drops every registration of g (its timers stay as aimed). */
 void fc_reg_drop_group(struct fc_group *g);
 

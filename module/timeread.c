@@ -9,8 +9,10 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/delay.h>
 #include <linux/kprobes.h>
 #include <linux/ptrace.h>
+#include <linux/rcupdate.h>
 #include <linux/time.h>
 #include <linux/time_namespace.h>
 #include <linux/timekeeping.h>
@@ -18,6 +20,13 @@
 
 #include "group.h"
 #include "timeread.h"
+
+/*
+ * Redirected calls still running. They run the module's code after the
+ * kprobe that sent them there has returned, so unregistering the kprobes
+ * does not wait for them: module exit does (fc_timeread_exit()).
+ */
+static atomic_t fc_redirected = ATOMIC_INIT(0);
 
 /* Virtual time of clock id now for the current task, false if not ours. */
 static bool fc_virtual_now(clockid_t id, struct timespec64 *ts)
@@ -78,7 +87,7 @@ static bool fc_is_member(void)
 	return member;
 }
 
-static noinline long fc_sys_clock_gettime(const struct pt_regs *u)
+static long fc_do_clock_gettime(const struct pt_regs *u)
 {
 	struct __kernel_timespec __user *utp = (void __user *)u->si;
 	struct timespec64 ts;
@@ -88,7 +97,7 @@ static noinline long fc_sys_clock_gettime(const struct pt_regs *u)
 	return put_timespec64(&ts, utp) ? -EFAULT : 0;
 }
 
-static noinline long fc_sys_gettimeofday(const struct pt_regs *u)
+static long fc_do_gettimeofday(const struct pt_regs *u)
 {
 	struct __kernel_old_timeval __user *tv = (void __user *)u->di;
 	struct timezone __user *tz = (void __user *)u->si;
@@ -105,7 +114,7 @@ static noinline long fc_sys_gettimeofday(const struct pt_regs *u)
 	return 0;
 }
 
-static noinline long fc_sys_time(const struct pt_regs *u)
+static long fc_do_time(const struct pt_regs *u)
 {
 	__kernel_old_time_t __user *tloc = (void __user *)u->di;
 	struct timespec64 ts;
@@ -116,8 +125,23 @@ static noinline long fc_sys_time(const struct pt_regs *u)
 	return ts.tv_sec;
 }
 
+/* The targets of the redirects: count themselves out when done. */
+#define FC_REDIRECT_TARGET(name)					\
+static noinline long fc_sys_##name(const struct pt_regs *u)		\
+{									\
+	long ret = fc_do_##name(u);					\
+									\
+	atomic_dec(&fc_redirected);					\
+	return ret;							\
+}
+
+FC_REDIRECT_TARGET(clock_gettime)
+FC_REDIRECT_TARGET(gettimeofday)
+FC_REDIRECT_TARGET(time)
+
 static int fc_redirect(struct pt_regs *regs, long (*fn)(const struct pt_regs *))
 {
+	atomic_inc(&fc_redirected);
 	regs->ip = (unsigned long)fn;
 	return 1;
 }
@@ -149,4 +173,12 @@ int fc_timeread_gettimeofday(struct kprobe *kp, struct pt_regs *regs)
 int fc_timeread_time(struct kprobe *kp, struct pt_regs *regs)
 {
 	return fc_is_member() ? fc_redirect(regs, fc_sys_time) : 0;
+}
+
+void fc_timeread_exit(void)
+{
+	while (atomic_read(&fc_redirected))
+		usleep_range(1000, 2000);
+	/* The last instructions after the decrement: every task has left them. */
+	synchronize_rcu_tasks();
 }

@@ -18,4 +18,7 @@ int fc_timeread_clock_gettime(struct kprobe *kp, struct pt_regs *regs);
 int fc_timeread_gettimeofday(struct kprobe *kp, struct pt_regs *regs);
 int fc_timeread_time(struct kprobe *kp, struct pt_regs *regs);
 
+/* Module exit, hooks already gone: waits for redirected calls to return. */
+void fc_timeread_exit(void);
+
 #endif /* _FC_TIMEREAD_H */
