@@ -27,6 +27,7 @@
 #ifndef NETLINK_CAP_ACK
 #define NETLINK_CAP_ACK 10
 #endif
+#define GENL_NLMSGERR_ATTR_MISS_TYPE 5	/* NLMSGERR_ATTR_MISS_TYPE, 6.0+ */
 
 #define GENL_MSG_SIZE	8192
 #define GENL_RECV_SIZE	32768
@@ -35,6 +36,7 @@ struct genl_sock {
 	int fd;
 	__u32 seq;
 	char ext_msg[256];	/* the last error's extended-ack message, or "" */
+	int ext_miss_type;	/* its NLMSGERR_ATTR_MISS_TYPE (missing attribute), or 0 */
 };
 
 struct genl_msg {
@@ -170,6 +172,7 @@ static inline void genl_save_ext_ack(struct genl_sock *s, const struct nlmsghdr 
 	size_t off = NLMSG_HDRLEN + sizeof(*e);
 
 	s->ext_msg[0] = '\0';
+	s->ext_miss_type = 0;
 	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
 		return;
 	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
@@ -183,6 +186,8 @@ static inline void genl_save_ext_ack(struct genl_sock *s, const struct nlmsghdr 
 		if (nla->nla_type == NLMSGERR_ATTR_MSG)
 			snprintf(s->ext_msg, sizeof(s->ext_msg), "%.*s",
 				 (int)genl_attr_len(nla), (const char *)genl_attr_data(nla));
+		if (nla->nla_type == GENL_NLMSGERR_ATTR_MISS_TYPE && genl_attr_len(nla) == 4)
+			memcpy(&s->ext_miss_type, genl_attr_data(nla), 4);
 		off += NLA_ALIGN(nla->nla_len);
 	}
 }
