@@ -6,8 +6,8 @@
  * monotonic clock via the PLT (clock_gettime, gettimeofday, __gettimeofday,
  * time, timespec_get, ftime), calls the real one and adds the offsets that
  * the supervisor publishes in the clock page (include/uapi/linux/fluxcap.h),
- * a file named by FLUXCAP_CLOCK_PAGE. Without a valid page it is
- * transparent. Resolutions (clock_getres, timespec_getres), CPU-time and
+ * a file named by FLUXCAP_CLOCK_PAGE (in kernel mode the device
+ * /dev/fluxcap). Without a valid page it is transparent. Resolutions (clock_getres, timespec_getres), CPU-time and
  * dynamic (negative) clock ids are never touched.
  *
  * What stays real, because it never reaches these functions:
@@ -183,10 +183,15 @@ static const struct fluxcap_clock_page *map_page(void)
 		debug("clock page: time stays real, cannot open ", path, errno);
 		return NULL;
 	}
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) ||
-	    st.st_size < (off_t)sizeof(*p)) {
+	/*
+	 * A file of the page's size (ptrace mode), or the module's character
+	 * device /dev/fluxcap, whose size is 0 and whose mmap() gives the
+	 * caller's group's page (ENOENT for a non-member).
+	 */
+	if (fstat(fd, &st) || !(S_ISCHR(st.st_mode) ||
+	    (S_ISREG(st.st_mode) && st.st_size >= (off_t)sizeof(*p)))) {
 		syscall(SYS_close, fd);
-		debug("clock page: time stays real, not a regular file of the page's size: ",
+		debug("clock page: time stays real, neither a device nor a file of the page's size: ",
 		      path, 0);
 		return NULL;
 	}

@@ -31,23 +31,15 @@ static const struct {
 		  "Show the versions of fluxctl and of the loaded fluxcap module"),
 	AVAILABLE("run", run_main, "Run commands under one new virtual clock"),
 	AVAILABLE("help", help_main, "Show this help, or one subcommand's"),
-	PLANNED("create", "Create a virtual-time group bound to a cgroup",
-		"create NAME [--cgroup PATH]", "kernel mode, issue 4"),
-	PLANNED("attach", "Move processes into a group",
-		"attach NAME PID...", "kernel mode, issue 4"),
-	PLANNED("exec", "Run a command inside an existing group",
-		"exec NAME -- CMD [ARGS]", "kernel mode, issue 4"),
-	PLANNED("list", "List the groups",
-		"list [-j|--json]", "kernel mode, issue 4"),
-	PLANNED("show", "Show a group's clocks, members and sleepers",
-		"show NAME [-j|--json]", "kernel mode, issue 4"),
-	PLANNED("set", "Freeze, thaw or advance a group's clock, or set its start",
-		"set NAME freeze|thaw|advance DURATION|start DATE|auto on|off",
-		"kernel mode, issue 4"),
-	PLANNED("monitor", "Stream clock events (jumps, idle-forever)",
-		"monitor [NAME] [-j|--json]", "kernel mode, issue 4"),
-	PLANNED("delete", "Delete a group",
-		"delete NAME", "kernel mode, issue 4"),
+	AVAILABLE("create", create_main, "Create a virtual-time group bound to a cgroup"),
+	AVAILABLE("attach", attach_main, "Move processes into a group"),
+	AVAILABLE("exec", exec_main, "Run a command inside an existing group"),
+	AVAILABLE("list", list_main, "List the groups"),
+	AVAILABLE("show", show_main, "Show a group's clocks, members and sleepers"),
+	AVAILABLE("set", set_main,
+		  "Freeze, thaw or advance a group's clock, or set its start"),
+	AVAILABLE("monitor", monitor_main, "Stream clock events (jumps, idle-forever)"),
+	AVAILABLE("delete", delete_main, "Delete a group"),
 };
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -65,8 +57,12 @@ static void usage(FILE *f)
 	for (i = 0; i < ARRAY_SIZE(subcommands); i++)
 		if (subcommands[i].fn)
 			fprintf(f, "  %-9s %s\n", subcommands[i].name, subcommands[i].help);
-	fputs("\nPlanned, not implemented yet (they exit with status 2):\n", f);
 	for (i = 0; i < ARRAY_SIZE(subcommands); i++)
+		if (!subcommands[i].fn)
+			break;
+	if (i < ARRAY_SIZE(subcommands))
+		fputs("\nPlanned, not implemented yet (they exit with status 2):\n", f);
+	for (; i < ARRAY_SIZE(subcommands); i++)
 		if (!subcommands[i].fn)
 			fprintf(f, "  %-9s %s\n", subcommands[i].name, subcommands[i].help);
 	fputs("\nUse 'fluxctl <subcommand> --help' or 'fluxctl help <subcommand>' for more.\n",

@@ -14,12 +14,21 @@
 
 enum fc_exit {
 	FC_EXIT_OK = 0,
-	FC_EXIT_FAIL = 1,	/* an error, or a usage error */
+	FC_EXIT_FAIL = 1,	/* an error (a usage error of run and version) */
+	FC_EXIT_USAGE = 2,	/* a usage error of the group subcommands */
 	FC_EXIT_UNAVAILABLE = 2,	/* the subcommand is not implemented yet */
 };
 
 int version_main(int argc, char *argv[]);
 int run_main(int argc, char *argv[]);
+int create_main(int argc, char *argv[]);
+int delete_main(int argc, char *argv[]);
+int set_main(int argc, char *argv[]);
+int attach_main(int argc, char *argv[]);
+int exec_main(int argc, char *argv[]);
+int list_main(int argc, char *argv[]);
+int show_main(int argc, char *argv[]);
+int monitor_main(int argc, char *argv[]);
 
 struct fc_time;
 /* The preload library to inject (absolute path), or NULL: see run.c. */

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdio.h>
 
+#include "json.h"
 #include "print.h"
 
 static struct {
@@ -35,18 +36,7 @@ int fc_print_end(void)
 
 static void json_string(const char *s)
 {
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = *s;
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
+	fc_json_string(stdout, s);
 }
 
 static void json_key(const char *key)

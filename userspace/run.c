@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * `fluxctl run`: runs commands side by side under one new virtual clock.
- * Chooses the mode (kernel mode needs the module: later; ptrace mode works
- * anywhere), finds the preload library, parses --start dates, and hands
- * over to the ptrace supervisor.
+ * Chooses the mode (kernel mode needs the module and CAP_NET_ADMIN; ptrace
+ * mode works anywhere), finds the preload library, parses --start dates,
+ * and hands over to kernel_run.c or to the ptrace supervisor.
  */
 
 #define _GNU_SOURCE
@@ -18,6 +18,7 @@
 
 #include "cmdline.h"
 #include "fluxctl.h"
+#include "kernel_run.h"
 #include "tracer.h"
 
 #define PRELOAD_NAME "libfluxcap-preload.so"
@@ -32,14 +33,16 @@ static void usage(FILE *f)
 	      "\n"
 	      "Options:\n"
 	      "  --mode MODE        auto (default), kernel or ptrace. auto picks kernel mode\n"
-	      "                     when the fluxcap module is loaded and usable, else ptrace\n"
+	      "                     when the fluxcap module is loaded and fluxctl may create\n"
+	      "                     groups (CAP_NET_ADMIN), else ptrace\n"
 	      "  --start DATE       virtual CLOCK_REALTIME starts at DATE: @EPOCH[.FRAC],\n"
 	      "                     YYYY-MM-DD, 'YYYY-MM-DD HH:MM[:SS]' (local time) or\n"
 	      "                     YYYY-MM-DDTHH:MM[:SS]Z (UTC)\n"
 	      "  --libpath DIR      directory holding " PRELOAD_NAME "\n"
 	      "                     (default: next to fluxctl, or $FLUXCAP_PRELOAD)\n"
 	      "  --output FILE      write the -v log to FILE instead of stderr\n"
-	      "  -v, --verbose      one line per intercepted time syscall and per jump\n"
+	      "  -v, --verbose      the mode chosen; in ptrace mode also one line per\n"
+	      "                     intercepted time syscall and per jump\n"
 	      "  -h, --help         show this help\n"
 	      "\n"
 	      "Exit status: the first non-zero exit status of the commands in command-line\n"
@@ -127,6 +130,33 @@ int fc_parse_start(const char *s, struct fc_time *t)
 	return -EINVAL;
 }
 
+/*
+ * Kernel mode, when asked for or when auto finds it usable. Return: 0 when
+ * the commands ran (*status set), -1 on an error (said), 1 to go on in
+ * ptrace mode.
+ */
+static int run_kernel(const struct fc_trace_opts *o, const struct fc_cmdlist *list,
+		      const char *mode, int *status)
+{
+	struct fc_kernel_run_opts k = {
+		.cmds = list->cmds, .ncmds = list->ncmds, .preload = o->preload,
+		.start_ns = -1, .verbose = o->verbose, .log = o->log,
+	};
+	bool forced = !strcmp(mode, "kernel");
+	s64 ns;
+
+	if (!forced && !fc_kernel_usable())
+		return 1;
+	if (o->has_start && !fc_time_to_ns(o->start, &ns))
+		k.start_ns = ns;
+	if (!fc_kernel_run(&k, status))
+		return 0;
+	if (forced)
+		return -1;
+	fprintf(stderr, "fluxctl run: going on in ptrace mode\n");
+	return 1;
+}
+
 int run_main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
@@ -196,11 +226,6 @@ int run_main(int argc, char *argv[])
 		fc_cmdline_free_cmds(&list);
 		return FC_EXIT_FAIL;
 	}
-	if (!strcmp(mode, "kernel")) {
-		fprintf(stderr, "fluxctl run: kernel mode is not implemented yet (the fluxcap module's virtual clock, issue 4); use --mode ptrace\n");
-		fc_cmdline_free_cmds(&list);
-		return FC_EXIT_UNAVAILABLE;
-	}
 	if (output) {
 		o.log = fopen(output, "we");
 		if (!o.log) {
@@ -213,9 +238,18 @@ int run_main(int argc, char *argv[])
 	if (!o.preload && (libpath || o.verbose))
 		fprintf(stderr, "fluxctl run: %s not found%s%s: vDSO time reads stay real\n",
 			PRELOAD_NAME, libpath ? " in " : "", libpath ? libpath : "");
+	if (strcmp(mode, "ptrace")) {
+		ret = run_kernel(&o, &list, mode, &status);
+		if (ret <= 0) {
+			fc_cmdline_free_cmds(&list);
+			if (output)
+				fclose(o.log);
+			return ret ? FC_EXIT_FAIL : status;
+		}
+	}
 	if (o.verbose)
 		fprintf(o.log, "fluxctl: mode ptrace (%s)\n", !strcmp(mode, "auto") ?
-			"kernel mode is not available yet" : "as asked");
+			"kernel mode is not available" : "as asked");
 	o.cmds = list.cmds;
 	o.ncmds = list.ncmds;
 	ret = fc_trace_run(&o, &status);

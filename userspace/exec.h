@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Starting commands inside a group's cgroup, for `fluxctl exec` and
+ * `fluxctl run --mode kernel`.
+ */
+#ifndef _FC_EXEC_H
+#define _FC_EXEC_H
+
+#include <signal.h>
+#include <sys/types.h>
+
+/* The clock page a member maps: the module's device. */
+#define FC_DEVICE_PAGE "/dev/fluxcap"
+
+/*
+ * Forks a child that moves itself into the cgroup at dir, gets
+ * FLUXCAP_CLOCK_PAGE and LD_PRELOAD (preload prepended, when not NULL),
+ * and runs argv; a child that cannot do so exits 127 after saying why.
+ * mask: the signal mask and defaults to restore in the child (forward.h).
+ * Return: the child's pid, or -errno if fork() failed.
+ */
+pid_t fc_exec_spawn(const char *prog, const char *dir, char **argv,
+		    const char *preload, const sigset_t *mask);
+
+/* A wait status as a shell reports it: the exit code, or 128 + signal. */
+int fc_exec_status(int wstatus);
+
+#endif /* _FC_EXEC_H */

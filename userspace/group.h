@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the group subcommands (create, delete, set, attach, exec, list,
+ * show, monitor, and run in kernel mode) share: argument checks, the
+ * wording of errors, and creating and deleting a group with the cgroup
+ * fluxctl makes for it. These print, on stderr, prefixed "fluxctl SUB:".
+ */
+#ifndef _FC_GROUP_H
+#define _FC_GROUP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "nl_group.h"
+
+/* True for a valid group name: 1-31 of [A-Za-z0-9_.-], not starting with '.'. */
+bool fc_group_name_ok(const char *name);
+
+/* True when argv[1..] holds -h or --help before any "--". */
+bool fc_wants_help(int argc, char *argv[]);
+
+/* Prints "fluxctl SUB: <message>", then usage to stderr. Return: FC_EXIT_USAGE. */
+int fc_usage_error(const char *sub, void (*usage)(FILE *f), const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Checks name, printing a usage error. Return: 0 or FC_EXIT_USAGE. */
+int fc_check_name(const char *sub, void (*usage)(FILE *f), const char *name);
+
+/*
+ * Opens the netlink socket; when that fails, says why (the module is not
+ * loaded, ...). Return: 0, or FC_EXIT_FAIL.
+ */
+int fc_group_connect(const char *sub, struct fc_nl *nl);
+
+/*
+ * Explains err, the outcome of a request about group name (NULL when
+ * ENOENT and EEXIST are not about a group's name): "no group named X", "a
+ * group named X exists already", a permission error, or the errno with
+ * the kernel's extended-ack message. Return: FC_EXIT_FAIL.
+ */
+int fc_group_error(const char *sub, const struct fc_nl *nl, const char *name,
+		   int err);
+
+/*
+ * Creates group name bound to the cgroup --cgroup names (cgroup_arg), or,
+ * when cgroup_arg is NULL, to <mount>/fluxcap/NAME which it makes, owns,
+ * and removes again if the module refuses. start_ns < 0: no start date.
+ * Return: FC_EXIT_OK, or FC_EXIT_FAIL with the reason printed.
+ */
+int fc_group_create(const char *sub, struct fc_nl *nl, const char *name,
+		    const char *cgroup_arg, uint32_t flags, int64_t start_ns);
+
+/*
+ * Deletes group name, and its cgroup if fluxctl made it; with kill set,
+ * kills what is left in that cgroup first. Return: FC_EXIT_OK or
+ * FC_EXIT_FAIL with the reason printed.
+ */
+int fc_group_delete(const char *sub, struct fc_nl *nl, const char *name,
+		    bool kill);
+
+/* The directory of group name's cgroup into buf. FC_EXIT_OK or _FAIL. */
+int fc_group_cgroup_dir(const char *sub, struct fc_nl *nl, const char *name,
+			char *buf, size_t len);
+
+#endif /* _FC_GROUP_H */

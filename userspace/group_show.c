@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fluxctl list and show: the groups as a table, one group in full, or
+ * either as JSON. Reading needs no privilege. An attribute the module did
+ * not send shows as "-" (JSON null), so an older module still lists.
+ */
+
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "duration.h"
+#include "fluxctl.h"
+#include "group.h"
+#include "json.h"
+
+#define HAS(g, a) fc_group_has(g, FLUXCAP_A_GROUP_##a)
+
+/* "auto,frozen,owns-cgroup", or "-" for none. */
+static char *flag_words(uint32_t flags, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s",
+		 flags & FLUXCAP_GROUP_F_AUTO ? ",auto" : "",
+		 flags & FLUXCAP_GROUP_F_FROZEN ? ",frozen" : "",
+		 flags & FLUXCAP_GROUP_F_OWNS_CGROUP ? ",owns-cgroup" : "");
+	if (!buf[0])
+		snprintf(buf, len, ",-");
+	return buf + 1;
+}
+
+/* ns since the epoch as "2000-01-01T00:00:00.000000000Z". */
+static char *iso_utc(int64_t ns, char *buf, size_t len)
+{
+	int64_t sec = ns / 1000000000, nsec = ns % 1000000000;
+	time_t t;
+	struct tm tm;
+	char date[40];
+
+	if (nsec < 0) {
+		sec--;
+		nsec += 1000000000;
+	}
+	t = sec;
+	if (!gmtime_r(&t, &tm) || !strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm))
+		snprintf(date, sizeof(date), "@%" PRId64, sec);
+	snprintf(buf, len, "%s.%09" PRId64 "Z", date, nsec);
+	return buf;
+}
+
+static void list_usage(FILE *f)
+{
+	fputs("Usage: fluxctl list [-j|--json]\n"
+	      "\n"
+	      "Lists the groups: NAME ID MEMBERS SLEEPERS JUMPS OFFSET FLAGS CGROUP.\n"
+	      "OFFSET is how far virtual time is ahead of the host's. Needs no privilege.\n"
+	      "\n"
+	      "  -j, --json   one JSON array of objects, with the keys of `show --json`\n"
+	      "  -h, --help   show this help\n", f);
+}
+
+static void show_usage(FILE *f)
+{
+	fputs("Usage: fluxctl show NAME [-j|--json]\n"
+	      "\n"
+	      "Shows everything about the group NAME: its cgroup, flags, virtual clocks\n"
+	      "(MONOTONIC and BOOTTIME in seconds, REALTIME as a UTC date), how far ahead\n"
+	      "of the host it is, members, sleepers, jumps, the total jumped, and how many\n"
+	      "times every member waited with no timeout (idle forever). Needs no privilege.\n"
+	      "\n"
+	      "  -j, --json   one JSON object; times in ns (keys ending in _ns)\n"
+	      "  -h, --help   show this help\n", f);
+}
+
+static void json_group(struct fc_json *j, const struct fc_group_info *g)
+{
+	char buf[80];
+
+#define U(key, a, f) do {				\
+		if (HAS(g, a))				\
+			fc_json_u64(j, key, g->f);	\
+		else					\
+			fc_json_null(j, key);		\
+	} while (0)
+#define S(key, a, f) do {				\
+		if (HAS(g, a))				\
+			fc_json_s64(j, key, g->f);	\
+		else					\
+			fc_json_null(j, key);		\
+	} while (0)
+	fc_json_open(j, NULL, '{');
+	fc_json_str(j, "name", g->name);
+	U("id", ID, id);
+	if (HAS(g, CGROUP_PATH))
+		fc_json_str(j, "cgroup", g->cgroup_path);
+	else
+		fc_json_null(j, "cgroup");
+	U("cgroup_id", CGROUP_ID, cgroup_id);
+	if (HAS(g, FLAGS)) {
+		fc_json_open(j, "flags", '[');
+		if (g->flags & FLUXCAP_GROUP_F_AUTO)
+			fc_json_str(j, NULL, "auto");
+		if (g->flags & FLUXCAP_GROUP_F_FROZEN)
+			fc_json_str(j, NULL, "frozen");
+		if (g->flags & FLUXCAP_GROUP_F_OWNS_CGROUP)
+			fc_json_str(j, NULL, "owns-cgroup");
+		fc_json_close(j, ']');
+	} else {
+		fc_json_null(j, "flags");
+	}
+	S("mono_ns", MONO_NS, mono_ns);
+	S("boot_ns", BOOT_NS, boot_ns);
+	S("real_ns", REAL_NS, real_ns);
+	if (HAS(g, REAL_NS))
+		fc_json_str(j, "real", iso_utc(g->real_ns, buf, sizeof(buf)));
+	else
+		fc_json_null(j, "real");
+	S("offset_ns", OFFSET_NS, offset_ns);
+	S("real_shift_ns", REAL_SHIFT_NS, real_shift_ns);
+	U("members", MEMBERS, members);
+	U("sleepers", SLEEPERS, sleepers);
+	U("jumps", JUMPS, jumps);
+	U("jumped_ns", JUMPED_NS, jumped_ns);
+	U("idle_forever", IDLE_FOREVER, idle_forever);
+	fc_json_close(j, '}');
+#undef U
+#undef S
+}
+
+struct list_state {
+	struct fc_json j;
+	bool json;
+	int count;
+};
+
+/* A u64 column, or "-" when the module did not send it. */
+static const char *col(const struct fc_group_info *g, int attr, uint64_t v,
+		       char *buf, size_t len)
+{
+	if (!fc_group_has(g, attr))
+		return "-";
+	snprintf(buf, len, "%" PRIu64, v);
+	return buf;
+}
+
+static int list_one(const struct fc_group_info *g, void *arg)
+{
+	char id[24], mem[24], slp[24], jmp[24], off[64], fl[64];
+	struct list_state *s = arg;
+
+	s->count++;
+	if (s->json) {
+		json_group(&s->j, g);
+		return 0;
+	}
+	printf("%-20s %6s %7s %8s %8s %16s %-18s %s\n", g->name,
+	       col(g, FLUXCAP_A_GROUP_ID, g->id, id, sizeof(id)),
+	       col(g, FLUXCAP_A_GROUP_MEMBERS, g->members, mem, sizeof(mem)),
+	       col(g, FLUXCAP_A_GROUP_SLEEPERS, g->sleepers, slp, sizeof(slp)),
+	       col(g, FLUXCAP_A_GROUP_JUMPS, g->jumps, jmp, sizeof(jmp)),
+	       HAS(g, OFFSET_NS) ? fc_duration_format(g->offset_ns, off, sizeof(off)) : "-",
+	       HAS(g, FLAGS) ? flag_words(g->flags, fl, sizeof(fl)) : "-",
+	       HAS(g, CGROUP_PATH) ? g->cgroup_path : "-");
+	return 0;
+}
+
+/* -j/--json and the positional arguments of list and show. */
+static int parse_json_opt(int argc, char *argv[], void (*usage)(FILE *f),
+			  bool *json)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			*json = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return FC_EXIT_OK;
+		default:
+			return fc_usage_error(argv[0], usage, "unknown option '%s'",
+					      argv[optind - 1]);
+		}
+	}
+	return -1;
+}
+
+static int finish(const char *sub)
+{
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		fprintf(stderr, "fluxctl %s: cannot write to stdout: %m\n", sub);
+		return FC_EXIT_FAIL;
+	}
+	return FC_EXIT_OK;
+}
+
+int list_main(int argc, char *argv[])
+{
+	struct list_state s = { .json = false };
+	struct fc_nl nl;
+	int ret;
+
+	ret = parse_json_opt(argc, argv, list_usage, &s.json);
+	if (ret >= 0)
+		return ret;
+	if (optind < argc)
+		return fc_usage_error("list", list_usage, "unexpected argument '%s'",
+				      argv[optind]);
+	ret = fc_group_connect("list", &nl);
+	if (ret)
+		return ret;
+	fc_json_init(&s.j, stdout);
+	if (s.json)
+		fc_json_open(&s.j, NULL, '[');
+	else
+		printf("%-20s %6s %7s %8s %8s %16s %-18s %s\n", "NAME", "ID", "MEMBERS",
+		       "SLEEPERS", "JUMPS", "OFFSET", "FLAGS", "CGROUP");
+	ret = fc_nl_group_dump(&nl, list_one, &s);
+	if (s.json)
+		fc_json_close(&s.j, ']');
+	if (ret)
+		ret = fc_group_error("list", &nl, NULL, ret);
+	fc_nl_close(&nl);
+	return ret ? ret : finish("list");
+}
+
+static void show_text(const struct fc_group_info *g)
+{
+	char buf[80];
+
+#define LINE(label, a, fmt, ...) do { \
+		if (HAS(g, a)) \
+			printf("  %-14s " fmt "\n", label ":", __VA_ARGS__); \
+		else \
+			printf("  %-14s -\n", label ":"); \
+	} while (0)
+	printf("group %s\n", g->name);
+	LINE("id", ID, "%" PRIu32, g->id);
+	LINE("cgroup", CGROUP_PATH, "%s", g->cgroup_path);
+	LINE("cgroup id", CGROUP_ID, "%" PRIu64, g->cgroup_id);
+	LINE("flags", FLAGS, "%s", flag_words(g->flags, buf, sizeof(buf)));
+	LINE("monotonic", MONO_NS, "%s", fc_ns_seconds(g->mono_ns, buf, sizeof(buf)));
+	LINE("boottime", BOOT_NS, "%s", fc_ns_seconds(g->boot_ns, buf, sizeof(buf)));
+	LINE("realtime", REAL_NS, "%s", iso_utc(g->real_ns, buf, sizeof(buf)));
+	LINE("offset", OFFSET_NS, "+%s", fc_duration_format(g->offset_ns, buf, sizeof(buf)));
+	LINE("realtime shift", REAL_SHIFT_NS, "%s",
+	     fc_duration_format(g->real_shift_ns, buf, sizeof(buf)));
+	LINE("members", MEMBERS, "%" PRIu32, g->members);
+	LINE("sleepers", SLEEPERS, "%" PRIu32, g->sleepers);
+	LINE("jumps", JUMPS, "%" PRIu64, g->jumps);
+	LINE("jumped", JUMPED_NS, "%s",
+	     fc_duration_format((int64_t)(g->jumped_ns > INT64_MAX ? INT64_MAX : g->jumped_ns),
+				buf, sizeof(buf)));
+	LINE("idle forever", IDLE_FOREVER, "%" PRIu64, g->idle_forever);
+#undef LINE
+}
+
+int show_main(int argc, char *argv[])
+{
+	struct fc_group_info g;
+	struct fc_json j;
+	bool json = false;
+	struct fc_nl nl;
+	int ret;
+
+	ret = parse_json_opt(argc, argv, show_usage, &json);
+	if (ret >= 0)
+		return ret;
+	if (optind >= argc)
+		return fc_usage_error("show", show_usage, "missing NAME");
+	if (optind + 1 < argc)
+		return fc_usage_error("show", show_usage, "unexpected argument '%s'",
+				      argv[optind + 1]);
+	ret = fc_check_name("show", show_usage, argv[optind]);
+	if (ret)
+		return ret;
+	ret = fc_group_connect("show", &nl);
+	if (ret)
+		return ret;
+	ret = fc_nl_group_get(&nl, argv[optind], &g);
+	if (ret) {
+		ret = fc_group_error("show", &nl, argv[optind], ret);
+		fc_nl_close(&nl);
+		return ret;
+	}
+	fc_nl_close(&nl);
+	if (json) {
+		fc_json_init(&j, stdout);
+		json_group(&j, &g);
+	} else {
+		show_text(&g);
+	}
+	return finish("show");
+}

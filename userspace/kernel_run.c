@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Kernel mode of `fluxctl run`: a transient group with an owned cgroup,
+ * the commands started in it like `fluxctl exec`, and the group and cgroup
+ * removed when they are done. fluxctl itself stays outside the cgroup: it
+ * must keep real time to supervise, and a member that waits for its
+ * children would only make the group look busy.
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <linux/capability.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "exec.h"
+#include "fluxctl.h"
+#include "forward.h"
+#include "group.h"
+#include "kernel_run.h"
+
+/* The initial user namespace maps every uid to itself. */
+static bool in_initial_userns(void)
+{
+	unsigned long a, b, c;
+	FILE *f = fopen("/proc/self/uid_map", "re");
+	int n;
+
+	if (!f)
+		return true;	/* no user namespaces at all */
+	n = fscanf(f, "%lu %lu %lu", &a, &b, &c);
+	fclose(f);
+	return n == 3 && a == 0 && b == 0 && c == 4294967295UL;
+}
+
+static bool has_net_admin(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+
+	if (syscall(SYS_capget, &hdr, data))
+		return geteuid() == 0;
+	return data[CAP_TO_INDEX(CAP_NET_ADMIN)].effective &
+	       CAP_TO_MASK(CAP_NET_ADMIN);
+}
+
+bool fc_kernel_usable(void)
+{
+	return has_net_admin() && in_initial_userns() && fc_nl_family_exists();
+}
+
+/* Waits for every command; statuses in command-line order into st. */
+static void wait_all(const pid_t *pids, int *st, int n)
+{
+	int i, left = n, wstatus;
+	pid_t pid;
+
+	while (left) {
+		pid = waitpid(-1, &wstatus, 0);
+		if (pid < 0) {
+			if (errno == EINTR)
+				continue;
+			break;	/* ECHILD: nobody left to wait for */
+		}
+		for (i = 0; i < n; i++) {
+			if (pids[i] == pid) {
+				st[i] = fc_exec_status(wstatus);
+				left--;
+			}
+		}
+	}
+}
+
+int fc_kernel_run(const struct fc_kernel_run_opts *o, int *exit_status)
+{
+	char name[FLUXCAP_GROUP_NAME_MAX], dir[4200];
+	int i, ret, *st;
+	struct fc_nl nl;
+	sigset_t mask;
+	pid_t *pids;
+
+	pids = calloc(o->ncmds, sizeof(*pids));
+	st = calloc(o->ncmds, sizeof(*st));
+	if (!pids || !st) {
+		free(pids);
+		free(st);
+		return -ENOMEM;
+	}
+	ret = fc_nl_open(&nl);
+	if (ret) {
+		if (ret == -ENOENT)
+			fprintf(stderr, "fluxctl run: kernel mode needs the fluxcap module, which is not loaded (modprobe fluxcap), or use --mode ptrace\n");
+		else
+			fprintf(stderr, "fluxctl run: cannot talk to the fluxcap module: %s\n",
+				strerror(-ret));
+		goto out;
+	}
+	snprintf(name, sizeof(name), "run-%d", (int)getpid());
+	ret = -EIO;
+	if (fc_group_create("run", &nl, name, NULL, FLUXCAP_GROUP_F_AUTO, o->start_ns))
+		goto out_close;
+	if (fc_group_cgroup_dir("run", &nl, name, dir, sizeof(dir))) {
+		fc_group_delete("run", &nl, name, true);
+		goto out_close;
+	}
+	if (o->verbose)
+		fprintf(o->log, "fluxctl: mode kernel (group %s, cgroup %s)\n", name, dir);
+
+	fc_forward_start(&mask);
+	for (i = 0; i < o->ncmds; i++) {
+		pids[i] = fc_exec_spawn("fluxctl run", dir, o->cmds[i], o->preload, &mask);
+		if (pids[i] < 0) {
+			fprintf(stderr, "fluxctl run: cannot fork: %s\n", strerror(-pids[i]));
+			st[i] = 127;
+			pids[i] = 0;
+			continue;
+		}
+		fc_forward_add(pids[i]);
+	}
+	sigprocmask(SIG_SETMASK, &mask, NULL);
+	wait_all(pids, st, o->ncmds);
+	/* Like ptrace mode: what the commands leave running has no clock left. */
+	fc_group_delete("run", &nl, name, true);
+
+	*exit_status = 0;
+	for (i = 0; i < o->ncmds && !*exit_status; i++)
+		*exit_status = st[i];
+	if (o->verbose && fc_forward_last())
+		fprintf(o->log, "fluxctl: passed signal %d on to the commands\n",
+			fc_forward_last());
+	ret = 0;
+out_close:
+	fc_nl_close(&nl);
+out:
+	free(pids);
+	free(st);
+	return ret;
+}
