@@ -98,3 +98,10 @@ void fc_clock_advance(struct fc_clock *c, s64 delta_ns)
 		return;
 	jump(c, fc_time_from_ns(delta_ns));
 }
+
+void fc_clock_hold(struct fc_clock *c, s64 held_ns)
+{
+	if (held_ns <= 0)
+		return;
+	c->offset = fc_time_sub(c->offset, fc_time_from_ns(held_ns));
+}

@@ -80,4 +80,12 @@ s64 fc_clock_jump_to(struct fc_clock *c, struct fc_time host_mono,
  */
 void fc_clock_advance(struct fc_clock *c, s64 delta_ns);
 
+/*
+ * Virtual time stood still while the host's clocks ran held_ns (the group
+ * was frozen): the offset shrinks by held_ns, so that virtual time resumes
+ * where it stopped instead of catching up. Not a jump: jumps and jumped
+ * are unchanged. held_ns <= 0 does nothing.
+ */
+void fc_clock_hold(struct fc_clock *c, s64 held_ns);
+
 #endif /* _FC_CLOCK_H */

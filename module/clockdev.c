@@ -41,12 +41,22 @@ void fc_clockdev_update(struct fc_group *g)
 {
 	struct fluxcap_clock_page *p;
 	struct fc_time mono, real;
+	u32 flags = 0;
 
 	if (!g->page)
 		return;
 	p = page_address(g->page);
 	mono = fc_clock_offset(&g->clock, FC_CLOCK_MONOTONIC);
 	real = fc_clock_offset(&g->clock, FC_CLOCK_REALTIME);
+	if (g->frozen) {
+		/* The frozen virtual times themselves, not offsets. */
+		ktime_t real_then = ktime_mono_to_any(g->frozen_mono,
+						      TK_OFFS_REAL);
+
+		mono = fc_time_add(mono, fc_time_from_ns(g->frozen_mono));
+		real = fc_time_add(real, fc_time_from_ns(real_then));
+		flags = FLUXCAP_CLOCK_PAGE_F_FROZEN;
+	}
 	WRITE_ONCE(p->seq, p->seq + 1);
 	smp_wmb();	/* odd seq first: readers see an update in progress */
 	WRITE_ONCE(p->mono_sec, mono.sec);
@@ -54,6 +64,7 @@ void fc_clockdev_update(struct fc_group *g)
 	WRITE_ONCE(p->real_sec, real.sec);
 	WRITE_ONCE(p->real_nsec, real.nsec);
 	WRITE_ONCE(p->jumps, g->clock.jumps);
+	WRITE_ONCE(p->flags, flags);
 	smp_wmb();	/* the offsets before the even seq that ends it */
 	WRITE_ONCE(p->seq, p->seq + 1);
 }

@@ -106,6 +106,34 @@ static void fc_clock_write_end(struct fc_group *g)
 	fc_clockdev_update(g);
 }
 
+struct fc_time fc_snapshot_offset(const struct fc_clock_snapshot *snap,
+				  bool real, ktime_t mono_now)
+{
+	struct fc_time off = real ? snap->real_off : snap->mono_off;
+
+	if (snap->frozen)
+		off = fc_time_sub(off, fc_time_from_ns(mono_now -
+						       snap->frozen_mono));
+	return off;
+}
+
+static void fc_group_snapshot(struct fc_group *g, struct fc_clock_snapshot *s)
+{
+	s->mono_off = fc_clock_offset(&g->clock, FC_CLOCK_MONOTONIC);
+	s->real_off = fc_clock_offset(&g->clock, FC_CLOCK_REALTIME);
+	s->frozen = g->frozen;
+	s->frozen_mono = g->frozen_mono;
+}
+
+struct fc_time fc_group_offset(struct fc_group *g, bool real,
+			       ktime_t mono_now)
+{
+	struct fc_clock_snapshot snap;
+
+	fc_group_snapshot(g, &snap);
+	return fc_snapshot_offset(&snap, real, mono_now);
+}
+
 /*
  * Under fc_lock: forgets the sleepers whose owner has left g's cgroup
  * since it armed: from then on it waits in real time, as a non-member.
@@ -119,8 +147,11 @@ static void fc_group_prune(struct fc_group *g)
 		struct fc_reg *r = fc_reg_of(s);
 
 		next = fc_sleepq_next(s);
-		if (fc_group_of(r->task) != g)
-			fc_reg_forget(r);
+		if (fc_group_of(r->task) == g)
+			continue;
+		if (g->frozen)	/* parked: give it its host expiry back */
+			fc_reg_aim(r, ktime_get(), false);
+		fc_reg_forget(r);
 	}
 	rcu_read_unlock();
 }
@@ -136,10 +167,20 @@ static pid_t fc_group_aim_all(struct fc_group *g, ktime_t mono_now)
 		struct fc_reg *r = fc_reg_of(s);
 
 		next = fc_sleepq_next(s);
-		if (fc_reg_aim(r, mono_now) && !woken)
+		if (fc_reg_aim(r, mono_now, g->frozen) && !woken)
 			woken = task_pid_nr(r->task);
 	}
 	return woken;
+}
+
+/* Under fc_lock. */
+static void fc_group_thaw(struct fc_group *g, ktime_t mono_now)
+{
+	fc_clock_write_begin(g);
+	fc_clock_hold(&g->clock, mono_now - g->frozen_mono);
+	g->frozen = false;
+	fc_clock_write_end(g);
+	fc_group_aim_all(g, mono_now);
 }
 
 static void fc_group_check(struct work_struct *work)
@@ -167,7 +208,7 @@ static void fc_group_check(struct work_struct *work)
 	fc_group_prune(g);
 	if (g->stale)
 		fc_group_aim_all(g, mono_now);
-	if (!g->auto_jump || !quiet || !members)
+	if (!g->auto_jump || g->frozen || !quiet || !members)
 		goto out;
 	first = fc_sleepq_first(&g->sleepq);
 	if (!first) {
@@ -298,6 +339,8 @@ void fc_group_destroy(struct fc_group *g)
 
 	lockdep_assert_held(&fc_groups_mutex);
 	raw_spin_lock_irqsave(&fc_lock, flags);
+	if (g->frozen)	/* parked sleepers get finite host expiries back */
+		fc_group_thaw(g, ktime_get());
 	g->dead = true;
 	fc_reg_drop_group(g);
 	raw_spin_unlock_irqrestore(&fc_lock, flags);
@@ -313,8 +356,8 @@ void fc_group_destroy(struct fc_group *g)
 
 void fc_group_stats(struct fc_group *g, struct fc_group_stats *st)
 {
-	struct timespec64 mono, boot, real;
 	struct fc_time off, real_off;
+	ktime_t mono, boot, real;
 	unsigned long flags;
 	bool quiet;
 	s64 ns;
@@ -323,19 +366,18 @@ void fc_group_stats(struct fc_group *g, struct fc_group_stats *st)
 
 	raw_spin_lock_irqsave(&fc_lock, flags);
 	fc_group_prune(g);
-	ktime_get_ts64(&mono);
-	ktime_get_boottime_ts64(&boot);
-	ktime_get_real_ts64(&real);
+	/* Frozen: the host's clocks at the instant the group froze. */
+	mono = g->frozen ? g->frozen_mono : ktime_get();
+	boot = ktime_mono_to_any(mono, TK_OFFS_BOOT);
+	real = ktime_mono_to_any(mono, TK_OFFS_REAL);
 	off = fc_clock_offset(&g->clock, FC_CLOCK_MONOTONIC);
 	real_off = fc_clock_offset(&g->clock, FC_CLOCK_REALTIME);
-	fc_time_to_ns(fc_time_add(off, fc_time_from_ns(timespec64_to_ns(&mono))),
-		      &st->mono_ns);
-	fc_time_to_ns(fc_time_add(off, fc_time_from_ns(timespec64_to_ns(&boot))),
-		      &st->boot_ns);
-	fc_time_to_ns(fc_time_add(real_off,
-				  fc_time_from_ns(timespec64_to_ns(&real))),
+	fc_time_to_ns(fc_time_add(off, fc_time_from_ns(mono)), &st->mono_ns);
+	fc_time_to_ns(fc_time_add(off, fc_time_from_ns(boot)), &st->boot_ns);
+	fc_time_to_ns(fc_time_add(real_off, fc_time_from_ns(real)),
 		      &st->real_ns);
-	fc_time_to_ns(off, &st->offset_ns);
+	/* What virtual minus host reads now: a frozen clock falls behind. */
+	fc_time_to_ns(fc_group_offset(g, false, ktime_get()), &st->offset_ns);
 	fc_time_to_ns(g->clock.real_shift, &st->real_shift_ns);
 	fc_time_to_ns(g->clock.jumped, &ns);
 	st->jumped_ns = ns;
@@ -343,8 +385,30 @@ void fc_group_stats(struct fc_group *g, struct fc_group_stats *st)
 	st->idle_forever = g->idle_forever;
 	st->sleepers = g->sleepq.count;
 	st->flags = (g->auto_jump ? FLUXCAP_GROUP_F_AUTO : 0) |
+		    (g->frozen ? FLUXCAP_GROUP_F_FROZEN : 0) |
 		    (g->owns_cgroup ? FLUXCAP_GROUP_F_OWNS_CGROUP : 0);
 	raw_spin_unlock_irqrestore(&fc_lock, flags);
+}
+
+void fc_group_set_frozen(struct fc_group *g, bool on)
+{
+	unsigned long flags;
+	ktime_t mono_now;
+
+	raw_spin_lock_irqsave(&fc_lock, flags);
+	mono_now = ktime_get();
+	if (on && !g->frozen) {
+		fc_clock_write_begin(g);
+		g->frozen = true;
+		g->frozen_mono = mono_now;
+		fc_clock_write_end(g);
+		fc_group_aim_all(g, mono_now);	/* parks every sleeper */
+	} else if (!on && g->frozen) {
+		fc_group_thaw(g, mono_now);
+	}
+	raw_spin_unlock_irqrestore(&fc_lock, flags);
+	if (!on)
+		fc_group_kick(g);
 }
 
 void fc_group_set_auto(struct fc_group *g, bool on)
@@ -394,8 +458,7 @@ void fc_group_read_clock(struct fc_group *g, struct fc_clock_snapshot *snap)
 
 	do {
 		seq = read_seqcount_begin(&g->clock_seq);
-		snap->mono_off = fc_clock_offset(&g->clock, FC_CLOCK_MONOTONIC);
-		snap->real_off = fc_clock_offset(&g->clock, FC_CLOCK_REALTIME);
+		fc_group_snapshot(g, snap);
 	} while (read_seqcount_retry(&g->clock_seq, seq));
 }
 

@@ -34,6 +34,8 @@ struct fc_group {
 	/* Below: under fc_lock. */
 	bool dead;			/* deleted: hooks leave it alone */
 	bool auto_jump;
+	bool frozen;			/* virtual time stands ... */
+	ktime_t frozen_mono;		/* ... since this host CLOCK_MONOTONIC */
 	bool idle_reported;		/* idle-forever seen, not yet ended */
 	struct fc_clock clock;
 	seqcount_t clock_seq;		/* readers of clock outside fc_lock */
@@ -92,13 +94,27 @@ void fc_group_stats(struct fc_group *g, struct fc_group_stats *st);
 
 /* SET_GROUP operations; all under fc_groups_mutex. */
 void fc_group_set_auto(struct fc_group *g, bool on);
+void fc_group_set_frozen(struct fc_group *g, bool on);
 void fc_group_advance(struct fc_group *g, s64 delta_ns);
 int fc_group_set_start(struct fc_group *g, s64 start_ns);
 
 /* Virtual time of a host clock reading for a member (timeread.c). */
 struct fc_clock_snapshot {
 	struct fc_time mono_off, real_off;
+	bool frozen;
+	ktime_t frozen_mono;
 };
+
+/*
+ * Virtual minus host time of a snapshot's clocks at host CLOCK_MONOTONIC
+ * mono_now: a frozen clock falls behind the host as the host runs on.
+ */
+struct fc_time fc_snapshot_offset(const struct fc_clock_snapshot *snap,
+				  bool real, ktime_t mono_now);
+
+/* The same for g under fc_lock. */
+struct fc_time fc_group_offset(struct fc_group *g, bool real,
+			       ktime_t mono_now);
 
 void fc_group_read_clock(struct fc_group *g, struct fc_clock_snapshot *snap);
 

@@ -35,8 +35,14 @@ static int fc_kp_arm(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct hrtimer *timer = (struct hrtimer *)regs->di;
 
-	if (fc_is_sleeper(timer) && !(current->flags & PF_KTHREAD))
-		fc_reg_arm(timer, (ktime_t)regs->si, (enum hrtimer_mode)regs->cx);
+	if (!fc_is_sleeper(timer) || (current->flags & PF_KTHREAD))
+		return 0;
+	if (fc_reg_arm(timer, (ktime_t)regs->si, (enum hrtimer_mode)regs->cx)) {
+		/* Frozen: the timer waits for a thaw or an advance. */
+		regs->si = KTIME_MAX;
+		regs->dx = 0;
+		regs->cx &= ~HRTIMER_MODE_REL;
+	}
 	return 0;
 }
 
@@ -57,8 +63,8 @@ static ktime_t fc_abs_to_host(struct fc_group *g, clockid_t id, ktime_t t)
 	s64 host;
 
 	fc_group_read_clock(g, &snap);
-	off = (id == CLOCK_REALTIME || id == CLOCK_TAI) ? snap.real_off :
-							   snap.mono_off;
+	off = fc_snapshot_offset(&snap, id == CLOCK_REALTIME || id == CLOCK_TAI,
+				 ktime_get());
 	fc_time_to_ns(fc_time_sub(fc_time_from_ns(t), off), &host);
 	return host < 0 ? 0 : host;
 }

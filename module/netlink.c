@@ -357,12 +357,6 @@ static int set_group_doit(struct sk_buff *skb, struct genl_info *info)
 				 "nothing to set: give AUTO, FROZEN, ADVANCE_NS or START_NS");
 		return -EINVAL;
 	}
-	if (a[FLUXCAP_A_GROUP_FROZEN]) {
-		NL_SET_BAD_ATTR(info->extack, a[FLUXCAP_A_GROUP_FROZEN]);
-		GENL_SET_ERR_MSG(info, "freezing virtual time is not supported yet");
-		return -EOPNOTSUPP;
-	}
-
 	mutex_lock(&fc_groups_mutex);
 	g = fc_nl_group(info);
 	if (IS_ERR(g)) {
@@ -377,6 +371,8 @@ static int set_group_doit(struct sk_buff *skb, struct genl_info *info)
 			goto out;
 		}
 	}
+	if (a[FLUXCAP_A_GROUP_FROZEN])
+		fc_group_set_frozen(g, nla_get_u8(a[FLUXCAP_A_GROUP_FROZEN]));
 	if (a[FLUXCAP_A_GROUP_AUTO])
 		fc_group_set_auto(g, nla_get_u8(a[FLUXCAP_A_GROUP_AUTO]));
 	if (a[FLUXCAP_A_GROUP_ADVANCE_NS])

@@ -55,28 +55,26 @@ static struct fc_reg *fc_reg_lookup(const struct hrtimer *timer)
 	return NULL;
 }
 
-/* Host expiry (absolute, on the timer's own clock) to virtual MONOTONIC. */
-static struct fc_time fc_reg_deadline(struct fc_group *g, clockid_t base,
-				      ktime_t expires)
+/* Host expiry (absolute, on the timer's own clock) to host MONOTONIC. */
+static ktime_t fc_host_mono(clockid_t base, ktime_t expires, ktime_t mono_now)
 {
-	ktime_t mono_now = ktime_get();
-	s64 base_delta = 0;
-
-	if (base != CLOCK_MONOTONIC)
-		base_delta = fc_ns_sub_sat(fc_base_now(base), mono_now);
-	return fc_time_add_ns(g->clock.offset,
-			      fc_ns_sub_sat(expires, base_delta));
+	if (base == CLOCK_MONOTONIC)
+		return expires;
+	return fc_ns_sub_sat(expires,
+			     fc_ns_sub_sat(fc_base_now(base), mono_now));
 }
 
-void fc_reg_arm(struct hrtimer *timer, ktime_t tim, enum hrtimer_mode mode)
+bool fc_reg_arm(struct hrtimer *timer, ktime_t tim, enum hrtimer_mode mode)
 {
 	struct fc_reg *r, *fresh;
 	struct fc_group *g;
 	unsigned long flags;
+	ktime_t mono_now, host_mono;
 	clockid_t base;
+	bool park = false;
 
 	if (this_cpu_read(fc_aiming))
-		return;
+		return false;
 	fresh = kmem_cache_zalloc(fc_reg_cache, GFP_ATOMIC | __GFP_NOWARN);
 
 	rcu_read_lock();
@@ -107,7 +105,12 @@ void fc_reg_arm(struct hrtimer *timer, ktime_t tim, enum hrtimer_mode mode)
 	}
 	r->g = g;
 	r->base = base;
-	fc_sleepq_insert(&g->sleepq, &r->qnode, fc_reg_deadline(g, base, tim));
+	mono_now = ktime_get();
+	host_mono = fc_host_mono(base, tim, mono_now);
+	fc_sleepq_insert(&g->sleepq, &r->qnode,
+			 fc_time_add_ns(fc_group_offset(g, false, mono_now),
+					host_mono));
+	park = g->frozen && host_mono > mono_now;
 	g->idle_reported = false;
 out_unlock:
 	raw_spin_unlock_irqrestore(&fc_lock, flags);
@@ -115,6 +118,7 @@ out_rcu:
 	rcu_read_unlock();
 	if (fresh)
 		kmem_cache_free(fc_reg_cache, fresh);
+	return park;
 }
 
 void fc_reg_forget(struct fc_reg *r)
@@ -149,7 +153,7 @@ static bool fc_owner_blocked(struct task_struct *t)
 	return !READ_ONCE(t->on_cpu) && !fc_task_runnable(t);
 }
 
-bool fc_reg_aim(struct fc_reg *r, ktime_t mono_now)
+bool fc_reg_aim(struct fc_reg *r, ktime_t mono_now, bool park)
 {
 	struct hrtimer *timer = r->timer;
 	struct fc_group *g = r->g;
@@ -157,7 +161,8 @@ bool fc_reg_aim(struct fc_reg *r, ktime_t mono_now)
 	s64 host_mono, slack;
 	bool due;
 
-	fc_time_to_ns(fc_time_sub(r->qnode.deadline, g->clock.offset),
+	fc_time_to_ns(fc_time_sub(r->qnode.deadline,
+				  fc_group_offset(g, false, mono_now)),
 		      &host_mono);
 	due = host_mono <= mono_now;
 	if (!fc_owner_blocked(r->task)) {
@@ -171,6 +176,8 @@ bool fc_reg_aim(struct fc_reg *r, ktime_t mono_now)
 	base_now = r->base == CLOCK_MONOTONIC ? mono_now : fc_base_now(r->base);
 	expires = due ? base_now :
 		  fc_ns_add_sat(host_mono, fc_ns_sub_sat(base_now, mono_now));
+	if (!due && park)
+		expires = KTIME_MAX;
 	soft = hrtimer_get_softexpires(timer);
 	slack = due ? 0 : ktime_sub(hrtimer_get_expires(timer), soft);
 	if (!due && soft == expires && hrtimer_active(timer))

@@ -32,19 +32,24 @@ struct fc_reg {
 /* True when timer belongs to an hrtimer sleeper (a task's timed wait). */
 bool fc_is_sleeper(const struct hrtimer *timer);
 
-/* Arm hook: current is arming timer with (tim, mode). */
-void fc_reg_arm(struct hrtimer *timer, ktime_t tim, enum hrtimer_mode mode);
+/*
+ * Arm hook: current is arming timer with (tim, mode). Return: true when the
+ * arm must be parked (its group is frozen): the caller then arms the timer
+ * at KTIME_MAX instead, and a thaw or an advance aims it.
+ */
+bool fc_reg_arm(struct hrtimer *timer, ktime_t tim, enum hrtimer_mode mode);
 
 /* Cancel hook: the owner is cancelling timer; forget it. */
 void fc_reg_cancel(struct hrtimer *timer);
 
 /*
  * Under fc_lock: points r's host timer at its virtual deadline on g's
- * clock, if its owner is blocked. Return: true if the deadline has passed
+ * clock, if its owner is blocked; with park, a deadline not yet reached
+ * gets KTIME_MAX (a frozen clock). Return: true if the deadline has passed
  * (the timer fires now), false otherwise or when the owner was running
  * (then g->stale is set and a later check aims it).
  */
-bool fc_reg_aim(struct fc_reg *r, ktime_t mono_now);
+bool fc_reg_aim(struct fc_reg *r, ktime_t mono_now, bool park);
 
 /* Under fc_lock: drops r (its timer stays as aimed). */
 void fc_reg_forget(struct fc_reg *r);

@@ -28,14 +28,36 @@
  */
 static atomic_t fc_redirected = ATOMIC_INIT(0);
 
-/* Virtual time of clock id now for the current task, false if not ours. */
-static bool fc_virtual_now(clockid_t id, struct timespec64 *ts)
+/* Host time of clock id now, or, frozen, when the group froze. */
+static bool fc_host_time(clockid_t id, const struct fc_clock_snapshot *snap,
+			 struct timespec64 *ts)
 {
-	struct fc_clock_snapshot snap = { };
-	struct fc_group *g;
-	struct fc_time t;
-	bool real;
+	enum tk_offsets offs = TK_OFFS_MAX;
 
+	switch (id) {
+	case CLOCK_REALTIME:
+	case CLOCK_REALTIME_COARSE:
+		offs = TK_OFFS_REAL;
+		break;
+	case CLOCK_TAI:
+		offs = TK_OFFS_TAI;
+		break;
+	case CLOCK_BOOTTIME:
+		offs = TK_OFFS_BOOT;
+		break;
+	case CLOCK_MONOTONIC:
+	case CLOCK_MONOTONIC_COARSE:
+	case CLOCK_MONOTONIC_RAW:
+		break;
+	default:
+		return false;
+	}
+	if (snap->frozen) {
+		/* One instant for every clock: a frozen clock reads the same. */
+		*ts = ktime_to_timespec64(offs == TK_OFFS_MAX ? snap->frozen_mono :
+					  ktime_mono_to_any(snap->frozen_mono, offs));
+		return true;
+	}
 	switch (id) {
 	case CLOCK_REALTIME:
 		ktime_get_real_ts64(ts);
@@ -45,9 +67,6 @@ static bool fc_virtual_now(clockid_t id, struct timespec64 *ts)
 		break;
 	case CLOCK_TAI:
 		*ts = ktime_to_timespec64(ktime_get_clocktai());
-		break;
-	case CLOCK_MONOTONIC:
-		ktime_get_ts64(ts);
 		break;
 	case CLOCK_MONOTONIC_COARSE:
 		ktime_get_coarse_ts64(ts);
@@ -59,15 +78,29 @@ static bool fc_virtual_now(clockid_t id, struct timespec64 *ts)
 		ktime_get_boottime_ts64(ts);
 		break;
 	default:
-		return false;
+		ktime_get_ts64(ts);
+		break;
 	}
-	real = id == CLOCK_REALTIME || id == CLOCK_REALTIME_COARSE ||
-	       id == CLOCK_TAI;
+	return true;
+}
+
+/* Virtual time of clock id now for the current task, false if not ours. */
+static bool fc_virtual_now(clockid_t id, struct timespec64 *ts)
+{
+	struct fc_clock_snapshot snap = { };
+	struct fc_group *g;
+	struct fc_time t;
+	bool real;
+
 	rcu_read_lock();
 	g = fc_group_of(current);
 	if (g)
 		fc_group_read_clock(g, &snap);
 	rcu_read_unlock();
+	if (!fc_host_time(id, &snap, ts))
+		return false;
+	real = id == CLOCK_REALTIME || id == CLOCK_REALTIME_COARSE ||
+	       id == CLOCK_TAI;
 	t = fc_time_add((struct fc_time){ ts->tv_sec, ts->tv_nsec },
 			real ? snap.real_off : snap.mono_off);
 	ts->tv_sec = t.sec;

@@ -282,7 +282,7 @@ static inline void cpu_relax(void)
  * yields in case the writer was preempted on this CPU.
  */
 static void read_offset(const struct fluxcap_clock_page *p, enum base base,
-			int64_t *sec, uint32_t *nsec)
+			int64_t *sec, uint32_t *nsec, uint32_t *flags)
 {
 	const __s64 *psec = base == BASE_REAL ? &p->real_sec : &p->mono_sec;
 	const __u32 *pnsec = base == BASE_REAL ? &p->real_nsec : &p->mono_nsec;
@@ -294,6 +294,7 @@ static void read_offset(const struct fluxcap_clock_page *p, enum base base,
 		if (!(seq & 1)) {
 			*sec = __atomic_load_n(psec, __ATOMIC_RELAXED);
 			*nsec = __atomic_load_n(pnsec, __ATOMIC_RELAXED);
+			*flags = __atomic_load_n(&p->flags, __ATOMIC_RELAXED);
 			/* keeps the data loads before the second load of seq */
 			__atomic_thread_fence(__ATOMIC_ACQUIRE);
 			if (__atomic_load_n(&p->seq, __ATOMIC_RELAXED) == seq)
@@ -308,16 +309,24 @@ static void read_offset(const struct fluxcap_clock_page *p, enum base base,
 
 #define TIME_T_MAX ((time_t)((1ULL << (8 * sizeof(time_t) - 1)) - 1))
 
-/* Adds p's offset for base to ts, saturating rather than wrapping. */
+/*
+ * Adds p's offset for base to ts, saturating rather than wrapping; on a
+ * frozen clock, the page holds the time itself.
+ */
 static void shift(const struct fluxcap_clock_page *p, enum base base,
 		  struct timespec *ts)
 {
+	uint32_t nsec, flags;
 	int64_t sec;
-	uint32_t nsec;
 	int carry = 0;
 	long ns;
 
-	read_offset(p, base, &sec, &nsec);
+	read_offset(p, base, &sec, &nsec, &flags);
+	if (unlikely(flags & FLUXCAP_CLOCK_PAGE_F_FROZEN)) {
+		ts->tv_sec = sec > TIME_T_MAX ? TIME_T_MAX : (time_t)sec;
+		ts->tv_nsec = nsec < NSEC_PER_SEC ? (long)nsec : 0;
+		return;
+	}
 	if (unlikely(nsec >= NSEC_PER_SEC)) {	/* a writer's bug: cope */
 		if (__builtin_add_overflow(sec, nsec / NSEC_PER_SEC, &sec))
 			sec = INT64_MAX;

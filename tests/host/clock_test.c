@@ -458,6 +458,36 @@ static const struct advance_case {
 	{ FT(MAX, NS - 3), 5, T_MAX, "clamps at FC_TIME_MAX" },
 };
 
+/* Holding (a thaw after a freeze) shrinks the offset and is not a jump. */
+static const struct advance_case hold_cases[] = {
+	{ FT(5, 0), 0, FT(5, 0), "0: nothing held" },
+	{ FT(5, 0), -1, FT(5, 0), "-1 ns ignored" },
+	{ FT(5, 0), MIN, FT(5, 0), "S64_MIN ignored" },
+	{ FT(5, 0), 1, FT(4, NS - 1), "1 ns borrows" },
+	{ FT(2, 100000000), 1500000000, FT(0, 600000000), "1.5 s" },
+	{ T0, 2000000000, FT(-2, 0), "below zero: virtual behind host" },
+	{ FT(MIN, 0), 5, T_MIN, "clamps at FC_TIME_MIN" },
+};
+
+static void run_hold(void)
+{
+	const struct advance_case *c = hold_cases;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(hold_cases); i++, c++) {
+		struct fc_clock clk =
+			make_clock(c->offset0, (struct fc_time)T0);
+		struct fc_time jumped = clk.jumped;
+		bool ok;
+
+		fc_clock_hold(&clk, c->delta);
+		ok = check_time("offset", clk.offset, c->want_offset) &&
+		     check_time("jumped", clk.jumped, jumped) &&
+		     clk.jumps == 3;
+		tap_ok(ok, "hold %zu: %s", i + 1, c->what);
+	}
+}
+
 static void run_advance(void)
 {
 	const struct advance_case *c = advance_cases;
@@ -601,7 +631,8 @@ int main(void)
 	tap_plan(ARRAY_SIZE(init_cases) + ARRAY_SIZE(conv_cases) +
 		 ARRAY_SIZE(dl_cases) + ARRAY_SIZE(rel_cases) +
 		 ARRAY_SIZE(start_cases) + ARRAY_SIZE(jump_cases) +
-		 ARRAY_SIZE(advance_cases) + ARRAY_SIZE(run_cases));
+		 ARRAY_SIZE(advance_cases) + ARRAY_SIZE(hold_cases) +
+		 ARRAY_SIZE(run_cases));
 	run_init();
 	run_conv();
 	run_deadline();
@@ -609,6 +640,7 @@ int main(void)
 	run_start();
 	run_jump();
 	run_advance();
+	run_hold();
 	run_runs();
 	return tap_done();
 }

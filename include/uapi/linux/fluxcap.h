@@ -44,7 +44,10 @@
  *    magic:       FLUXCAP_CLOCK_PAGE_MAGIC; anything else means "no page"
  *    version:     FLUXCAP_CLOCK_PAGE_VERSION; fields are only appended
  *    seq:         the sequence counter described above
- *    flags:       none defined yet: written as 0, ignored by readers
+ *    flags:       FLUXCAP_CLOCK_PAGE_F_FROZEN: virtual time stands still,
+ *                 and mono_* and real_* hold the frozen virtual times of
+ *                 the MONOTONIC and REALTIME clocks themselves (readers
+ *                 return them instead of adding them); other bits: 0
  *    mono_sec/mono_nsec: added to CLOCK_MONOTONIC, _RAW, _COARSE and
  *                 CLOCK_BOOTTIME (virtual time runs at the host's rate)
  *    real_sec/real_nsec: added to CLOCK_REALTIME, _COARSE and CLOCK_TAI;
@@ -204,6 +207,9 @@ enum fluxcap_attr {
 #define FLUXCAP_GROUP_F_AUTO		(1U << 0)	/* jumps on quiescence */
 #define FLUXCAP_GROUP_F_FROZEN		(1U << 1)	/* virtual time stands */
 #define FLUXCAP_GROUP_F_OWNS_CGROUP	(1U << 2)	/* fluxctl made it */
+
+/* struct fluxcap_clock_page flags */
+#define FLUXCAP_CLOCK_PAGE_F_FROZEN	(1U << 0)	/* fields are times */
 
 #define FLUXCAP_CLOCK_PAGE_MAGIC	0x666c7863	/* "flxc" */
 #define FLUXCAP_CLOCK_PAGE_VERSION	1
