@@ -15,6 +15,11 @@
 #include "group.h"
 #include "sleeper.h"
 
+/*
+ * Changed under fc_lock; also read under RCU alone by the cancel hook, which
+ * runs for every sleeper of the machine and should take fc_lock only for
+ * the registered ones. Registrations are freed after a grace period.
+ */
 static DEFINE_HASHTABLE(fc_regs, 10);
 static atomic_t fc_nr_regs = ATOMIC_INIT(0);
 static struct kmem_cache *fc_reg_cache;
@@ -49,8 +54,8 @@ static struct fc_reg *fc_reg_lookup(const struct hrtimer *timer)
 {
 	struct fc_reg *r;
 
-	hash_for_each_possible(fc_regs, r, hnode, (unsigned long)timer)
-		if (r->timer == timer)
+	hash_for_each_possible_rcu(fc_regs, r, hnode, (unsigned long)timer)
+		if (READ_ONCE(r->timer) == timer)
 			return r;
 	return NULL;
 }
@@ -98,7 +103,7 @@ bool fc_reg_arm(struct hrtimer *timer, ktime_t tim, enum hrtimer_mode mode)
 		r->timer = timer;
 		r->task = current;
 		fc_sleeper_init(&r->qnode);
-		hash_add(fc_regs, &r->hnode, (unsigned long)timer);
+		hash_add_rcu(fc_regs, &r->hnode, (unsigned long)timer);
 		atomic_inc(&fc_nr_regs);
 	} else if (r->g != g) {
 		fc_sleepq_remove(&r->g->sleepq, &r->qnode);
@@ -121,20 +126,35 @@ out_rcu:
 	return park;
 }
 
+static void fc_reg_free_rcu(struct rcu_head *head)
+{
+	kmem_cache_free(fc_reg_cache, container_of(head, struct fc_reg, rcu));
+}
+
 void fc_reg_forget(struct fc_reg *r)
 {
-	hash_del(&r->hnode);
+	hash_del_rcu(&r->hnode);
 	fc_sleepq_remove(&r->g->sleepq, &r->qnode);
 	atomic_dec(&fc_nr_regs);
-	kmem_cache_free(fc_reg_cache, r);
+	call_rcu(&r->rcu, fc_reg_free_rcu);
 }
 
 void fc_reg_cancel(struct hrtimer *timer)
 {
 	unsigned long flags;
 	struct fc_reg *r;
+	bool known;
 
 	if (!atomic_read(&fc_nr_regs))
+		return;
+	/*
+	 * The owner itself registered the timer, earlier in its own context,
+	 * so a lockless miss is a true miss: most sleepers are not members'.
+	 */
+	rcu_read_lock();
+	known = fc_reg_lookup(timer);
+	rcu_read_unlock();
+	if (!known)
 		return;
 	raw_spin_lock_irqsave(&fc_lock, flags);
 	r = fc_reg_lookup(timer);
@@ -214,5 +234,6 @@ int fc_regs_init(void)
 void fc_regs_exit(void)
 {
 	WARN_ON(atomic_read(&fc_nr_regs));
+	rcu_barrier();	/* registrations still on their way to the cache */
 	kmem_cache_destroy(fc_reg_cache);
 }

@@ -22,6 +22,7 @@ struct fc_group;
 
 struct fc_reg {
 	struct hlist_node hnode;	/* in the registry, by timer */
+	struct rcu_head rcu;
 	struct fc_sleeper qnode;	/* in g->sleepq, by virtual deadline */
 	struct hrtimer *timer;
 	struct task_struct *task;	/* the owner; alive while registered */
