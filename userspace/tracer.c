@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
@@ -102,6 +103,7 @@ struct tracer {
 	bool reported_forever;
 	bool idle_pending;		/* idle once: confirming before a jump */
 	bool woke_parent;		/* reaped a process since the last jump */
+	struct rlimit nofile;		/* the caller's, for the commands */
 	struct fc_taskstat *snap;	/* quiescent()'s first readings */
 	int snap_size;
 };
@@ -670,6 +672,7 @@ static void child_exec(struct tracer *tr, int i)
 	int ret;
 
 	sigprocmask(SIG_SETMASK, &tr->oldmask, NULL);
+	setrlimit(RLIMIT_NOFILE, &tr->nofile);	/* as the caller had it */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	raise(SIGSTOP);		/* the supervisor seizes us here */
 	if (getppid() == 1)
@@ -889,6 +892,26 @@ static void loop(struct tracer *tr)
 	kill_leftovers(tr);
 }
 
+/*
+ * The idle check keeps three /proc files open per thread: a program of a
+ * thousand threads needs more than the usual soft limit of 1024. The
+ * supervisor takes the hard limit; the commands get the caller's back.
+ */
+static void raise_nofile(struct tracer *tr)
+{
+	struct rlimit more;
+
+	if (getrlimit(RLIMIT_NOFILE, &tr->nofile)) {
+		tr->nofile.rlim_cur = tr->nofile.rlim_max = RLIM_INFINITY;
+		return;
+	}
+	more = tr->nofile;
+	more.rlim_cur = more.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &more))
+		logv(tr, "cannot raise the open-file limit (%s): about %llu threads at most",
+		     strerror(errno), (unsigned long long)tr->nofile.rlim_cur / 3);
+}
+
 int fc_trace_run(const struct fc_trace_opts *o, int *exit_status)
 {
 	struct tracer *tr;
@@ -908,6 +931,7 @@ int fc_trace_run(const struct fc_trace_opts *o, int *exit_status)
 	}
 	fc_clock_init(&tr->clock);
 	fc_sleepq_init(&tr->q);
+	raise_nofile(tr);
 	if (o->has_start) {
 		fc_host_now(&now);
 		fc_clock_set_start(&tr->clock, now.real, o->start);
