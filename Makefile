@@ -52,7 +52,7 @@ help:
 	@echo 'make host-check   host tests only (no VM)'
 	@echo 'make vm-check     VM suite only (KVER=... for one kernel)'
 	@echo 'make style        checkpatch --strict, shellcheck'
-	@echo 'make bench        ptrace-mode benchmark (bench/run.sh), not a test'
+	@echo 'make bench        native vs kernel vs ptrace mode in the VM (bench/run.sh), not a test'
 	@echo 'make run          show fluxctl at work'
 
 userspace: $(BUILD)/fluxctl $(BUILD)/fluxcapacitor $(BUILD)/libfluxcap-preload.so

@@ -1,24 +1,72 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The workloads of bench/run.sh, one per argument:
- *   sleeps N US      N nanosleeps of US microseconds each
- *   clock N          N clock_gettime(CLOCK_MONOTONIC) calls (vDSO)
- *   clock-sys N      N raw clock_gettime syscalls
- *   walk DIR         stat every file under DIR and read its first 4 KiB
- * Prints nothing but a checksum, so the work cannot be optimised away.
+ *   sleeps N US        N nanosleeps of US microseconds each
+ *   clock N            N clock_gettime(CLOCK_MONOTONIC) calls (vDSO)
+ *   clock-sys N        N raw clock_gettime syscalls
+ *   walk DIR [PASSES]  stat every file under DIR and read its first 4 KiB,
+ *                      PASSES times (default 1)
+ *   mktree DIR N       create N files of 4 KiB under DIR (100 a directory)
+ *   jumps N REPS US BUDGET [WARMUP]
+ *                      jump latency: N-1 threads sleep 10^6 s while the main
+ *                      thread sleeps US microseconds REPS times (stopping
+ *                      early after BUDGET TSC ticks), after WARMUP (default
+ *                      3) unmeasured sleeps; prints each sleep's real
+ *                      duration in ticks
+ *   tsc-hz             the TSC's ticks per second, against CLOCK_MONOTONIC
+ *                      (run it natively: under fluxcap every clock is virtual)
+ *
+ * Each workload but tsc-hz and jumps prints "CHECKSUM TICKS": a checksum, so
+ * the work cannot be optimised away, and the work's duration in TSC ticks.
+ * The TSC is read with rdtsc, which no mode of fluxcap virtualises (under
+ * QEMU's TCG it is the host's TSC), so the duration is real time even where
+ * every clock is virtual. jumps prints "ticks T1 T2 ...", then
+ * "virtual_min_ns V" (the smallest virtual time one sleep took: at least
+ * US*1000 when time is virtual or real) and "threads_asleep K".
  */
 
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 static unsigned long long sum;
+
+#if defined(__x86_64__) || defined(__i386__)
+static inline uint64_t ticks(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ __volatile__("lfence; rdtsc" : "=a"(lo), "=d"(hi) : : "memory");
+	return ((uint64_t)hi << 32) | lo;
+}
+#else
+/* No TSC: real time from the raw syscall (virtual under fluxcap!). */
+static inline uint64_t ticks(void)
+{
+	struct timespec ts;
+
+	syscall(SYS_clock_gettime, CLOCK_MONOTONIC_RAW, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+#endif
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
 
 static int visit(const char *path, const struct stat *st, int type, struct FTW *ftw)
 {
@@ -40,14 +88,122 @@ static int visit(const char *path, const struct stat *st, int type, struct FTW *
 	return 0;
 }
 
+static int mktree(const char *dir, long n)
+{
+	char path[4096], buf[4096];
+	long i;
+	int fd;
+
+	memset(buf, 'x', sizeof(buf));
+	if (mkdir(dir, 0755) && errno != EEXIST)
+		return perror(dir), 1;
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/d%ld", dir, i / 100);
+		if (i % 100 == 0 && mkdir(path, 0755) && errno != EEXIST)
+			return perror(path), 1;
+		snprintf(path, sizeof(path), "%s/d%ld/f%ld", dir, i / 100, i);
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (fd < 0 || write(fd, buf, sizeof(buf)) != (ssize_t)sizeof(buf))
+			return perror(path), 1;
+		close(fd);
+	}
+	return 0;
+}
+
+static int asleep;	/* long sleepers about to sleep */
+
+static void *long_sleeper(void *arg)
+{
+	struct timespec req = { 1000000, 0 };
+
+	(void)arg;
+	__atomic_add_fetch(&asleep, 1, __ATOMIC_SEQ_CST);
+	for (;;)
+		nanosleep(&req, NULL);
+	return NULL;
+}
+
+static int jumps(long n, long reps, long us, uint64_t budget, long warmup)
+{
+	struct timespec req = { us / 1000000, (us % 1000000) * 1000 };
+	uint64_t *t, start, t0, v0, vmin = UINT64_MAX;
+	pthread_attr_t attr;
+	pthread_t th;
+	long i, done = 0;
+
+	t = calloc((size_t)reps, sizeof(*t));
+	if (!t || pthread_attr_init(&attr) ||
+	    pthread_attr_setstacksize(&attr, 64 * 1024))
+		return perror("jumps"), 1;
+	for (i = 1; i < n; i++) {
+		int err = pthread_create(&th, &attr, long_sleeper, NULL);
+
+		if (err) {
+			fprintf(stderr, "jumps: pthread_create %ld: %s\n", i, strerror(err));
+			return 1;
+		}
+	}
+	while (__atomic_load_n(&asleep, __ATOMIC_SEQ_CST) < n - 1)
+		sched_yield();
+	/* Warm-up: the first sleeps also wait for the last threads to block. */
+	for (i = 0; i < warmup; i++)
+		nanosleep(&req, NULL);
+	start = ticks();
+	for (i = 0; i < reps; i++) {
+		v0 = mono_ns();
+		t0 = ticks();
+		nanosleep(&req, NULL);
+		t[i] = ticks() - t0;
+		v0 = mono_ns() - v0;
+		if (v0 < vmin)
+			vmin = v0;
+		done++;
+		if (ticks() - start > budget)
+			break;
+	}
+	printf("ticks");
+	for (i = 0; i < done; i++)
+		printf(" %llu", (unsigned long long)t[i]);
+	printf("\nvirtual_min_ns %llu\nthreads_asleep %d\n", (unsigned long long)vmin,
+	       __atomic_load_n(&asleep, __ATOMIC_SEQ_CST));
+	fflush(stdout);
+	_exit(0);	/* the long sleepers never return */
+}
+
+static int tsc_hz(void)
+{
+	struct timespec req = { 0, 200000000 };
+	uint64_t m0, m1, t0, t1;
+
+	m0 = mono_ns();
+	t0 = ticks();
+	nanosleep(&req, NULL);
+	m1 = mono_ns();
+	t1 = ticks();
+	printf("%.0f\n", (double)(t1 - t0) * 1e9 / (double)(m1 - m0));
+	return 0;
+}
+
 int main(int argc, char *argv[])
 {
 	struct timespec ts;
+	uint64_t t0;
 	long i, n;
 
+	if (argc == 2 && !strcmp(argv[1], "tsc-hz"))
+		return tsc_hz();
 	if (argc < 3)
 		goto usage;
 	n = atol(argv[2]);
+	if (!strcmp(argv[1], "mktree"))
+		return argc == 4 ? mktree(argv[2], atol(argv[3])) : (fprintf(stderr, "mktree DIR N\n"), 1);
+	if (!strcmp(argv[1], "jumps")) {
+		if (argc < 6 || argc > 7 || n < 1 || atol(argv[3]) < 1)
+			goto usage;
+		return jumps(n, atol(argv[3]), atol(argv[4]), strtoull(argv[5], NULL, 0),
+			     argc == 7 ? atol(argv[6]) : 3);
+	}
+	t0 = ticks();
 	if (!strcmp(argv[1], "sleeps") && argc == 4) {
 		long us = atol(argv[3]);
 		struct timespec req = { us / 1000000, (us % 1000000) * 1000 };
@@ -65,13 +221,17 @@ int main(int argc, char *argv[])
 			sum += (unsigned long long)ts.tv_nsec;
 		}
 	} else if (!strcmp(argv[1], "walk")) {
-		nftw(argv[2], visit, 64, FTW_PHYS | FTW_MOUNT);
+		long passes = argc > 3 ? atol(argv[3]) : 1;
+
+		for (i = 0; i < passes; i++)
+			nftw(argv[2], visit, 64, FTW_PHYS | FTW_MOUNT);
 	} else {
 		goto usage;
 	}
-	printf("%llu\n", sum);
+	printf("%llu %llu\n", sum, (unsigned long long)(ticks() - t0));
 	return 0;
 usage:
-	fprintf(stderr, "usage: workload sleeps N US | clock N | clock-sys N | walk DIR\n");
+	fprintf(stderr, "usage: workload sleeps N US | clock N | clock-sys N | walk DIR [PASSES]\n"
+		"       | mktree DIR N | jumps N REPS US BUDGET_TICKS [WARMUP] | tsc-hz\n");
 	return 1;
 }
