@@ -8,9 +8,13 @@
 #define _FC_CLOCKDEV_H
 
 struct fc_group;
+struct mm_struct;
 
 int fc_clockdev_page_alloc(struct fc_group *g);
 void fc_clockdev_page_free(struct fc_group *g);
+
+/* True when mm maps a clock page (its preload adds the offsets itself). */
+bool fc_clockdev_mapped(struct mm_struct *mm);
 
 /* Under fc_lock: copies g's clock into its page (a sequence lock). */
 void fc_clockdev_update(struct fc_group *g);

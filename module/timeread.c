@@ -18,6 +18,7 @@
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 
+#include "clockdev.h"
 #include "group.h"
 #include "timeread.h"
 
@@ -108,11 +109,28 @@ static bool fc_virtual_now(clockid_t id, struct timespec64 *ts)
 	return true;
 }
 
-static bool fc_is_member(void)
+/*
+ * True when the syscall is the vDSO's own fallback (its return address is
+ * in the vDSO's text) in a process whose preload shifts what the vDSO
+ * returns: the syscall must then report host time.
+ */
+static bool fc_preload_shifts(const struct pt_regs *u)
+{
+	struct mm_struct *mm = current->mm;
+	unsigned long base = (unsigned long)mm->context.vdso;
+
+	if (!mm->context.vdso_image ||
+	    u->ip - base >= mm->context.vdso_image->size)
+		return false;
+	return fc_clockdev_mapped(mm);
+}
+
+/* A member's time syscall that the module must answer. */
+static bool fc_is_member(const struct pt_regs *u)
 {
 	bool member;
 
-	if (current->flags & PF_KTHREAD)
+	if (current->flags & PF_KTHREAD || fc_preload_shifts(u))
 		return false;
 	rcu_read_lock();
 	member = fc_group_of(current);
@@ -195,17 +213,21 @@ int fc_timeread_clock_gettime(struct kprobe *kp, struct pt_regs *regs)
 	default:
 		return 0;
 	}
-	return fc_is_member() ? fc_redirect(regs, fc_sys_clock_gettime) : 0;
+	return fc_is_member(u) ? fc_redirect(regs, fc_sys_clock_gettime) : 0;
 }
 
 int fc_timeread_gettimeofday(struct kprobe *kp, struct pt_regs *regs)
 {
-	return fc_is_member() ? fc_redirect(regs, fc_sys_gettimeofday) : 0;
+	const struct pt_regs *u = (const struct pt_regs *)regs->di;
+
+	return fc_is_member(u) ? fc_redirect(regs, fc_sys_gettimeofday) : 0;
 }
 
 int fc_timeread_time(struct kprobe *kp, struct pt_regs *regs)
 {
-	return fc_is_member() ? fc_redirect(regs, fc_sys_time) : 0;
+	const struct pt_regs *u = (const struct pt_regs *)regs->di;
+
+	return fc_is_member(u) ? fc_redirect(regs, fc_sys_time) : 0;
 }
 
 void fc_timeread_exit(void)
