@@ -10,13 +10,16 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <linux/capability.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "exec.h"
 #include "fluxctl.h"
 #include "forward.h"
@@ -55,14 +58,42 @@ bool fc_kernel_usable(void)
 	return has_net_admin() && in_initial_userns() && fc_nl_family_exists();
 }
 
-/* Waits for every command; statuses in command-line order into st. */
-static void wait_all(const pid_t *pids, int *st, int n)
+/*
+ * After a signal was passed on, how long the commands get to finish before
+ * everything left in the group's cgroup is killed, as ptrace mode's exit
+ * kills its whole tree: a shell waiting for a child that never saw the
+ * signal must not keep fluxctl waiting forever.
+ */
+#define SIGNAL_GRACE_MS	1000
+
+static long long ms_now(void)
 {
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* Waits for every command; statuses in command-line order into st. */
+static void wait_all(const pid_t *pids, int *st, int n, const char *dir)
+{
+	long long signalled = 0;
 	int i, left = n, wstatus;
+	bool killed = false;
 	pid_t pid;
 
 	while (left) {
-		pid = waitpid(-1, &wstatus, 0);
+		if (!signalled && fc_forward_last())
+			signalled = ms_now();
+		pid = waitpid(-1, &wstatus, signalled ? WNOHANG : 0);
+		if (pid == 0) {
+			if (!killed && ms_now() - signalled >= SIGNAL_GRACE_MS) {
+				fc_cgroup_kill(dir);
+				killed = true;
+			}
+			usleep(20000);
+			continue;
+		}
 		if (pid < 0) {
 			if (errno == EINTR)
 				continue;
@@ -124,7 +155,7 @@ int fc_kernel_run(const struct fc_kernel_run_opts *o, int *exit_status)
 		fc_forward_add(pids[i]);
 	}
 	sigprocmask(SIG_SETMASK, &mask, NULL);
-	wait_all(pids, st, o->ncmds);
+	wait_all(pids, st, o->ncmds, dir);
 	/* Like ptrace mode: what the commands leave running has no clock left. */
 	fc_group_delete("run", &nl, name, true);
 
