@@ -36,7 +36,7 @@ else
 fi
 
 if command -v shellcheck >/dev/null; then
-	for f in tests/vm/run tests/vm/mkinitramfs tests/vm/guest-init tests/vm/guest-suite \
+	for f in tests/vm/run tests/vm/mkinitramfs tests/vm/guest-init tests/vm/guest-suite tests/vm/*.sh \
 		tests/check.sh tests/style.sh tests/host/*.sh scripts/*.sh .ci/run; do
 		[ -f "$f" ] || continue
 		out=$(shellcheck -x -S warning "$f" 2>&1)
