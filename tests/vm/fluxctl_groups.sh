@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# fluxctl's group commands against the module, inside the VM (root, module
+# loaded, cgroup2 at /sys/fs/cgroup): the issue's acceptance walk-through
+# (create; auto off; exec a sleep 600; show: one sleeper, no jump; advance
+# 600s wakes it at once; monitor saw the jump), then attach, freeze/thaw,
+# list, delete and the privilege rule. TAP output. Run by
+# tests/vm/guest-suite, or: tests/vm/run --kernel all -- bash tests/vm/fluxctl_groups.sh
+set -u
+cd "$(dirname "$0")/../.." || exit 2
+
+fluxctl=${FLUXCAP_BUILD:-build}/fluxctl
+g=fxg-$$
+tmp=$(mktemp -d)
+n=0 failed=0
+pids=()
+
+cleanup() {
+	local p
+	for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
+	"$fluxctl" delete "$g" >/dev/null 2>&1
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+result() { # result OK|FAIL DESCRIPTION
+	n=$((n + 1))
+	if [ "$1" = OK ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi
+}
+check() { # check DESCRIPTION CMD...: CMD's status is the verdict
+	local what=$1
+	shift
+	if "$@"; then result OK "$what"; else result FAIL "$what"; fi
+}
+note() { echo "# $*"; }
+# field NAME: a number from `fluxctl show -j $g`.
+field() { "$fluxctl" show -j "$g" | sed -n "s/.*\"$1\":\([0-9-]*\).*/\1/p"; }
+# wait_gone PID SECONDS: true once PID has exited.
+wait_gone() {
+	local i
+	for ((i = 0; i < $2 * 20; i++)); do
+		kill -0 "$1" 2>/dev/null || return 0
+		sleep 0.05
+	done
+	return 1
+}
+# until_field NAME VALUE SECONDS
+until_field() {
+	local i
+	for ((i = 0; i < $3 * 10; i++)); do
+		[ "$(field "$1")" = "$2" ] && return 0
+		sleep 0.1
+	done
+	note "$1 is $(field "$1"), not $2"
+	return 1
+}
+
+check "create $g (no --cgroup: /sys/fs/cgroup/fluxcap/$g)" \
+	sh -c "'$fluxctl' create '$g' && test -d /sys/fs/cgroup/fluxcap/'$g'"
+check "set $g auto off" "$fluxctl" set "$g" auto off
+
+"$fluxctl" monitor -j "$g" >"$tmp/mon" 2>"$tmp/mon.err" &
+mon=$!
+pids+=("$mon")
+"$fluxctl" exec "$g" -- sleep 600 &
+sleeper=$!
+pids+=("$sleeper")
+one_sleeper_no_jump() { until_field sleepers 1 20 && [ "$(field jumps)" = 0 ]; }
+check "show: the exec'd sleep 600 is one sleeper, and no jump was made" one_sleeper_no_jump
+sleep 1
+check "... and it is still asleep a second later" kill -0 "$sleeper"
+t0=$EPOCHREALTIME
+check "set $g advance 600s" "$fluxctl" set "$g" advance 600s
+check "the advance woke the sleeper at once (< 5 s)" wait_gone "$sleeper" 5
+note "woke $(awk -v a="$EPOCHREALTIME" -v b="$t0" 'BEGIN { printf "%.3f", a - b }') s after the advance"
+check "show: one jump of 600 s" \
+	sh -c "test \"\$('$fluxctl' show -j '$g' | grep -o '\"jumped_ns\":[0-9]*')\" = '\"jumped_ns\":600000000000'"
+sleep 0.5
+kill "$mon" 2>/dev/null
+wait "$mon" 2>/dev/null
+check "monitor reported the jump (group, 600 s)" \
+	grep -q "\"event\":\"jump\",\"group\":\"$g\".*\"jump_ns\":600000000000" "$tmp/mon"
+
+sleep 600 &
+outsider=$!
+pids+=("$outsider")
+check "attach a running process: it becomes a member" \
+	sh -c "'$fluxctl' attach '$g' $outsider && grep -qx $outsider /sys/fs/cgroup/fluxcap/'$g'/cgroup.procs"
+check "set $g freeze: the flags say so" \
+	sh -c "'$fluxctl' set '$g' freeze && '$fluxctl' show -j '$g' | grep -q '\"frozen\"'"
+m1=$(field mono_ns)
+sleep 0.3
+check "frozen: virtual MONOTONIC stands" test "$(field mono_ns)" = "$m1"
+check "set $g thaw: time runs again" \
+	sh -c "'$fluxctl' set '$g' thaw && m=\$('$fluxctl' show -j '$g' | sed -n 's/.*\"mono_ns\":\([0-9]*\).*/\1/p') && sleep 0.3 && test \"\$('$fluxctl' show -j '$g' | sed -n 's/.*\"mono_ns\":\([0-9]*\).*/\1/p')\" -gt \"\$m\""
+check "list -j names the group" sh -c "'$fluxctl' list -j | grep -q '\"name\":\"$g\"'"
+
+if command -v setpriv >/dev/null; then
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$fluxctl" set "$g" advance 1s \
+		>"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	check "nobody: set is refused (exit 1, 'permission denied')" \
+		sh -c "test $rc = 1 && grep -qi 'permission denied' '$tmp/err'"
+	check "nobody: show still works" \
+		sh -c "setpriv --reuid=65534 --regid=65534 --clear-groups '$fluxctl' show '$g' >/dev/null"
+else
+	result FAIL "setpriv(1) missing: cannot check the privilege rule"
+fi
+
+kill -9 "$outsider" 2>/dev/null
+wait "$outsider" 2>/dev/null
+check "delete $g removes the group and its cgroup" \
+	sh -c "'$fluxctl' delete '$g' && ! test -e /sys/fs/cgroup/fluxcap/'$g' && ! '$fluxctl' show '$g' 2>/dev/null"
+
+echo "1..$n"
+[ "$failed" -eq 0 ]
