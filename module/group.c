@@ -354,7 +354,8 @@ void fc_group_destroy(struct fc_group *g)
 	fc_group_put(g);
 }
 
-void fc_group_stats(struct fc_group *g, struct fc_group_stats *st)
+void fc_group_stats(struct fc_group *g, struct fc_group_stats *st,
+		    bool count_members)
 {
 	struct fc_time off, real_off;
 	ktime_t mono, boot, real;
@@ -362,7 +363,7 @@ void fc_group_stats(struct fc_group *g, struct fc_group_stats *st)
 	bool quiet;
 	s64 ns;
 
-	st->members = fc_group_members(g, &quiet);
+	st->members = count_members ? fc_group_members(g, &quiet) : 0;
 
 	raw_spin_lock_irqsave(&fc_lock, flags);
 	fc_group_prune(g);

@@ -90,7 +90,12 @@ struct fc_group_stats {
 	u32 members, sleepers, flags;
 };
 
-void fc_group_stats(struct fc_group *g, struct fc_group_stats *st);
+/*
+ * Fills st; with count_members, also st->members, which walks every thread
+ * of the machine (events carry their own count or none: they skip it).
+ */
+void fc_group_stats(struct fc_group *g, struct fc_group_stats *st,
+		    bool count_members);
 
 /* SET_GROUP operations; all under fc_groups_mutex. */
 void fc_group_set_auto(struct fc_group *g, bool on);

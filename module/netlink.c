@@ -118,7 +118,7 @@ static int fc_put_group(struct sk_buff *msg, struct fc_group *g)
 			     current->nsproxy->cgroup_ns);
 	if (ret < 0)
 		goto out;
-	fc_group_stats(g, &st);
+	fc_group_stats(g, &st, true);
 	ret = -EMSGSIZE;
 	if (nla_put_u32(msg, FLUXCAP_A_GROUP_ID, g->id) ||
 	    nla_put_string(msg, FLUXCAP_A_GROUP_NAME, g->name) ||
@@ -481,7 +481,7 @@ void fc_event_send(struct fc_group *g, const struct fc_event *ev)
 	msg = fc_event_new(ev->type, g->id, g->name, &hdr);
 	if (!msg)
 		return;
-	fc_group_stats(g, &st);
+	fc_group_stats(g, &st, false);
 	if (ev->type == FLUXCAP_CMD_EVENT_JUMP &&
 	    (nla_put_u64_64bit(msg, FLUXCAP_A_EVENT_JUMP_NS, ev->jump_ns,
 			       FLUXCAP_A_PAD) ||
