@@ -7,12 +7,13 @@
  *   walk DIR [PASSES]  stat every file under DIR and read its first 4 KiB,
  *                      PASSES times (default 1)
  *   mktree DIR N       create N files of 4 KiB under DIR (100 a directory)
- *   jumps N REPS US BUDGET [WARMUP]
+ *   jumps N REPS US BUDGET [WARMUP [poll]]
  *                      jump latency: N-1 threads sleep 10^6 s while the main
  *                      thread sleeps US microseconds REPS times (stopping
  *                      early after BUDGET TSC ticks), after WARMUP (default
  *                      3) unmeasured sleeps; prints each sleep's real
- *                      duration in ticks
+ *                      duration in ticks. With "poll" the main thread waits
+ *                      in poll() (milliseconds) instead of nanosleep()
  *   tsc-hz             the TSC's ticks per second, against CLOCK_MONOTONIC
  *                      (run it natively: under fluxcap every clock is virtual)
  *
@@ -29,6 +30,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -123,7 +125,17 @@ static void *long_sleeper(void *arg)
 	return NULL;
 }
 
-static int jumps(long n, long reps, long us, uint64_t budget, long warmup)
+/* The main thread's timed wait in jumps. */
+static void jump_wait(const struct timespec *req, long us, int use_poll)
+{
+	if (use_poll)
+		poll(NULL, 0, (int)(us / 1000));
+	else
+		nanosleep(req, NULL);
+}
+
+static int jumps(long n, long reps, long us, uint64_t budget, long warmup,
+		 int use_poll)
 {
 	struct timespec req = { us / 1000000, (us % 1000000) * 1000 };
 	uint64_t *t, start, t0, v0, vmin = UINT64_MAX;
@@ -147,12 +159,12 @@ static int jumps(long n, long reps, long us, uint64_t budget, long warmup)
 		sched_yield();
 	/* Warm-up: the first sleeps also wait for the last threads to block. */
 	for (i = 0; i < warmup; i++)
-		nanosleep(&req, NULL);
+		jump_wait(&req, us, use_poll);
 	start = ticks();
 	for (i = 0; i < reps; i++) {
 		v0 = mono_ns();
 		t0 = ticks();
-		nanosleep(&req, NULL);
+		jump_wait(&req, us, use_poll);
 		t[i] = ticks() - t0;
 		v0 = mono_ns() - v0;
 		if (v0 < vmin)
@@ -198,10 +210,11 @@ int main(int argc, char *argv[])
 	if (!strcmp(argv[1], "mktree"))
 		return argc == 4 ? mktree(argv[2], atol(argv[3])) : (fprintf(stderr, "mktree DIR N\n"), 1);
 	if (!strcmp(argv[1], "jumps")) {
-		if (argc < 6 || argc > 7 || n < 1 || atol(argv[3]) < 1)
+		if (argc < 6 || argc > 8 || n < 1 || atol(argv[3]) < 1 ||
+		    (argc == 8 && strcmp(argv[7], "poll")))
 			goto usage;
 		return jumps(n, atol(argv[3]), atol(argv[4]), strtoull(argv[5], NULL, 0),
-			     argc == 7 ? atol(argv[6]) : 3);
+			     argc >= 7 ? atol(argv[6]) : 3, argc == 8);
 	}
 	t0 = ticks();
 	if (!strcmp(argv[1], "sleeps") && argc == 4) {
@@ -232,6 +245,6 @@ int main(int argc, char *argv[])
 	return 0;
 usage:
 	fprintf(stderr, "usage: workload sleeps N US | clock N | clock-sys N | walk DIR [PASSES]\n"
-		"       | mktree DIR N | jumps N REPS US BUDGET_TICKS [WARMUP] | tsc-hz\n");
+		"       | mktree DIR N | jumps N REPS US BUDGET_TICKS [WARMUP [poll]] | tsc-hz\n");
 	return 1;
 }

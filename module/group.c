@@ -4,8 +4,10 @@
  * jump. A group is idle when every member is blocked: not on a CPU, not
  * runnable, and either sleeping interruptibly or stopped (uninterruptible
  * sleep means I/O in flight, so no jump). Then the clock jumps to the
- * earliest deadline and every sleeper is aimed again at its virtual
- * deadline on the new clock: the due ones fire at once, as real timeouts.
+ * earliest deadline and the due sleepers are aimed again: they fire at
+ * once, as real timeouts. The others keep their host timers, now late, and
+ * g->due_timer aims each when its virtual deadline comes, so a jump costs
+ * the same with one sleeper or a thousand.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -26,6 +28,7 @@ DEFINE_RAW_SPINLOCK(fc_lock);
 /* Serialises changes to fc_groups (netlink, module exit). */
 DEFINE_MUTEX(fc_groups_mutex);
 LIST_HEAD(fc_groups);
+atomic_t fc_migrations = ATOMIC_INIT(0);
 
 /* Group ids are never reused while the module is loaded; under the mutex. */
 static u32 fc_next_id = 1;
@@ -56,10 +59,25 @@ struct fc_group *fc_group_find(const char *name, u32 id)
 	return NULL;
 }
 
-static bool fc_task_quiet(struct task_struct *t)
+/*
+ * Whether t is blocked. A waker holds t->pi_lock from the sched_waking
+ * probe until t's state shows the wakeup, so a task seen with that lock
+ * held may be half woken: it counts as running, and *unsure asks for the
+ * check to come again (the lock may have been held for something else).
+ */
+static bool fc_task_quiet(struct task_struct *t, bool *unsure)
 {
 	unsigned int state;
+	int spins = 100;
 
+	while (raw_spin_is_locked(&t->pi_lock)) {
+		if (!spins--) {
+			*unsure = true;
+			return false;
+		}
+		cpu_relax();
+	}
+	smp_rmb();	/* the lock seen free, then what it guarded */
 	if (READ_ONCE(t->on_cpu) || fc_task_runnable(t))
 		return false;
 	state = READ_ONCE(t->__state);
@@ -67,15 +85,20 @@ static bool fc_task_quiet(struct task_struct *t)
 }
 
 /*
- * Counts g's members and whether all are quiet. Walks every thread of the
- * machine: cheap in a test VM, and a known cost to remove (track members).
+ * Counts g's members and whether all are quiet; up to max of the members
+ * that are not go into busy, with a reference each (*nbusy > max: more).
+ * Walks every thread of the machine, so checks do it only when the record
+ * of the last one (q_base) does not hold: after forks, exits, migrations
+ * and crowds of wakeups.
  */
-static u32 fc_group_members(struct fc_group *g, bool *quiet)
+static u32 fc_group_members(struct fc_group *g, bool *quiet, bool *unsure,
+			    struct task_struct **busy, u32 *nbusy, u32 max)
 {
 	struct task_struct *p, *t;
 	u32 n = 0;
 
 	*quiet = true;
+	*nbusy = 0;
 	rcu_read_lock();
 	for_each_process_thread(p, t) {
 		/* Exited (zombie) threads wait for nothing and hold no time. */
@@ -84,11 +107,155 @@ static u32 fc_group_members(struct fc_group *g, bool *quiet)
 		if (fc_group_of(t) != g)
 			continue;
 		n++;
-		if (*quiet && !fc_task_quiet(t))
-			*quiet = false;
+		if (fc_task_quiet(t, unsure))
+			continue;
+		*quiet = false;
+		if (*nbusy < max) {
+			get_task_struct(t);
+			busy[*nbusy] = t;
+		}
+		if (*nbusy <= max)
+			(*nbusy)++;
 	}
 	rcu_read_unlock();
 	return n;
+}
+
+#define FC_WOKEN_MAX	ARRAY_SIZE(((struct fc_group *)NULL)->q_woken)
+
+/* Under g->qlock: empties the record of woken members into refs. */
+static u32 fc_group_q_take(struct fc_group *g, struct task_struct **refs)
+{
+	u32 n = g->q_nwoken;
+
+	memcpy(refs, g->q_woken, n * sizeof(*refs));
+	g->q_nwoken = 0;
+	return n;
+}
+
+static void fc_put_tasks(struct task_struct **t, u32 n)
+{
+	while (n--)
+		put_task_struct(t[n]);
+}
+
+/* Under g->qlock: lists p, which holds a reference; false when full. */
+static bool fc_group_q_add(struct fc_group *g, struct task_struct *p)
+{
+	u32 i;
+
+	for (i = 0; i < g->q_nwoken; i++)
+		if (g->q_woken[i] == p)
+			return true;
+	if (i == FC_WOKEN_MAX)
+		return false;
+	get_task_struct(p);
+	g->q_woken[g->q_nwoken++] = p;
+	return true;
+}
+
+void fc_group_note_wakeup(struct fc_group *g, struct task_struct *p,
+			  bool is_new)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&g->qlock, flags);
+	atomic_inc(&g->wakeups);
+	if (g->q_base) {
+		if (!fc_group_q_add(g, p))
+			g->q_base = false;	/* too many: walk */
+		else if (is_new)
+			g->q_members++;		/* a fork: one member more */
+	}
+	raw_spin_unlock_irqrestore(&g->qlock, flags);
+}
+
+void fc_groups_note_migration(void)
+{
+	struct fc_group *g;
+
+	atomic_inc(&fc_migrations);
+	/* A member gone or come may be what held time back, or may hold it. */
+	rcu_read_lock();
+	list_for_each_entry_rcu(g, &fc_groups, node)
+		fc_group_kick(g);
+	rcu_read_unlock();
+}
+
+/*
+ * Whether every member is blocked, from the last check's record: only the
+ * listed members need a look. Return: 1 yes, 0 no, -1 the record does not
+ * hold (see struct fc_group): walk. On 1 the record starts afresh.
+ */
+static int fc_group_quick_quiet(struct fc_group *g, u32 *members,
+				int *wakeups, int *epoch, bool *unsure)
+{
+	struct task_struct *refs[FC_WOKEN_MAX];
+	unsigned long flags;
+	int quiet = 1;
+	u32 i, n = 0;
+
+	raw_spin_lock_irqsave(&g->qlock, flags);
+	if (!g->q_base || g->q_epoch != atomic_read(&fc_migrations)) {
+		quiet = -1;
+		goto out;
+	}
+	for (i = 0; i < g->q_nwoken; i++) {
+		struct task_struct *t = g->q_woken[i];
+
+		if (READ_ONCE(t->exit_state) || (READ_ONCE(t->flags) & PF_EXITING)) {
+			quiet = -1;	/* the member count changes */
+			goto out;
+		}
+		if (!fc_task_quiet(t, unsure))
+			quiet = 0;
+	}
+	if (quiet)
+		n = fc_group_q_take(g, refs);
+	*members = g->q_members;
+	*wakeups = atomic_read(&g->wakeups);
+	*epoch = g->q_epoch;
+out:
+	raw_spin_unlock_irqrestore(&g->qlock, flags);
+	fc_put_tasks(refs, n);
+	return quiet;
+}
+
+/*
+ * Walks every thread for g's members. A record starts with the members
+ * found not quiet listed, unless there are too many of them.
+ */
+static bool fc_group_walk(struct fc_group *g, u32 *members, int *wakeups,
+			  int *epoch, bool *unsure)
+{
+	struct task_struct *refs[FC_WOKEN_MAX], *busy[FC_WOKEN_MAX];
+	unsigned long flags;
+	u32 n, nbusy, i;
+	bool quiet;
+
+	raw_spin_lock_irqsave(&g->qlock, flags);
+	n = fc_group_q_take(g, refs);
+	g->q_base = true;	/* wakeups from now on are recorded */
+	g->q_epoch = atomic_read(&fc_migrations);
+	*epoch = g->q_epoch;
+	*wakeups = atomic_read(&g->wakeups);
+	raw_spin_unlock_irqrestore(&g->qlock, flags);
+	fc_put_tasks(refs, n);
+	smp_mb();	/* read the counters before any member's state */
+
+	*members = fc_group_members(g, &quiet, unsure, busy, &nbusy,
+				    FC_WOKEN_MAX);
+
+	raw_spin_lock_irqsave(&g->qlock, flags);
+	if (!*members || nbusy > FC_WOKEN_MAX)
+		g->q_base = false;
+	for (i = 0; i < nbusy && i < FC_WOKEN_MAX && g->q_base; i++)
+		if (!fc_group_q_add(g, busy[i]))
+			g->q_base = false;
+	g->q_members = *members;
+	raw_spin_unlock_irqrestore(&g->qlock, flags);
+	fc_put_tasks(busy, min_t(u32, nbusy, FC_WOKEN_MAX));
+	return quiet;
 }
 
 /*
@@ -149,7 +316,8 @@ static void fc_group_prune(struct fc_group *g)
 		next = fc_sleepq_next(s);
 		if (fc_group_of(r->task) == g)
 			continue;
-		if (g->frozen)	/* parked: give it its host expiry back */
+		/* Parked or late: give it its host expiry for the clock now. */
+		if (!r->due && r->gen != g->gen)
 			fc_reg_aim(r, ktime_get(), false);
 		fc_reg_forget(r);
 	}
@@ -173,12 +341,111 @@ static pid_t fc_group_aim_all(struct fc_group *g, ktime_t mono_now)
 	return woken;
 }
 
+/*
+ * Under fc_lock, after the clock moved on: aims the due sleepers (a prefix
+ * of the queue; the ones aimed already are skipped), then points
+ * g->due_timer at the first one not due. Return: the first woken's pid.
+ */
+static pid_t fc_group_aim_due(struct fc_group *g, ktime_t mono_now)
+{
+	struct fc_time off = fc_group_offset(g, false, mono_now);
+	struct fc_time vnow = fc_time_add_ns(off, mono_now);
+	struct fc_sleeper *s, *next;
+	pid_t woken = 0;
+	s64 host;
+
+	for (s = fc_sleepq_first(&g->sleepq); s; s = next) {
+		struct fc_reg *r = fc_reg_of(s);
+
+		next = fc_sleepq_next(s);
+		if (!fc_reg_is_due(r, vnow)) {
+			fc_time_to_ns(fc_time_sub(s->deadline, off), &host);
+			hrtimer_start(&g->due_timer, host, HRTIMER_MODE_ABS);
+			break;
+		}
+		if (!r->due && fc_reg_aim(r, mono_now, false) && !woken)
+			woken = task_pid_nr(r->task);
+	}
+	return woken;
+}
+
+bool fc_group_instant_sleep(struct fc_group *g, ktime_t host_mono,
+			    struct fc_event *ev)
+{
+	struct fc_sleeper *first;
+	struct fc_time deadline;
+	int wakeups, epoch;
+	unsigned long flags;
+	ktime_t mono_now;
+	bool ok = false, unsure = false;
+	u32 i;
+
+	/* Every listed member but the caller blocked: so is everyone else. */
+	raw_spin_lock_irqsave(&g->qlock, flags);
+	if (!g->q_base || g->q_epoch != atomic_read(&fc_migrations))
+		goto out_q;
+	for (i = 0; i < g->q_nwoken; i++) {
+		struct task_struct *t = g->q_woken[i];
+
+		if (t != current && (READ_ONCE(t->exit_state) ||
+				     (READ_ONCE(t->flags) & PF_EXITING) ||
+				     !fc_task_quiet(t, &unsure)))
+			goto out_q;
+	}
+	wakeups = atomic_read(&g->wakeups);
+	epoch = g->q_epoch;
+	ok = true;
+out_q:
+	raw_spin_unlock_irqrestore(&g->qlock, flags);
+	if (!ok)
+		return false;
+
+	ok = false;
+	raw_spin_lock_irqsave(&fc_lock, flags);
+	if (g->dead || !g->auto_jump || g->frozen ||
+	    atomic_read(&g->wakeups) != wakeups ||
+	    atomic_read(&fc_migrations) != epoch)
+		goto out;
+	mono_now = ktime_get();
+	deadline = fc_time_add_ns(fc_group_offset(g, false, mono_now),
+				  host_mono);
+	first = fc_sleepq_first(&g->sleepq);
+	if (first && fc_time_cmp(first->deadline, deadline) < 0)
+		goto out;	/* another sleeper is due first */
+	fc_clock_write_begin(g);
+	ev->jump_ns = fc_clock_jump_to(&g->clock, fc_time_from_ns(mono_now),
+				       deadline);
+	g->gen++;
+	fc_clock_write_end(g);
+	fc_group_aim_due(g, mono_now);	/* sleepers due at the same instant */
+	g->idle_reported = false;
+	ev->type = FLUXCAP_CMD_EVENT_JUMP;
+	ev->pid = task_pid_nr(current);
+	ok = true;
+out:
+	raw_spin_unlock_irqrestore(&fc_lock, flags);
+	return ok;
+}
+
+static enum hrtimer_restart fc_group_due_fire(struct hrtimer *timer)
+{
+	struct fc_group *g = container_of(timer, struct fc_group, due_timer);
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&fc_lock, flags);
+	if (!g->dead && !g->frozen)
+		fc_group_aim_due(g, ktime_get());
+	raw_spin_unlock_irqrestore(&fc_lock, flags);
+	return HRTIMER_NORESTART;
+}
+
 /* Under fc_lock. */
 static void fc_group_thaw(struct fc_group *g, ktime_t mono_now)
 {
 	fc_clock_write_begin(g);
 	fc_clock_hold(&g->clock, mono_now - g->frozen_mono);
 	g->frozen = false;
+	g->gen++;
 	fc_clock_write_end(g);
 	fc_group_aim_all(g, mono_now);
 }
@@ -189,23 +456,36 @@ static void fc_group_check(struct work_struct *work)
 	struct fc_event ev = { .type = 0 };
 	struct fc_sleeper *first;
 	unsigned long flags;
+	int wakeups, epoch;
+	bool quiet, walked, unsure = false;
 	ktime_t mono_now;
-	bool quiet;
 	u32 members;
-	int wakeups;
 
-	wakeups = atomic_read(&g->wakeups);
-	smp_rmb();	/* read the counter before any member's state */
-	members = fc_group_members(g, &quiet);
+	quiet = true;
+	switch (fc_group_quick_quiet(g, &members, &wakeups, &epoch, &unsure)) {
+	case 0:
+		quiet = false;
+		fallthrough;
+	case 1:
+		walked = false;
+		break;
+	default:
+		quiet = fc_group_walk(g, &members, &wakeups, &epoch, &unsure);
+		walked = true;
+	}
 
 	raw_spin_lock_irqsave(&fc_lock, flags);
 	if (g->dead)
 		goto out;
+	if (unsure)	/* a member maybe half woken: look again */
+		queue_work(fc_wq, &g->check_work);
 	/* Someone seen blocked may have been woken since: not idle after all. */
-	if (atomic_read(&g->wakeups) != wakeups)
+	if (atomic_read(&g->wakeups) != wakeups ||
+	    atomic_read(&fc_migrations) != epoch)
 		quiet = false;
 	mono_now = ktime_get();
-	fc_group_prune(g);
+	if (walked)	/* migrations make walks: only then can owners have left */
+		fc_group_prune(g);
 	if (g->stale)
 		fc_group_aim_all(g, mono_now);
 	if (!g->auto_jump || g->frozen || !quiet || !members)
@@ -223,8 +503,9 @@ static void fc_group_check(struct work_struct *work)
 	fc_clock_write_begin(g);
 	ev.jump_ns = fc_clock_jump_to(&g->clock, fc_time_from_ns(mono_now),
 				      first->deadline);
+	g->gen++;
 	fc_clock_write_end(g);
-	ev.pid = fc_group_aim_all(g, mono_now);
+	ev.pid = fc_group_aim_due(g, mono_now);
 	ev.type = FLUXCAP_CMD_EVENT_JUMP;
 out:
 	raw_spin_unlock_irqrestore(&fc_lock, flags);
@@ -290,6 +571,9 @@ struct fc_group *fc_group_create(const struct fc_group_params *p,
 	fc_clock_init(&g->clock);
 	seqcount_init(&g->clock_seq);
 	fc_sleepq_init(&g->sleepq);
+	raw_spin_lock_init(&g->qlock);
+	hrtimer_init(&g->due_timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
+	g->due_timer.function = fc_group_due_fire;
 	init_irq_work(&g->check_irq, fc_group_check_irq);
 	INIT_WORK(&g->check_work, fc_group_check);
 	ret = fc_clockdev_page_alloc(g);
@@ -335,21 +619,31 @@ void fc_group_put(struct fc_group *g)
 
 void fc_group_destroy(struct fc_group *g)
 {
+	struct task_struct *refs[FC_WOKEN_MAX];
 	unsigned long flags;
+	u32 n;
 
 	lockdep_assert_held(&fc_groups_mutex);
 	raw_spin_lock_irqsave(&fc_lock, flags);
-	if (g->frozen)	/* parked sleepers get finite host expiries back */
+	/* Parked or late host expiries get the right ones: real time from now. */
+	if (g->frozen)
 		fc_group_thaw(g, ktime_get());
+	else
+		fc_group_aim_all(g, ktime_get());
 	g->dead = true;
 	fc_reg_drop_group(g);
 	raw_spin_unlock_irqrestore(&fc_lock, flags);
+	hrtimer_cancel(&g->due_timer);
 
 	list_del_rcu(&g->node);
 	/* No probe can find g after this; then let pending checks finish. */
 	synchronize_rcu();
 	irq_work_sync(&g->check_irq);
 	cancel_work_sync(&g->check_work);
+	raw_spin_lock_irqsave(&g->qlock, flags);
+	n = fc_group_q_take(g, refs);
+	raw_spin_unlock_irqrestore(&g->qlock, flags);
+	fc_put_tasks(refs, n);
 	fc_hooks_put();
 	fc_group_put(g);
 }
@@ -360,10 +654,12 @@ void fc_group_stats(struct fc_group *g, struct fc_group_stats *st,
 	struct fc_time off, real_off;
 	ktime_t mono, boot, real;
 	unsigned long flags;
-	bool quiet;
+	bool quiet, unsure;
+	u32 nbusy;
 	s64 ns;
 
-	st->members = count_members ? fc_group_members(g, &quiet) : 0;
+	st->members = count_members ?
+		fc_group_members(g, &quiet, &unsure, NULL, &nbusy, 0) : 0;
 
 	raw_spin_lock_irqsave(&fc_lock, flags);
 	fc_group_prune(g);
@@ -432,9 +728,12 @@ void fc_group_advance(struct fc_group *g, s64 delta_ns)
 	fc_group_prune(g);
 	fc_clock_write_begin(g);
 	fc_clock_advance(&g->clock, delta_ns);
+	g->gen++;
 	fc_clock_write_end(g);
 	ev.jump_ns = delta_ns;
-	ev.pid = fc_group_aim_all(g, ktime_get());
+	/* Frozen: sleepers stay parked unless due. */
+	ev.pid = g->frozen ? fc_group_aim_all(g, ktime_get()) :
+			     fc_group_aim_due(g, ktime_get());
 	raw_spin_unlock_irqrestore(&fc_lock, flags);
 	fc_event_send(g, &ev);
 }

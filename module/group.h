@@ -50,12 +50,40 @@ struct fc_group {
 	 */
 	atomic_t wakeups;
 
+	/*
+	 * Under qlock: what the last check learnt, so that the next one need
+	 * not walk every member. With q_base set, every member but the ones
+	 * in q_woken (each with a task reference: the ones the last walk saw
+	 * running, and the ones woken since) is blocked: a blocked member can
+	 * only run again through a wakeup, which the sched_waking probe
+	 * records here (and sched_wakeup_new a fork's child). An exit, a
+	 * cgroup migration (fc_migrations moved past q_epoch) or more tasks
+	 * than q_woken holds clear q_base: the next check walks every thread.
+	 */
+	raw_spinlock_t qlock;
+	bool q_base;
+	u32 q_members;			/* members the last walk counted */
+	int q_epoch;			/* fc_migrations when q_base was set */
+	u32 q_nwoken;
+	struct task_struct *q_woken[16];
+
+	/* Offsets changed (jumps, advances, thaws): stamps fc_reg.gen. */
+	u64 gen;
+	/*
+	 * After a jump only the due sleepers are aimed again; the others keep
+	 * host expiries that are now late. This timer fires at the first of
+	 * them's virtual deadline and aims the due ones, then the next.
+	 */
+	struct hrtimer due_timer;
+
 	/* Quiescence checks: irq_work from sched probes, then process context. */
 	struct irq_work check_irq;
 	struct work_struct check_work;
 };
 
 extern raw_spinlock_t fc_lock;
+/* Bumped by every cgroup migration of a task (any cgroup). */
+extern atomic_t fc_migrations;
 extern struct mutex fc_groups_mutex;
 extern struct list_head fc_groups;
 
@@ -125,6 +153,23 @@ void fc_group_read_clock(struct fc_group *g, struct fc_clock_snapshot *snap);
 
 /* Asks for a quiescence check of g (any context, even under rq locks). */
 void fc_group_kick(struct fc_group *g);
+
+struct fc_event;
+
+/*
+ * The calling member is about to sleep until host CLOCK_MONOTONIC
+ * host_mono (on g's clock now). When every other member is blocked and no
+ * sleeper is due earlier, the group would jump there as soon as the caller
+ * blocked: jump now instead. Return: true if it did (ev is the jump's
+ * event, to send once no lock is held); the caller then returns at once.
+ */
+bool fc_group_instant_sleep(struct fc_group *g, ktime_t host_mono,
+			    struct fc_event *ev);
+
+/* Probes: member p is being woken (fork: is_new) / some task migrated. */
+void fc_group_note_wakeup(struct fc_group *g, struct task_struct *p,
+			  bool is_new);
+void fc_groups_note_migration(void);
 
 int fc_groups_init(void);
 void fc_groups_exit(void);

@@ -10,8 +10,10 @@
  *  - hrtimer_nanosleep and futex_setup_timer: absolute deadlines given by a
  *    member are virtual, and become host time there;
  *  - the three time-reading syscalls (timeread.c).
- * The sched_switch tracepoint (not exported, found by name) tells when a
- * member blocks, which is when its group may have become idle.
+ * Tracepoints (not exported, found by name): sched_switch tells when a
+ * member blocks, which is when its group may have become idle;
+ * sched_waking and sched_wakeup_new when one may run again, and
+ * cgroup_attach_task when members may have come or gone.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -27,6 +29,7 @@
 
 #include "group.h"
 #include "hooks.h"
+#include "instant.h"
 #include "remaining.h"
 #include "sleeper.h"
 #include "timeread.h"
@@ -73,16 +76,20 @@ static ktime_t fc_abs_to_host(struct fc_group *g, clockid_t id, ktime_t t)
 static int fc_kp_nanosleep(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct fc_group *g;
+	int ret = 0;
 
-	if (regs->si != HRTIMER_MODE_ABS)
+	if (current->flags & PF_KTHREAD)
 		return 0;
 	rcu_read_lock();
 	g = fc_group_of(current);
-	if (g)
-		regs->di = fc_abs_to_host(g, (clockid_t)regs->dx,
-					  (ktime_t)regs->di);
+	if (g) {
+		if (regs->si == HRTIMER_MODE_ABS)
+			regs->di = fc_abs_to_host(g, (clockid_t)regs->dx,
+						  (ktime_t)regs->di);
+		ret = fc_instant_nanosleep(g, regs);
+	}
 	rcu_read_unlock();
-	return 0;
+	return ret;
 }
 
 /*
@@ -169,7 +176,7 @@ static void fc_probe_switch(void *data, bool preempt, struct task_struct *prev,
 }
 
 /* sched_waking and sched_wakeup_new: a member about to run. */
-static void fc_probe_waking(void *data, struct task_struct *p)
+static void fc_note_wakeup(struct task_struct *p, bool is_new)
 {
 	struct fc_group *g;
 
@@ -178,8 +185,25 @@ static void fc_probe_waking(void *data, struct task_struct *p)
 	rcu_read_lock();
 	g = fc_group_of(p);
 	if (g)
-		atomic_inc(&g->wakeups);
+		fc_group_note_wakeup(g, p, is_new);
 	rcu_read_unlock();
+}
+
+static void fc_probe_waking(void *data, struct task_struct *p)
+{
+	fc_note_wakeup(p, false);
+}
+
+static void fc_probe_wakeup_new(void *data, struct task_struct *p)
+{
+	fc_note_wakeup(p, true);
+}
+
+/* cgroup_attach_task: fires after a process or thread moved. */
+static void fc_probe_attach(void *data, struct cgroup *dst, const char *path,
+			    struct task_struct *task, bool threadgroup)
+{
+	fc_groups_note_migration();
 }
 
 static struct {
@@ -189,7 +213,8 @@ static struct {
 } fc_tps[] = {
 	{ "sched_switch", fc_probe_switch },
 	{ "sched_waking", fc_probe_waking },
-	{ "sched_wakeup_new", fc_probe_waking },
+	{ "sched_wakeup_new", fc_probe_wakeup_new },
+	{ "cgroup_attach_task", fc_probe_attach },
 };
 
 static void fc_find_tracepoint(struct tracepoint *tp, void *priv)

@@ -60,8 +60,7 @@ static struct fc_reg *fc_reg_lookup(const struct hrtimer *timer)
 	return NULL;
 }
 
-/* Host expiry (absolute, on the timer's own clock) to host MONOTONIC. */
-static ktime_t fc_host_mono(clockid_t base, ktime_t expires, ktime_t mono_now)
+ktime_t fc_host_mono(clockid_t base, ktime_t expires, ktime_t mono_now)
 {
 	if (base == CLOCK_MONOTONIC)
 		return expires;
@@ -110,12 +109,15 @@ bool fc_reg_arm(struct hrtimer *timer, ktime_t tim, enum hrtimer_mode mode)
 	}
 	r->g = g;
 	r->base = base;
+	r->due = false;
 	mono_now = ktime_get();
 	host_mono = fc_host_mono(base, tim, mono_now);
 	fc_sleepq_insert(&g->sleepq, &r->qnode,
 			 fc_time_add_ns(fc_group_offset(g, false, mono_now),
 					host_mono));
 	park = g->frozen && host_mono > mono_now;
+	/* A parked arm's expiry is never right: a cancel while frozen mends it. */
+	r->gen = park ? g->gen - 1 : g->gen;
 	g->idle_reported = false;
 out_unlock:
 	raw_spin_unlock_irqrestore(&fc_lock, flags);
@@ -139,11 +141,46 @@ void fc_reg_forget(struct fc_reg *r)
 	call_rcu(&r->rcu, fc_reg_free_rcu);
 }
 
+/*
+ * Under fc_lock: r's host expiry on its own clock for g's clock now, or
+ * "now" when the deadline has passed (*due): never in the past, as
+ * hrtimer_reprogram() warns about negative expiries.
+ */
+static ktime_t fc_reg_expiry(struct fc_reg *r, ktime_t mono_now, bool *due)
+{
+	ktime_t base_now;
+	s64 host_mono;
+
+	fc_time_to_ns(fc_time_sub(r->qnode.deadline,
+				  fc_group_offset(r->g, false, mono_now)),
+		      &host_mono);
+	*due = host_mono <= mono_now;
+	base_now = r->base == CLOCK_MONOTONIC ? mono_now : fc_base_now(r->base);
+	return *due ? base_now :
+		fc_ns_add_sat(host_mono, fc_ns_sub_sat(base_now, mono_now));
+}
+
+/*
+ * The owner cancels its own timer, which still has a host expiry from
+ * before a jump: take it off its queue and give it the right expiry. Runs
+ * inside the cancel kprobes (the nested hrtimer_try_to_cancel is not
+ * probed again); a timer whose callback runs now needs nothing.
+ */
+static void fc_reg_fix_expiry(struct hrtimer *timer, ktime_t expires)
+{
+	s64 slack = ktime_sub(hrtimer_get_expires(timer),
+			      hrtimer_get_softexpires(timer));
+
+	if (hrtimer_try_to_cancel(timer) == 1)
+		hrtimer_set_expires_range_ns(timer, expires, slack);
+}
+
 void fc_reg_cancel(struct hrtimer *timer)
 {
 	unsigned long flags;
 	struct fc_reg *r;
-	bool known;
+	ktime_t expires = 0;
+	bool known, stale = false, due;
 
 	if (!atomic_read(&fc_nr_regs))
 		return;
@@ -158,9 +195,15 @@ void fc_reg_cancel(struct hrtimer *timer)
 		return;
 	raw_spin_lock_irqsave(&fc_lock, flags);
 	r = fc_reg_lookup(timer);
-	if (r)
+	if (r) {
+		stale = r->task == current && !r->due && r->gen != r->g->gen;
+		if (stale)
+			expires = fc_reg_expiry(r, ktime_get(), &due);
 		fc_reg_forget(r);
+	}
 	raw_spin_unlock_irqrestore(&fc_lock, flags);
+	if (stale)
+		fc_reg_fix_expiry(timer, expires);
 }
 
 /*
@@ -176,28 +219,19 @@ static bool fc_owner_blocked(struct task_struct *t)
 bool fc_reg_aim(struct fc_reg *r, ktime_t mono_now, bool park)
 {
 	struct hrtimer *timer = r->timer;
-	struct fc_group *g = r->g;
-	ktime_t expires, soft, base_now;
-	s64 host_mono, slack;
+	ktime_t expires, soft;
+	s64 slack;
 	bool due;
 
-	fc_time_to_ns(fc_time_sub(r->qnode.deadline,
-				  fc_group_offset(g, false, mono_now)),
-		      &host_mono);
-	due = host_mono <= mono_now;
 	if (!fc_owner_blocked(r->task)) {
-		g->stale = true;
+		r->g->stale = true;
 		return false;
 	}
-	/*
-	 * A due timer expires "now" on its own clock: never in the past, as
-	 * hrtimer_reprogram() warns about negative expiries.
-	 */
-	base_now = r->base == CLOCK_MONOTONIC ? mono_now : fc_base_now(r->base);
-	expires = due ? base_now :
-		  fc_ns_add_sat(host_mono, fc_ns_sub_sat(base_now, mono_now));
+	expires = fc_reg_expiry(r, mono_now, &due);
 	if (!due && park)
 		expires = KTIME_MAX;
+	r->gen = !due && park ? r->g->gen - 1 : r->g->gen;
+	r->due = due;
 	soft = hrtimer_get_softexpires(timer);
 	slack = due ? 0 : ktime_sub(hrtimer_get_expires(timer), soft);
 	if (!due && soft == expires && hrtimer_active(timer))

@@ -28,7 +28,12 @@ struct fc_reg {
 	struct task_struct *task;	/* the owner; alive while registered */
 	struct fc_group *g;
 	clockid_t base;			/* the timer's clock */
+	u64 gen;			/* g->gen its host expiry is right for */
+	bool due;			/* aimed to fire now: not aimed again */
 };
+
+/* Host time on clock base (absolute) to host CLOCK_MONOTONIC. */
+ktime_t fc_host_mono(clockid_t base, ktime_t expires, ktime_t mono_now);
 
 /* True when timer belongs to an hrtimer sleeper (a task's timed wait). */
 bool fc_is_sleeper(const struct hrtimer *timer);
@@ -40,7 +45,11 @@ bool fc_is_sleeper(const struct hrtimer *timer);
  */
 bool fc_reg_arm(struct hrtimer *timer, ktime_t tim, enum hrtimer_mode mode);
 
-/* Cancel hook: the owner is cancelling timer; forget it. */
+/*
+ * Cancel hook: the owner is cancelling timer; forget it. A timer left with
+ * a host expiry from before a jump gets the right one first, as nanosleep
+ * reads it for the time left and for a restart.
+ */
 void fc_reg_cancel(struct hrtimer *timer);
 
 /*
@@ -51,6 +60,12 @@ void fc_reg_cancel(struct hrtimer *timer);
  * (then g->stale is set and a later check aims it).
  */
 bool fc_reg_aim(struct fc_reg *r, ktime_t mono_now, bool park);
+
+/* Under fc_lock: true when r's deadline is at or before virtual vnow. */
+static inline bool fc_reg_is_due(const struct fc_reg *r, struct fc_time vnow)
+{
+	return fc_time_cmp(r->qnode.deadline, vnow) <= 0;
+}
 
 /* Under fc_lock: drops r (its timer stays as aimed). */
 void fc_reg_forget(struct fc_reg *r);

@@ -176,13 +176,23 @@ static long fc_do_time(const struct pt_regs *u)
 	return ts.tv_sec;
 }
 
+void fc_redirect_begin(void)
+{
+	atomic_inc(&fc_redirected);
+}
+
+void fc_redirect_end(void)
+{
+	atomic_dec(&fc_redirected);
+}
+
 /* The targets of the redirects: count themselves out when done. */
 #define FC_REDIRECT_TARGET(name)					\
 static noinline long fc_sys_##name(const struct pt_regs *u)		\
 {									\
 	long ret = fc_do_##name(u);					\
 									\
-	atomic_dec(&fc_redirected);					\
+	fc_redirect_end();						\
 	return ret;							\
 }
 
@@ -192,7 +202,7 @@ FC_REDIRECT_TARGET(time)
 
 static int fc_redirect(struct pt_regs *regs, long (*fn)(const struct pt_regs *))
 {
-	atomic_inc(&fc_redirected);
+	fc_redirect_begin();
 	regs->ip = (unsigned long)fn;
 	return 1;
 }

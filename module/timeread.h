@@ -18,6 +18,13 @@ int fc_timeread_clock_gettime(struct kprobe *kp, struct pt_regs *regs);
 int fc_timeread_gettimeofday(struct kprobe *kp, struct pt_regs *regs);
 int fc_timeread_time(struct kprobe *kp, struct pt_regs *regs);
 
+/*
+ * Around every redirect (here and instant.c): a kprobe that sends a call
+ * into module code counts it in; the target counts itself out last.
+ */
+void fc_redirect_begin(void);
+void fc_redirect_end(void);
+
 /* Module exit, hooks already gone: waits for redirected calls to return. */
 void fc_timeread_exit(void);
 

@@ -9,6 +9,7 @@
  */
 
 #define _GNU_SOURCE
+#include <limits.h>
 #include <stdatomic.h>
 #include <sys/mman.h>
 
@@ -69,6 +70,40 @@ static void m_vfork(struct fx_result *r, void *arg)
 	}
 	r->ret = pid;
 	waitpid(pid, NULL, 0);
+}
+
+#define LOOPS	100
+#define STEP_NS	(10 * FX_MSEC)
+
+/*
+ * The only member sleeps 10 ms at a time, by relative nanosleep and by
+ * absolute clock_nanosleep: v[0] failures, v[1]/v[2] shortest/longest
+ * virtual sleep, v[3] virtual ns in all.
+ */
+static void m_loop(struct fx_result *r, void *arg)
+{
+	struct timespec ts = fx_ns_ts(STEP_NS), abs;
+	long long a, b, first;
+	int i, ret;
+
+	(void)arg;
+	fx_ready();
+	r->v[1] = LLONG_MAX;
+	first = fx_vclock_ns(CLOCK_MONOTONIC);
+	for (i = 0; i < 2 * LOOPS; i++) {
+		a = fx_vclock_ns(CLOCK_MONOTONIC);
+		if (i % 2) {
+			abs = fx_ns_ts(a + STEP_NS);
+			ret = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &abs, NULL);
+		} else {
+			ret = (int)syscall(SYS_nanosleep, &ts, NULL);
+		}
+		b = fx_vclock_ns(CLOCK_MONOTONIC);
+		r->v[0] += ret != 0;
+		r->v[1] = b - a < r->v[1] ? b - a : r->v[1];
+		r->v[2] = b - a > r->v[2] ? b - a : r->v[2];
+	}
+	r->v[3] = fx_vclock_ns(CLOCK_MONOTONIC) - first;
 }
 
 FIXTURE(quiet) {
@@ -264,6 +299,29 @@ TEST_F_TIMEOUT(quiet, idle_forever_is_reported, 60)
 	EXPECT_EQ(0, g.sleepers);
 	EXPECT_FALSE(fx_has_result(rd));
 	genl_close(&ev);
+}
+
+/* A lone member's every sleep is a jump to exactly its own deadline. */
+TEST_F_TIMEOUT(quiet, lone_member_sleeps_exactly, 60)
+{
+	struct fx_result r;
+	struct fx_child *c;
+	struct fx_group g;
+
+	FX_RETURN_IF_SKIPPED();
+	c = fx_spawn(&self->e, m_loop, NULL);
+	ASSERT_NE(NULL, c);
+	ASSERT_EQ(0, fx_collect(c, FX_BOUND_MS, &r));
+	TH_LOG("%d sleeps of 10 ms: %.3f s real, %.3f s virtual, each %.3f to %.3f ms",
+	       2 * LOOPS, (c->t_done - c->t_spawn) / 1e9, r.v[3] / 1e9,
+	       r.v[1] / 1e6, r.v[2] / 1e6);
+	EXPECT_EQ(0, r.v[0]);
+	EXPECT_LE(STEP_NS, r.v[1]);
+	EXPECT_GT(STEP_NS + 5 * FX_MSEC, r.v[2]);
+	EXPECT_LE(2 * LOOPS * STEP_NS, r.v[3]);
+	ASSERT_EQ(0, fx_get(&self->e, &g));
+	EXPECT_LE(2 * LOOPS, g.jumps);
+	EXPECT_EQ(0, g.sleepers);
 }
 
 TEST_HARNESS_MAIN

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Instant sleeps: a member's nanosleep or clock_nanosleep that would make
+ * its group idle with this sleep's deadline the earliest jumps the clock
+ * and returns at once, without blocking, arming a timer or a check.
+ */
+#ifndef _FC_INSTANT_H
+#define _FC_INSTANT_H
+
+#include <linux/kprobes.h>
+
+struct fc_group;
+
+/*
+ * From the hrtimer_nanosleep kprobe, under rcu_read_lock(), for member
+ * group g, once an absolute deadline is host time: returns 1 when the call
+ * was sent to the module's own ending (return value 0), else 0.
+ */
+int fc_instant_nanosleep(struct fc_group *g, struct pt_regs *regs);
+
+#endif /* _FC_INSTANT_H */
