@@ -567,6 +567,9 @@ struct fc_group *fc_group_create(const struct fc_group_params *p,
 	g->cgrp = p->cgrp;
 	g->cgrp_id = cgroup_id(p->cgrp);
 	g->owns_cgroup = p->owns_cgroup;
+	g->transient = p->transient;
+	g->owner_portid = p->owner_portid;
+	g->owner_net = p->owner_net;
 	g->auto_jump = p->auto_jump;
 	fc_clock_init(&g->clock);
 	seqcount_init(&g->clock_seq);
@@ -683,7 +686,8 @@ void fc_group_stats(struct fc_group *g, struct fc_group_stats *st,
 	st->sleepers = g->sleepq.count;
 	st->flags = (g->auto_jump ? FLUXCAP_GROUP_F_AUTO : 0) |
 		    (g->frozen ? FLUXCAP_GROUP_F_FROZEN : 0) |
-		    (g->owns_cgroup ? FLUXCAP_GROUP_F_OWNS_CGROUP : 0);
+		    (g->owns_cgroup ? FLUXCAP_GROUP_F_OWNS_CGROUP : 0) |
+		    (g->transient ? FLUXCAP_GROUP_F_TRANSIENT : 0);
 	raw_spin_unlock_irqrestore(&fc_lock, flags);
 }
 

@@ -30,6 +30,10 @@ struct fc_group {
 	struct cgroup *cgrp;		/* a reference, held until freed */
 	u64 cgrp_id;
 	bool owns_cgroup;		/* fluxctl made it, fluxctl removes it */
+	/* Transient: deleted when this netlink socket (portid in net) closes. */
+	bool transient;
+	u32 owner_portid;
+	const struct net *owner_net;	/* compared only, never dereferenced */
 
 	/* Below: under fc_lock. */
 	bool dead;			/* deleted: hooks leave it alone */
@@ -98,6 +102,9 @@ struct fc_group_params {
 	struct cgroup *cgrp;		/* a reference the group takes over */
 	bool auto_jump;
 	bool owns_cgroup;
+	bool transient;
+	u32 owner_portid;
+	const struct net *owner_net;
 	bool has_start;
 	s64 start_ns;			/* virtual REALTIME now, since the epoch */
 };

@@ -87,7 +87,8 @@ static const struct nla_policy new_group_policy[FLUXCAP_A_MAX + 1] = {
 	[FLUXCAP_A_GROUP_CGROUP_FD] = { .type = NLA_U32 },
 	[FLUXCAP_A_GROUP_FLAGS] =
 		NLA_POLICY_MASK(NLA_U32, FLUXCAP_GROUP_F_AUTO |
-					 FLUXCAP_GROUP_F_OWNS_CGROUP),
+					 FLUXCAP_GROUP_F_OWNS_CGROUP |
+					 FLUXCAP_GROUP_F_TRANSIENT),
 	[FLUXCAP_A_GROUP_START_NS] = NLA_POLICY_MIN(NLA_S64, 0),
 };
 
@@ -258,6 +259,9 @@ static int new_group_doit(struct sk_buff *skb, struct genl_info *info)
 		flags = nla_get_u32(a[FLUXCAP_A_GROUP_FLAGS]);
 		p.auto_jump = flags & FLUXCAP_GROUP_F_AUTO;
 		p.owns_cgroup = flags & FLUXCAP_GROUP_F_OWNS_CGROUP;
+		p.transient = flags & FLUXCAP_GROUP_F_TRANSIENT;
+		p.owner_portid = info->snd_portid;
+		p.owner_net = genl_info_net(info);
 	}
 	if (a[FLUXCAP_A_GROUP_START_NS]) {
 		p.has_start = true;
@@ -514,14 +518,64 @@ void fc_event_send_deleted(u32 id, const char *name)
 		fc_event_multicast(msg, hdr);
 }
 
+/*
+ * A netlink socket was closed (process context): transient groups it made
+ * go, as with DEL_GROUP. Runs for every netlink socket of the machine.
+ */
+static int fc_nl_release(struct notifier_block *nb, unsigned long event,
+			 void *ptr)
+{
+	struct netlink_notify *n = ptr;
+	struct fc_group *g, *tmp;
+	struct {
+		u32 id;
+		char name[FLUXCAP_GROUP_NAME_MAX];
+	} gone[4];
+	int i, ngone;
+
+	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC)
+		return NOTIFY_DONE;
+	do {	/* a handful at a time: the events go out unlocked */
+		ngone = 0;
+		mutex_lock(&fc_groups_mutex);
+		list_for_each_entry_safe(g, tmp, &fc_groups, node) {
+			if (!g->transient || g->owner_portid != n->portid ||
+			    g->owner_net != n->net)
+				continue;
+			gone[ngone].id = g->id;
+			strscpy(gone[ngone].name, g->name, sizeof(gone[0].name));
+			fc_group_destroy(g);
+			if (++ngone == ARRAY_SIZE(gone))
+				break;
+		}
+		mutex_unlock(&fc_groups_mutex);
+		for (i = 0; i < ngone; i++)
+			fc_event_send_deleted(gone[i].id, gone[i].name);
+	} while (ngone == ARRAY_SIZE(gone));
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block fc_nl_notifier = {
+	.notifier_call = fc_nl_release,
+};
+
 int __init fc_genl_init(void)
 {
-	return genl_register_family(&fc_genl_family);
+	int ret = netlink_register_notifier(&fc_nl_notifier);
+
+	if (ret)
+		return ret;
+	ret = genl_register_family(&fc_genl_family);
+	if (ret)
+		netlink_unregister_notifier(&fc_nl_notifier);
+	return ret;
 }
 
 void fc_genl_uninit(void)
 {
 	genl_unregister_family(&fc_genl_family);
+	/* Waits for a release callback under way: it may delete groups. */
+	netlink_unregister_notifier(&fc_nl_notifier);
 }
 
 MODULE_ALIAS_GENL_FAMILY(FLUXCAP_GENL_NAME);

@@ -8,8 +8,10 @@
  */
 
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,6 +135,34 @@ int fc_cgroup_make(const char *name, char *buf, size_t len)
 	if (mkdir(buf, 0755))
 		return -errno;
 	return 0;
+}
+
+int fc_cgroup_sweep_runs(void)
+{
+	char mnt[4096], parent[4200], dir[4500];
+	struct dirent *d;
+	int n = 0, pid;
+	DIR *dp;
+
+	if (fc_cgroup_mount(mnt, sizeof(mnt)))
+		return 0;
+	snprintf(parent, sizeof(parent), "%s/" FC_CGROUP_PARENT, mnt);
+	dp = opendir(parent);
+	if (!dp)
+		return 0;
+	while ((d = readdir(dp))) {
+		char end;
+
+		if (sscanf(d->d_name, "run-%d%c", &pid, &end) != 1 || pid <= 0 ||
+		    !kill(pid, 0) || errno != ESRCH)
+			continue;
+		snprintf(dir, sizeof(dir), "%s/%s", parent, d->d_name);
+		/* EBUSY: processes of the dead run live on there; leave it. */
+		if (!rmdir(dir))
+			n++;
+	}
+	closedir(dp);
+	return n;
 }
 
 int fc_cgroup_procs_open(const char *dir)

@@ -35,6 +35,12 @@ int fc_cgroup_dir_of_arg(const char *arg, char *buf, size_t len);
  */
 int fc_cgroup_make(const char *name, char *buf, size_t len);
 
+/*
+ * Removes the empty cgroups <mount>/fluxcap/run-PID of `fluxctl run`s
+ * whose PID is gone (killed before they could clean up). Returns how many.
+ */
+int fc_cgroup_sweep_runs(void);
+
 /* Opens dir/cgroup.procs for writing; returns the fd or -errno. */
 int fc_cgroup_procs_open(const char *dir);
 /* Moves process pid (0: the caller) into the cgroup of procs_fd. */

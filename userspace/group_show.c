@@ -19,13 +19,14 @@
 
 #define HAS(g, a) fc_group_has(g, FLUXCAP_A_GROUP_##a)
 
-/* "auto,frozen,owns-cgroup", or "-" for none. */
+/* "auto,frozen,owns-cgroup,transient", or "-" for none. */
 static char *flag_words(uint32_t flags, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s%s%s",
+	snprintf(buf, len, "%s%s%s%s",
 		 flags & FLUXCAP_GROUP_F_AUTO ? ",auto" : "",
 		 flags & FLUXCAP_GROUP_F_FROZEN ? ",frozen" : "",
-		 flags & FLUXCAP_GROUP_F_OWNS_CGROUP ? ",owns-cgroup" : "");
+		 flags & FLUXCAP_GROUP_F_OWNS_CGROUP ? ",owns-cgroup" : "",
+		 flags & FLUXCAP_GROUP_F_TRANSIENT ? ",transient" : "");
 	if (!buf[0])
 		snprintf(buf, len, ",-");
 	return buf + 1;
@@ -106,6 +107,8 @@ static void json_group(struct fc_json *j, const struct fc_group_info *g)
 			fc_json_str(j, NULL, "frozen");
 		if (g->flags & FLUXCAP_GROUP_F_OWNS_CGROUP)
 			fc_json_str(j, NULL, "owns-cgroup");
+		if (g->flags & FLUXCAP_GROUP_F_TRANSIENT)
+			fc_json_str(j, NULL, "transient");
 		fc_json_close(j, ']');
 	} else {
 		fc_json_null(j, "flags");

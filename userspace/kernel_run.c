@@ -111,7 +111,7 @@ static void wait_all(const pid_t *pids, int *st, int n, const char *dir)
 int fc_kernel_run(const struct fc_kernel_run_opts *o, int *exit_status)
 {
 	char name[FLUXCAP_GROUP_NAME_MAX], dir[4200];
-	int i, ret, *st;
+	int i, n, ret, *st;
 	struct fc_nl nl;
 	sigset_t mask;
 	pid_t *pids;
@@ -132,9 +132,14 @@ int fc_kernel_run(const struct fc_kernel_run_opts *o, int *exit_status)
 				strerror(-ret));
 		goto out;
 	}
+	/* A run killed with SIGKILL lost its group with its socket; not its cgroup. */
+	n = fc_cgroup_sweep_runs();
+	if (n && o->verbose)
+		fprintf(o->log, "fluxctl: removed %d empty cgroup(s) of killed runs\n", n);
 	snprintf(name, sizeof(name), "run-%d", (int)getpid());
 	ret = -EIO;
-	if (fc_group_create("run", &nl, name, NULL, FLUXCAP_GROUP_F_AUTO, o->start_ns))
+	if (fc_group_create("run", &nl, name, NULL,
+			    FLUXCAP_GROUP_F_AUTO | FLUXCAP_GROUP_F_TRANSIENT, o->start_ns))
 		goto out_close;
 	if (fc_group_cgroup_dir("run", &nl, name, dir, sizeof(dir))) {
 		fc_group_delete("run", &nl, name, true);

@@ -5,7 +5,8 @@
 # loaded, cgroup2 at /sys/fs/cgroup): the issue's acceptance walk-through
 # (create; auto off; exec a sleep 600; show: one sleeper, no jump; advance
 # 600s wakes it at once; monitor saw the jump), then attach, freeze/thaw,
-# list, delete and the privilege rule. TAP output. Run by
+# list, delete and the privilege rule; a SIGKILLed kernel-mode run leaves
+# no group and its cgroup goes with the next run. TAP output. Run by
 # tests/vm/guest-suite, or: tests/vm/run --kernel all -- bash tests/vm/fluxctl_groups.sh
 set -u
 cd "$(dirname "$0")/../.." || exit 2
@@ -112,6 +113,38 @@ kill -9 "$outsider" 2>/dev/null
 wait "$outsider" 2>/dev/null
 check "delete $g removes the group and its cgroup" \
 	sh -c "'$fluxctl' delete '$g' && ! test -e /sys/fs/cgroup/fluxcap/'$g' && ! '$fluxctl' show '$g' 2>/dev/null"
+
+# A kernel-mode run killed with SIGKILL cannot clean up: its group is
+# transient (deleted by the module when fluxctl's socket closes), and the
+# next run removes its cgroup once the orphans are gone.
+mkfifo "$tmp/fifo"
+# Opening a FIFO nobody writes blocks with no timeout: the run stays.
+"$fluxctl" run --mode kernel -- sh -c "read -r x <'$tmp/fifo'" &
+runner=$!
+pids+=("$runner")
+run_cg=/sys/fs/cgroup/fluxcap/run-$runner
+for ((i = 0; i < 100; i++)); do
+	[ -s "$run_cg/cgroup.procs" ] && break
+	sleep 0.1
+done
+check "run --mode kernel: its group is transient" \
+	sh -c "'$fluxctl' show run-$runner | grep -q transient"
+kill -9 "$runner"
+wait "$runner" 2>/dev/null
+gone=1
+for ((i = 0; i < 50; i++)); do
+	"$fluxctl" show "run-$runner" >/dev/null 2>&1 || { gone=0; break; }
+	sleep 0.1
+done
+check "SIGKILLed run: the module deleted its group" test "$gone" = 0
+echo 1 >"$run_cg/cgroup.kill" 2>/dev/null	# its orphan, the read
+for ((i = 0; i < 50; i++)); do
+	[ -s "$run_cg/cgroup.procs" ] || break
+	sleep 0.1
+done
+check "the next run removes the killed run's empty cgroup" \
+	sh -c "'$fluxctl' run --mode kernel -v -- true 2>'$tmp/v' && ! test -e '$run_cg' &&
+		grep -q 'removed [0-9]* empty cgroup' '$tmp/v'"
 
 echo "1..$n"
 [ "$failed" -eq 0 ]

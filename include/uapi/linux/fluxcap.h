@@ -98,8 +98,13 @@
  *    cgroup's path in the cgroup2 hierarchy as the caller's cgroup
  *    namespace sees it, e.g. "/fluxcap/t") or GROUP_CGROUP_FD (an open
  *    directory fd of the cgroup), not both. Optional: GROUP_FLAGS (only
- *    FLUXCAP_GROUP_F_AUTO and FLUXCAP_GROUP_F_OWNS_CGROUP may be given;
- *    without the attribute, FLUXCAP_GROUP_F_AUTO), GROUP_START_NS.
+ *    FLUXCAP_GROUP_F_AUTO, FLUXCAP_GROUP_F_OWNS_CGROUP and
+ *    FLUXCAP_GROUP_F_TRANSIENT may be given; without the attribute,
+ *    FLUXCAP_GROUP_F_AUTO), GROUP_START_NS. A transient group is deleted
+ *    (as by DEL_GROUP, with its DELETED event) when the netlink socket
+ *    that sent NEW_GROUP is closed, so a creator that dies, even by
+ *    SIGKILL, leaves no group behind (its cgroup stays: the module never
+ *    removes cgroups).
  *    Reply: the group, as GET_GROUP. Errors: EEXIST (name taken), EBUSY
  *    (the subtree overlaps another group's), ENOENT (no such cgroup),
  *    EINVAL (bad name, both or neither cgroup attribute).
@@ -207,6 +212,7 @@ enum fluxcap_attr {
 #define FLUXCAP_GROUP_F_AUTO		(1U << 0)	/* jumps on quiescence */
 #define FLUXCAP_GROUP_F_FROZEN		(1U << 1)	/* virtual time stands */
 #define FLUXCAP_GROUP_F_OWNS_CGROUP	(1U << 2)	/* fluxctl made it */
+#define FLUXCAP_GROUP_F_TRANSIENT	(1U << 3)	/* lives as its creator's socket */
 
 /* struct fluxcap_clock_page flags */
 #define FLUXCAP_CLOCK_PAGE_F_FROZEN	(1U << 0)	/* fields are times */
