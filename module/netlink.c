@@ -573,9 +573,12 @@ int __init fc_genl_init(void)
 
 void fc_genl_uninit(void)
 {
-	genl_unregister_family(&fc_genl_family);
-	/* Waits for a release callback under way: it may delete groups. */
+	/*
+	 * Waits for a release callback under way, which may send events: so
+	 * first. Module exit deletes the groups left anyway.
+	 */
 	netlink_unregister_notifier(&fc_nl_notifier);
+	genl_unregister_family(&fc_genl_family);
 }
 
 MODULE_ALIAS_GENL_FAMILY(FLUXCAP_GENL_NAME);
