@@ -477,4 +477,34 @@ TEST_F_TIMEOUT(nl, unprivileged, 60)
 	EXPECT_EQ(0, fx_get(&self->e, NULL));
 }
 
+/* A transient group goes when the socket that made it closes; others stay. */
+TEST_F(nl, transient_goes_with_its_socket)
+{
+	struct genl_family_info fam;
+	char keep[FLUXCAP_GROUP_NAME_MAX];
+	const char *path2;
+	struct genl_sock s;
+	struct fx_group g;
+
+	FX_RETURN_IF_SKIPPED();
+	path2 = extra_cg(self, "%s-keep", self->e.cgpath);
+	ASSERT_NE(NULL, path2);
+	snprintf(keep, sizeof(keep), "%.26s-keep", self->e.name);
+	snprintf(self->names[self->nnames++], FLUXCAP_GROUP_NAME_MAX, "%s", keep);
+	snprintf(self->names[self->nnames++], FLUXCAP_GROUP_NAME_MAX, "%s", self->e.name);
+	ASSERT_EQ(0, genl_open(&s));
+	ASSERT_EQ(0, genl_resolve(&s, FLUXCAP_GENL_NAME, &fam));
+	ASSERT_EQ(0, fx_group_new(&s, fam.id, self->e.name, self->e.cgpath, -1,
+				  FLUXCAP_GROUP_F_AUTO | FLUXCAP_GROUP_F_TRANSIENT, &g));
+	EXPECT_EQ(FLUXCAP_GROUP_F_AUTO | FLUXCAP_GROUP_F_TRANSIENT, g.flags);
+	ASSERT_EQ(0, fx_group_new(&s, fam.id, keep, path2, -1, FLUXCAP_GROUP_F_AUTO, NULL));
+	/* Other sockets come and go: the group stays. */
+	ASSERT_EQ(0, fx_get(&self->e, &g));
+	EXPECT_EQ(FLUXCAP_GROUP_F_AUTO | FLUXCAP_GROUP_F_TRANSIENT, g.flags);
+	genl_close(&s);
+	EXPECT_EQ(-ENOENT, fx_get(&self->e, NULL));
+	EXPECT_EQ(0, fx_group_simple(&self->e.sock, self->e.family, FLUXCAP_CMD_GET_GROUP,
+				     keep, NULL));
+}
+
 TEST_HARNESS_MAIN
