@@ -37,7 +37,7 @@ fi
 
 if command -v shellcheck >/dev/null; then
 	for f in tests/vm/run tests/vm/mkinitramfs tests/vm/guest-init tests/vm/guest-suite tests/vm/*.sh \
-		tests/check.sh tests/style.sh tests/host/*.sh scripts/*.sh .ci/run; do
+		tests/check.sh tests/style.sh tests/host/*.sh tests/lib/*.sh scripts/*.sh .ci/run; do
 		[ -f "$f" ] || continue
 		out=$(shellcheck -x -S warning "$f" 2>&1)
 		rc=$?

@@ -11,35 +11,8 @@ set -u
 cd "$(dirname "$0")/../.." || exit 2
 
 fluxctl=build/fluxctl
-n=0 failed=0 rc=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 export LC_ALL=C
-
-# check DESCRIPTION TEST-COMMAND...: one numbered case; on failure, show the
-# last run's output as comments.
-check() {
-	local desc=$1
-	shift
-	n=$((n + 1))
-	: >"$tmp/out"
-	: >"$tmp/err"
-	if "$@"; then
-		echo "ok $n - $desc"
-	else
-		echo "not ok $n - $desc"
-		head -n 20 "$tmp/out" | sed 's/^/#   stdout: /'
-		head -n 20 "$tmp/err" | sed 's/^/#   stderr: /'
-		failed=$((failed + 1))
-	fi
-}
-
-skip() { # skip DESCRIPTION REASON
-	n=$((n + 1))
-	echo "ok $n - $1 # SKIP $2"
-}
-
-note() { echo "# $*"; }
+. tests/lib/tap.sh
 
 # fx WANT-STATUS ARGS...: fluxctl ARGS (bounded, stdin from /dev/null) must
 # exit WANT-STATUS; stdout and stderr go to $tmp/out and $tmp/err.
@@ -50,9 +23,6 @@ fx() {
 	timeout -k 5 30 "$fluxctl" "$@" </dev/null >"$tmp/out" 2>"$tmp/err" || rc=$?
 	[ "$rc" = "$want" ] || { note "exit $rc, expected $want: fluxctl $*"; return 1; }
 }
-
-out_has() { grep -Eq -- "$1" "$tmp/out" || { note "stdout lacks /$1/"; return 1; }; }
-err_has() { grep -Eq -- "$1" "$tmp/err" || { note "stderr lacks /$1/"; return 1; }; }
 
 # help SUB SYNOPSIS-REGEX: --help exits 0 with the synopsis on stdout, no stderr.
 help() {

@@ -15,142 +15,20 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 
-fluxctl=build/fluxctl
-fluxcapacitor=build/fluxcapacitor
-progs=build/tests/progs
-case_timeout=60
-n=0 failed=0 took=0 rc=0
-bg_pids=()
-tmp=$(mktemp -d)
+MODE=ptrace
+build=build
+fluxctl=$build/fluxctl
+fluxcapacitor=$build/fluxcapacitor
+progs=$build/tests/progs
 export TZ=UTC LC_ALL=C
-
-cleanup() {
-	local p
-	for p in "${bg_pids[@]}"; do kill -9 "$p" 2>/dev/null; done
-	# Anything left of the trees started here carries $tmp in its argv.
-	for p in $(pgrep -f -- "$tmp/"); do kill -9 "$p" 2>/dev/null; done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-# --- TAP ------------------------------------------------------------------
-
-# check DESCRIPTION TEST-COMMAND...: one numbered case; on failure, show the
-# last run's output as comments.
-check() {
-	local desc=$1
-	shift
-	n=$((n + 1))
-	: >"$tmp/out"
-	: >"$tmp/err"
-	if "$@"; then
-		echo "ok $n - $desc"
-	else
-		echo "not ok $n - $desc"
-		head -n 40 "$tmp/out" | sed 's/^/#   stdout: /'
-		head -n 40 "$tmp/err" | sed 's/^/#   stderr: /'
-		failed=$((failed + 1))
-	fi
-}
-
-skip() { # skip DESCRIPTION REASON
-	n=$((n + 1))
-	echo "ok $n - $1 # SKIP $2"
-}
-
-note() { echo "# $*"; }
-
-# --- running things -------------------------------------------------------
-
-now() { date +%s.%N; }
-
-# Float helpers (awk): in_range X LO HI, minus A B.
-in_range() { awk -v x="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(x != "" && x >= lo && x <= hi) }'; }
-minus() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a - b }'; }
-per() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
-
-# timed WANT-STATUS MAX-REAL-SECONDS CMD...: run CMD under timeout(1) with
-# stdin from /dev/null, stdout and stderr into $tmp/out and $tmp/err; set
-# $rc, $took, $t_start, $t_end; require the status and the real-time bound.
-timed() {
-	local want=$1 max=$2 cmd
-	shift 2
-	cmd="$*"
-	cmd=${cmd//[$'\n\t']/ }
-	while [ "$cmd" != "${cmd//  / }" ]; do cmd=${cmd//  / }; done
-	[ "${#cmd}" -le 140 ] || cmd="${cmd:0:137}..."
-	rc=0
-	t_start=$(now)
-	timeout -k 5 "$case_timeout" "$@" </dev/null >"$tmp/out" 2>"$tmp/err" || rc=$?
-	t_end=$(now)
-	took=$(minus "$t_end" "$t_start")
-	note "took $took s, exit $rc: ${cmd#build/}"
-	if [ "$rc" = 124 ] || { [ "$rc" = 137 ] && [ "$want" != 137 ]; }; then
-		note "killed by timeout(1) after $case_timeout s"
-	fi
-	[ "$rc" = "$want" ] || { note "expected exit $want"; return 1; }
-	in_range "$took" 0 "$max" || { note "took longer than $max s"; return 1; }
-}
-
-# fc WANT MAX [RUN-OPTIONS] -- CMD...: fluxctl run --mode ptrace.
-fc() {
-	local want=$1 max=$2
-	shift 2
-	timed "$want" "$max" "$fluxctl" run --mode ptrace "$@"
-}
+. tests/lib/tap.sh
+. tests/lib/user_cases.sh
 
 # fcx WANT MAX ARGS...: fluxctl ARGS, nothing added.
 fcx() {
 	local want=$1 max=$2
 	shift 2
 	timed "$want" "$max" "$fluxctl" "$@"
-}
-
-# The "ok ..." lines a test program printed, as comments.
-show_ok() { sed -n 's/^ok /#   ok /p' "$tmp/out"; }
-
-# fc_prog MAX [RUN-OPTIONS] -- PROG ARGS...: exit 0 and an "ok" line.
-fc_prog() {
-	fc 0 "$@" || return 1
-	show_ok
-	grep -q '^ok ' "$tmp/out" || { note "no 'ok' line from the program"; return 1; }
-}
-
-out_has() { grep -Eq -- "$1" "$tmp/out"; }
-err_has() { grep -Eq -- "$1" "$tmp/err"; }
-out_is() { [ "$(cat "$tmp/out")" = "$1" ] || { note "stdout is not '${1//$'\n'/ }'"; return 1; }; }
-# value KEY: the second field of the stdout line whose first field is KEY.
-value() { awk -v k="$1" '$1 == k { print $2; exit }' "$tmp/out"; }
-line() { sed -n "${1}p" "$tmp/out"; }
-
-# expect_range WHAT X LO HI
-expect_range() {
-	note "$1 = $2 (want [$3, $4])"
-	in_range "$2" "$3" "$4"
-}
-
-# Processes whose command line contains $1 (a path under $tmp).
-tree_pids() { pgrep -f -- "$1" | tr '\n' ' '; }
-
-# wait_exit PID SECONDS: true once the background PID has exited; sets bg_rc.
-# Call it with 2>/dev/null: bash's "Killed" job notice comes while it polls.
-wait_exit() {
-	local pid=$1 i
-	for ((i = 0; i < $2 * 10; i++)); do
-		if ! kill -0 "$pid" 2>/dev/null; then
-			wait "$pid"
-			bg_rc=$?
-			return 0
-		fi
-		sleep 0.1
-	done
-	return 1
-}
-
-# kill_bg: SIGKILL the background fluxctl and reap it quietly.
-kill_bg() {
-	kill -9 "$bg_pid" 2>/dev/null
-	wait "$bg_pid" 2>/dev/null
 }
 
 # cpu_ticks PID...: utime + stime of the processes, in clock ticks.
@@ -208,11 +86,7 @@ check "acceptance: bash 'date; sleep 86400; date' prints times 86400 +- 2 s apar
 # --- every timed wait, one program each ---------------------------------------
 
 note "--- timeouts: a 3600 s wait of each kind, dynamic binary"
-waits=$("$progs/timeouts" --list)
-for w in $waits; do
-	check "timeouts $w: returns as a real timeout, 3600 virtual s, at once" \
-		fc_prog 5 -- "$progs/timeouts" "$w"
-done
+user_every_wait
 
 note "--- timeouts: static binary (vDSO reads stay real: only return values and real time)"
 for w in $waits; do
@@ -274,35 +148,11 @@ check "timeouts: 10 years of epoll_pwait2, one wait" \
 # --- clocks -----------------------------------------------------------------
 
 note "--- clocks"
-t_clocks_start() {
-	local r s
-	fc_prog 5 -- "$progs/clocks" || return 1
-	r=$(value libc.realtime) s=$(value sys.realtime)
-	expect_range "libc.realtime - real time at start" "$(minus "$r" "$t_start")" -1 5 &&
-		expect_range "sys.realtime - real time at start" "$(minus "$s" "$t_start")" -1 5
-}
-check "clocks: every clock agrees (libc/vDSO and syscall); virtual starts at real time" \
-	t_clocks_start
-check "clocks: every clock, both ways, moves by 3600 s over sleep 3600" \
-	fc_prog 5 -- "$progs/clocks" --sleep=3600
+user_clocks_start
 check "clocks.static --only=sys: raw syscall clocks move by 3600 s" \
 	fc_prog 5 -- "$progs/clocks.static" --only=sys --sleep=3600
 
-t_clocks_later() {
-	local bin=$1 r k
-	shift
-	fc_prog 5 -- sh -c 'sleep 3600 && exec "$@"' sh "$bin" "$@" || return 1
-	for k in libc.realtime sys.realtime; do
-		r=$(value "$k")
-		[ -z "$r" ] && continue
-		expect_range "$k - real time at start" "$(minus "$r" "$t_start")" 3599 3610 ||
-			return 1
-	done
-}
-check "clocks: a process exec'd after a sibling's sleep 3600 reads +3600 s" \
-	t_clocks_later "$progs/clocks"
-check "clocks.static: exec'd after sleep 3600, raw syscall reads +3600 s" \
-	t_clocks_later "$progs/clocks.static" --only=sys
+user_clocks_later
 
 # --- programs users run ---------------------------------------------------------
 
@@ -312,18 +162,8 @@ check "sh -c 'sleep 3600 & wait' (a background child) is fast" \
 check "bash: 24 sleep 3600 in a row are fast" \
 	fc 0 10 -- bash -c 'for i in $(seq 24); do sleep 3600; done'
 
-t_sleep_sort() {
-	fc 0 10 -- bash -c 'for n in 5 3 9 1 7; do (sleep "$n"; echo "$n") & done; wait' &&
-		out_is "$(printf '%s\n' 1 3 5 7 9)"
-}
-check "sleep sort of 5 3 9 1 7 comes out sorted" t_sleep_sort
-
-t_sleep_sort20() {
-	fc 0 15 -- bash -c 'for n in 14 3 19 8 1 12 20 6 17 10 2 15 9 18 4 11 7 16 5 13; do
-		(sleep "$n"; echo "$n") & done; wait' &&
-		out_is "$(seq 20)"
-}
-check "sleep sort of 20 numbers comes out sorted" t_sleep_sort20
+user_sleep_sort
+user_sleep_sort20
 
 # Virtual time runs at the real rate while the subshells fork and exec
 # sleep, so each sleep starts a few real ms after the one before: gaps of
@@ -336,37 +176,9 @@ check "sleep sort with 100 ms gaps comes out sorted" t_sleep_sort_ms
 
 if [ -n "$py" ]; then
 	note "--- python3 ($py)"
-	cat >"$tmp/prelude.py" <<'EOF'
-import os, select, sys, threading, time
-
-
-def timed(want, fn):
-    m0, r0 = time.monotonic(), time.time()
-    res = fn()
-    m, r = time.monotonic() - m0, time.time() - r0
-    if not (want <= m < want + 5 and want - 0.01 <= r < want + 5):
-        print("FAIL: waited monotonic %.6f s, realtime %.6f s for %s s" % (m, r, want))
-        sys.exit(1)
-    print("ok monotonic=%.6f realtime=%.6f" % (m, r))
-    return res
-
-
-def expect(got, want):
-    if got != want:
-        print("FAIL: got %r, want %r" % (got, want))
-        sys.exit(1)
-EOF
-	# pycase DESCRIPTION CODE: the prelude, then CODE, in one script.
-	pycase() {
-		local f="$tmp/py$((n + 1)).py"
-		cat "$tmp/prelude.py" >"$f"
-		printf '%s\n' "$2" >>"$f"
-		check "python3: $1" fc_prog 15 -- "$py" "$f"
-	}
+	python_prelude
 	pycase "time.sleep(3600)" 'expect(timed(3600, lambda: time.sleep(3600)), None)'
-	pycase "select.select on an idle pipe, 3600 s" \
-		'r, w = os.pipe()
-expect(timed(3600, lambda: select.select([r], [], [], 3600)), ([], [], []))'
+	user_py_select
 	pycase "select.poll().poll(3600e3)" \
 		'r, w = os.pipe()
 p = select.poll()
@@ -377,29 +189,12 @@ expect(timed(3600, lambda: p.poll(3600e3)), [])'
 e = select.epoll()
 e.register(r, select.EPOLLIN)
 expect(timed(3600, lambda: e.poll(3600)), [])'
-	pycase "threading.Event().wait(3600) returns False" \
-		'expect(timed(3600, lambda: threading.Event().wait(3600)), False)'
+	user_py_event
 	pycase "Lock.acquire(timeout=3600) on a held lock returns False" \
 		'l = threading.Lock()
 l.acquire()
 expect(timed(3600, lambda: l.acquire(timeout=3600)), False)'
-	pycase "5 threads sleeping 100..500 s in parallel: sorted, 500 s in all" \
-		'done, lock, ds = [], threading.Lock(), [500, 100, 400, 200, 300]
-def sleeper(d):
-    time.sleep(d)
-    with lock:
-        done.append(d)
-def run():
-    ts = [threading.Thread(target=sleeper, args=(d,)) for d in ds]
-    for t in ts:
-        t.start()
-    for t in ts:
-        t.join()
-timed(500, run)
-expect(done, sorted(ds))'
-	pycase "asyncio.sleep(3600)" \
-		'import asyncio
-timed(3600, lambda: asyncio.run(asyncio.sleep(3600)))'
+	user_py_threads_asyncio
 	pycase "subprocess.run(['sleep', '3600']) (vfork/clone3 followed)" \
 		'import subprocess
 expect(timed(3600, lambda: subprocess.run(["sleep", "3600"]).returncode), 0)'
@@ -407,60 +202,16 @@ else
 	skip "python3 cases" "python3 not installed"
 fi
 
-note "--- perl"
-check "perl: sleep 3600 returns 3600 and time() moved 3600 s" \
-	fc_prog 10 -- perl -e '$t = time; $s = sleep 3600; $d = time - $t;
-		$ok = $s == 3600 && $d >= 3600 && $d <= 3602;
-		print(($ok ? "ok" : "FAIL"), " slept=$s elapsed=$d\n"); exit !$ok'
-check "perl: Time::HiRes::sleep(1800.5) and 4-arg select 1800 s" \
-	fc_prog 10 -- perl -MTime::HiRes=time,sleep -e '$t = time; sleep(1800.5);
-		select(undef, undef, undef, 1800); $d = time - $t;
-		$ok = $d >= 3600.5 && $d < 3605;
-		print(($ok ? "ok" : "FAIL"), " elapsed=$d\n"); exit !$ok'
+user_perl
 
 if command -v node >/dev/null; then
-	note "--- node"
-	check "node: setTimeout 3600e3 ms fires after 3600 virtual s" \
-		fc_prog 30 -- node -e '
-			const t = Date.now(), h = process.hrtime.bigint();
-			setTimeout(() => {
-				const d = Date.now() - t, e = Number(process.hrtime.bigint() - h) / 1e6;
-				// libuv runs timers on its millisecond loop clock, which
-				// can trail hrtime by a few ms: natively too
-				const ok = d >= 3600e3 && d < 3605e3 && e >= 3600e3 - 5 && e < 3605e3;
-				console.log((ok ? "ok" : "FAIL") + " date=" + d + " hrtime=" + e);
-				process.exit(ok ? 0 : 1);
-			}, 3600e3);'
+	user_node
 else
 	skip "node: setTimeout" "node not installed"
 fi
 
 if command -v java >/dev/null && command -v javac >/dev/null; then
-	note "--- java"
-	mkdir -p "$tmp/java"
-	cat >"$tmp/java/Sleep.java" <<'EOF'
-public class Sleep {
-	public static void main(String[] args) throws Exception {
-		long w = System.currentTimeMillis(), n = System.nanoTime();
-		Thread.sleep(3600_000L);
-		long dw = System.currentTimeMillis() - w, dn = (System.nanoTime() - n) / 1000000;
-		boolean ok = dw >= 3600000 && dw < 3605000 && dn >= 3600000 && dn < 3605000;
-		System.out.println((ok ? "ok" : "FAIL") + " currentTimeMillis=" + dw + " nanoTime=" + dn);
-		System.exit(ok ? 0 : 1);
-	}
-}
-EOF
-	if javac -d "$tmp/java" "$tmp/java/Sleep.java" 2>"$tmp/javac.err"; then
-		# The JVM's own threads wake every 50-250 ms: 3600 virtual s are
-		# some 100000 jumps, tens of real seconds (hence the bound).
-		case_timeout=180
-		check "java: Thread.sleep(3600 s) (some 100000 jumps: 120 s bound)" \
-			fc_prog 120 -- java -cp "$tmp/java" Sleep
-		case_timeout=60
-	else
-		check "javac compiles the test class" false
-		sed 's/^/#   /' "$tmp/javac.err"
-	fi
+	user_java
 else
 	skip "java: Thread.sleep" "java or javac not installed"
 fi
@@ -476,66 +227,19 @@ t_agree() {
 }
 check "two commands, sleep 100 and sleep 200: dates 100 +- 2 s apart" t_agree
 
-t_three() {
-	fc 0 5 -- sh -c 'sleep 300; echo c' -- sh -c 'sleep 100; echo a' -- sh -c 'sleep 200; echo b' &&
-		out_is "$(printf '%s\n' a b c)"
-}
-check "three commands finish in order of their sleeps" t_three
-
-t_fifo_pair() {
-	local a b
-	mkfifo "$tmp/pair.fifo" || return 1
-	fc 0 5 -- sh -c 'read x <"$1"; echo "$x $(date +%s)"' sh "$tmp/pair.fifo" \
-		-- sh -c 'date +%s; sleep 3600; echo woken >"$1"' sh "$tmp/pair.fifo" || return 1
-	a=$(line 1) b=$(line 2)
-	[ "${b% *}" = woken ] || { note "reader printed '$b'"; return 1; }
-	expect_range "reader's date - writer's first date" "$((${b#* } - a))" 3599 3602
-}
-check "a command blocked on a FIFO (no timeout) is woken by another after its sleep 3600" \
-	t_fifo_pair
-
-t_busy() {
-	fc 0 10 -- sh -c 'sleep 10; echo slept' \
-		-- perl -e '$t = time; 1 while time - $t < 2; print "busy\n"' || return 1
-	out_is "$(printf '%s\n' busy slept)" &&
-		expect_range "real seconds (the busy loop runs in real time)" "$took" 1 10
-}
-check "no jump while a task runs: a 2 s busy loop ends before a sibling's sleep 10" t_busy
+user_several
 
 # --- exit statuses -----------------------------------------------------------------
 
 note "--- exit statuses"
-check "exit 3 gives 3" fc 3 5 -- sh -c 'exit 3'
-check "exit 3 after sleep 3600 gives 3" fc 3 5 -- sh -c 'sleep 3600; exit 3'
-check "kill -9 \$\$ gives 137" fc 137 5 -- sh -c 'kill -9 $$'
-check "kill -TERM \$\$ after a sleep gives 143" fc 143 5 -- sh -c 'sleep 60; kill -TERM $$'
-check "a missing program gives 127 and a message naming it" \
-	eval 'fc 127 5 -- "$tmp/no-such-program" && err_has "no-such-program"'
-check "several: the first non-zero status in command-line order (4)" \
-	fc 4 5 -- true -- sh -c 'exit 4' -- sh -c 'exit 5'
-check "several: command-line order, not finishing order (6, not 7)" \
-	fc 6 5 -- sh -c 'sleep 10; exit 6' -- sh -c 'exit 7'
-check "several: all succeed gives 0" fc 0 5 -- true -- sh -c 'sleep 5' -- true
-check "several: a killed second command gives 137" fc 137 5 -- true -- sh -c 'kill -9 $$'
-check "several: a missing second program gives 127" fc 127 5 -- true -- "$tmp/no-such-program"
+user_exit_statuses
 
 # --- fd hygiene ------------------------------------------------------------------
 
-note "--- file descriptors"
-# The fds this script's children inherit anyway (from whatever ran the
-# script) are allowed: the test is that fluxctl adds none.
-inherited=$("$progs/fdcheck" </dev/null 2>/dev/null | sed -n 's/^# fd \([0-9]*\) .*/\1/p' |
-	awk '$1 > 2' | tr '\n' ' ')
-[ -z "$inherited" ] || note "fds inherited from the caller, allowed: $inherited"
+user_fd_leaks
 # shellcheck disable=SC2086 # $inherited is a list of numbers
-{
-	check "no fd leaks into the command" fc_prog 5 -- "$progs/fdcheck" $inherited
-	check "no fd leaks into a static command" fc_prog 5 -- "$progs/fdcheck.static" $inherited
-	check "no fd leaks into either of two commands" \
-		fc_prog 5 -- "$progs/fdcheck" $inherited -- "$progs/fdcheck" $inherited
-	check "no fd leaks into a grandchild exec'd after a jump" \
-		fc_prog 5 -- sh -c 'sleep 3600; exec "$@"' sh "$progs/fdcheck" $inherited
-}
+check "no fd leaks into a grandchild exec'd after a jump" \
+	fc_prog 5 -- sh -c 'sleep 3600; exec "$@"' sh "$progs/fdcheck" $inherited
 
 # --- the far future, TCP, threads ---------------------------------------------------
 
@@ -653,15 +357,7 @@ fi
 # --- options ---------------------------------------------------------------------
 
 note "--- --start"
-check "--start=@0: date +%Y prints 1970" eval 'fc 0 5 --start=@0 -- date +%Y && out_is 1970'
-check "--start=2000-01-01: date +%Y prints 2000" \
-	eval 'fc 0 5 --start=2000-01-01 -- date +%Y && out_is 2000'
-t_start_sleep() {
-	fc 0 5 --start=@0 -- sh -c 'date +%s; sleep 3600; date +%s' || return 1
-	expect_range "first date" "$(line 1)" 0 5 &&
-		expect_range "second date" "$(line 2)" 3600 3606
-}
-check "--start=@0 then sleep 3600: dates 0.. and 3600.." t_start_sleep
+user_start
 t_start_clocks() {
 	local k
 	fc_prog 5 --start=@1000000000 -- "$progs/clocks" || return 1
@@ -692,7 +388,7 @@ fi
 note "--- bad input"
 t_usage() {
 	fcx 1 5 run "$@" || return 1
-	err_has '[Uu]sage' || { note "no usage on stderr"; return 1; }
+	err_has '[Uu]sage'
 }
 check "an unknown option: exit 1, usage on stderr" t_usage --no-such-option -- true
 check "a missing --: exit 1, usage on stderr" t_usage true
@@ -731,20 +427,6 @@ wait_tree() {
 		sleep 0.1
 	done
 	note "after $3 s: $cnt of $want processes with the marker, state $state"
-	return 1
-}
-
-# gone MARKER SECONDS: no process with MARKER is left.
-gone() {
-	local i left
-	for ((i = 0; i < $2 * 10; i++)); do
-		left=$(tree_pids "$1")
-		[ -z "$left" ] && return 0
-		sleep 0.1
-	done
-	note "left behind: $left"
-	ps -o pid,stat,args -p "${left// /,}" 2>/dev/null | sed 's/^/#   /'
-	for p in $left; do kill -9 "$p" 2>/dev/null; done
 	return 1
 }
 

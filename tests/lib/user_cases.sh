@@ -1,0 +1,318 @@
+# shellcheck shell=bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The user-level cases that tests/host/ptrace_mode.sh and
+# tests/vm/kernel_mode.sh share, under `fluxctl run --mode $MODE` (ptrace or
+# kernel): one function a group of cases, which each script calls where its
+# own list has them, so both keep their order, numbering and descriptions.
+# Also fc and fc_prog, which run fluxctl. Needs tap.sh, and from the script
+# $fluxctl, $progs and $py (empty without python3).
+# shellcheck disable=SC2154 # tap.sh and the script set them
+
+# The bounds are ptrace mode's on the host, times $slow: the VM emulates its
+# CPU (TCG), so kernel mode gets twice as long.
+case ${MODE:-} in
+ptrace) slow=1 ;;
+kernel) slow=2 ;;
+*)
+	echo "tests/lib/user_cases.sh: MODE must be ptrace or kernel, not '${MODE:-}'" >&2
+	exit 2
+	;;
+esac
+
+# fc WANT MAX [RUN-OPTIONS] -- CMD...: fluxctl run --mode $MODE.
+fc() {
+	local want=$1 max=$2
+	shift 2
+	timed "$want" "$max" "$fluxctl" run --mode "$MODE" "$@"
+}
+
+# fc_prog MAX [RUN-OPTIONS] -- PROG ARGS...: exit 0 and an "ok" line.
+fc_prog() {
+	fc 0 "$@" || return 1
+	show_ok
+	grep -q '^ok ' "$tmp/out" || { note "no 'ok' line from the program"; return 1; }
+}
+
+# --- sleep sorts ------------------------------------------------------------
+
+t_sleep_sort() {
+	fc 0 $((10 * slow)) -- bash -c 'for n in 5 3 9 1 7; do (sleep "$n"; echo "$n") & done; wait' &&
+		out_is "$(printf '%s\n' 1 3 5 7 9)"
+}
+user_sleep_sort() { check "sleep sort of 5 3 9 1 7 comes out sorted" t_sleep_sort; }
+
+# In kernel mode 10 s apart, not 1 s as on the host: under TCG, 20 forks and
+# execs spread the sleeps' starts over 0.7-1.4 s of virtual time (the group
+# is busy meanwhile, so its clock runs at the real rate), which reorders a
+# 1 s sleep sort as it would in real time (3 of 15 runs, with either module).
+t_sleep_sort20() { # t_sleep_sort20 SPACING-SECONDS
+	fc 0 $((15 * slow)) -- bash -c 'for n in 14 3 19 8 1 12 20 6 17 10 2 15 9 18 4 11 7 16 5 13; do
+		(sleep $((n * $1)); echo "$n") & done; wait' bash "$1" &&
+		out_is "$(seq 20)"
+}
+user_sleep_sort20() {
+	if [ "$MODE" = kernel ]; then
+		check "sleep sort of 20 numbers (10 s apart) comes out sorted" t_sleep_sort20 10
+	else
+		check "sleep sort of 20 numbers comes out sorted" t_sleep_sort20 1
+	fi
+}
+
+# --- every timed wait ---------------------------------------------------------
+
+# user_every_wait: a 3600 s wait of each kind that tests/host/progs/timeouts
+# knows, each its own run; sets $waits, their names.
+user_every_wait() {
+	local w
+	waits=$("$progs/timeouts" --list)
+	for w in $waits; do
+		check "timeouts $w: returns as a real timeout, 3600 virtual s, at once" \
+			fc_prog $((5 * slow)) -- "$progs/timeouts" "$w"
+	done
+}
+
+# --- clocks -----------------------------------------------------------------
+
+t_clocks_start() {
+	local r s
+	fc_prog $((5 * slow)) -- "$progs/clocks" || return 1
+	r=$(value libc.realtime) s=$(value sys.realtime)
+	expect_range "libc.realtime - real time at start" "$(minus "$r" "$t_start")" -1 5 &&
+		expect_range "sys.realtime - real time at start" "$(minus "$s" "$t_start")" -1 5
+}
+user_clocks_start() {
+	check "clocks: every clock agrees (libc/vDSO and syscall); virtual starts at real time" \
+		t_clocks_start
+	check "clocks: every clock, both ways, moves by 3600 s over sleep 3600" \
+		fc_prog $((5 * slow)) -- "$progs/clocks" --sleep=3600
+}
+
+t_clocks_later() {
+	local bin=$1 r k
+	shift
+	fc_prog $((5 * slow)) -- sh -c 'sleep 3600 && exec "$@"' sh "$bin" "$@" || return 1
+	for k in libc.realtime sys.realtime; do
+		r=$(value "$k")
+		[ -z "$r" ] && continue
+		expect_range "$k - real time at start" "$(minus "$r" "$t_start")" 3599 3610 ||
+			return 1
+	done
+}
+user_clocks_later() {
+	check "clocks: a process exec'd after a sibling's sleep 3600 reads +3600 s" \
+		t_clocks_later "$progs/clocks"
+	check "clocks.static: exec'd after sleep 3600, raw syscall reads +3600 s" \
+		t_clocks_later "$progs/clocks.static" --only=sys
+}
+
+# --- python3, perl, node, java ----------------------------------------------
+
+# python_prelude: $tmp/prelude.py, what every pycase script starts with.
+python_prelude() {
+	cat >"$tmp/prelude.py" <<'EOF'
+import os, select, socket, sys, threading, time
+
+
+def timed(want, fn):
+    m0, r0 = time.monotonic(), time.time()
+    res = fn()
+    m, r = time.monotonic() - m0, time.time() - r0
+    if not (want <= m < want + 5 and want - 0.01 <= r < want + 5):
+        print("FAIL: waited monotonic %.6f s, realtime %.6f s for %s s" % (m, r, want))
+        sys.exit(1)
+    print("ok monotonic=%.6f realtime=%.6f" % (m, r))
+    return res
+
+
+def expect(got, want):
+    if got != want:
+        print("FAIL: got %r, want %r" % (got, want))
+        sys.exit(1)
+EOF
+}
+
+# pycase DESCRIPTION CODE [ARGS...]: the prelude, then CODE, in one script.
+pycase() {
+	local f="$tmp/py$((n + 1)).py" desc=$1 code=$2
+	shift 2
+	cat "$tmp/prelude.py" >"$f"
+	printf '%s\n' "$code" >>"$f"
+	check "python3: $desc" fc_prog $((15 * slow)) -- "$py" "$f" "$@"
+}
+
+user_py_select() {
+	pycase "select.select on an idle pipe, 3600 s" \
+		'r, w = os.pipe()
+expect(timed(3600, lambda: select.select([r], [], [], 3600)), ([], [], []))'
+}
+
+user_py_event() {
+	pycase "threading.Event().wait(3600) returns False" \
+		'expect(timed(3600, lambda: threading.Event().wait(3600)), False)'
+}
+
+user_py_threads_asyncio() {
+	pycase "5 threads sleeping 100..500 s in parallel: sorted, 500 s in all" \
+		'done, lock, ds = [], threading.Lock(), [500, 100, 400, 200, 300]
+def sleeper(d):
+    time.sleep(d)
+    with lock:
+        done.append(d)
+def run():
+    ts = [threading.Thread(target=sleeper, args=(d,)) for d in ds]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+timed(500, run)
+expect(done, sorted(ds))'
+	pycase "asyncio.sleep(3600)" \
+		'import asyncio
+timed(3600, lambda: asyncio.run(asyncio.sleep(3600)))'
+}
+
+user_perl() {
+	note "--- perl"
+	check "perl: sleep 3600 returns 3600 and time() moved 3600 s" \
+		fc_prog $((10 * slow)) -- perl -e '$t = time; $s = sleep 3600; $d = time - $t;
+			$ok = $s == 3600 && $d >= 3600 && $d <= 3602;
+			print(($ok ? "ok" : "FAIL"), " slept=$s elapsed=$d\n"); exit !$ok'
+	check "perl: Time::HiRes::sleep(1800.5) and 4-arg select 1800 s" \
+		fc_prog $((10 * slow)) -- perl -MTime::HiRes=time,sleep -e '$t = time; sleep(1800.5);
+			select(undef, undef, undef, 1800); $d = time - $t;
+			$ok = $d >= 3600.5 && $d < 3605;
+			print(($ok ? "ok" : "FAIL"), " elapsed=$d\n"); exit !$ok'
+}
+
+user_node() {
+	note "--- node"
+	check "node: setTimeout 3600e3 ms fires after 3600 virtual s" \
+		fc_prog $((30 * slow)) -- node -e '
+			const t = Date.now(), h = process.hrtime.bigint();
+			setTimeout(() => {
+				const d = Date.now() - t, e = Number(process.hrtime.bigint() - h) / 1e6;
+				// libuv runs timers on its millisecond loop clock, which
+				// can trail hrtime by a few ms: natively too
+				const ok = d >= 3600e3 && d < 3605e3 && e >= 3600e3 - 5 && e < 3605e3;
+				console.log((ok ? "ok" : "FAIL") + " date=" + d + " hrtime=" + e);
+				process.exit(ok ? 0 : 1);
+			}, 3600e3);'
+}
+
+user_java() {
+	local t0 desc="java: Thread.sleep(3600 s) (120 s bound)"
+	# The JVM's own threads wake every 50-250 ms: in ptrace mode 3600 virtual
+	# s are some 100000 jumps, tens of real seconds (hence the bound).
+	[ "$MODE" = ptrace ] && desc="java: Thread.sleep(3600 s) (some 100000 jumps: 120 s bound)"
+	note "--- java"
+	mkdir -p "$tmp/java"
+	cat >"$tmp/java/Sleep.java" <<'EOF'
+public class Sleep {
+	public static void main(String[] args) throws Exception {
+		long w = System.currentTimeMillis(), n = System.nanoTime();
+		Thread.sleep(3600_000L);
+		long dw = System.currentTimeMillis() - w, dn = (System.nanoTime() - n) / 1000000;
+		boolean ok = dw >= 3600000 && dw < 3605000 && dn >= 3600000 && dn < 3605000;
+		System.out.println((ok ? "ok" : "FAIL") + " currentTimeMillis=" + dw + " nanoTime=" + dn);
+		System.exit(ok ? 0 : 1);
+	}
+}
+EOF
+	t0=$(now)
+	if timeout 300 javac -d "$tmp/java" "$tmp/java/Sleep.java" 2>"$tmp/javac.err"; then
+		note "javac took $(minus "$(now)" "$t0") s"
+		case_timeout=180
+		check "$desc" fc_prog 120 -- java -cp "$tmp/java" Sleep
+		# shellcheck disable=SC2034 # timed's, in tap.sh
+		case_timeout=60
+	else
+		check "javac compiles the test class" false
+		sed 's/^/#   /' "$tmp/javac.err"
+	fi
+}
+
+# --- several commands, one clock --------------------------------------------
+
+t_three() {
+	fc 0 $((5 * slow)) -- sh -c 'sleep 300; echo c' -- sh -c 'sleep 100; echo a' -- sh -c 'sleep 200; echo b' &&
+		out_is "$(printf '%s\n' a b c)"
+}
+
+t_fifo_pair() {
+	local a b
+	mkfifo "$tmp/pair.fifo" || return 1
+	fc 0 $((5 * slow)) -- sh -c 'read x <"$1"; echo "$x $(date +%s)"' sh "$tmp/pair.fifo" \
+		-- sh -c 'date +%s; sleep 3600; echo woken >"$1"' sh "$tmp/pair.fifo" || return 1
+	a=$(line 1) b=$(line 2)
+	[ "${b% *}" = woken ] || { note "reader printed '$b'"; return 1; }
+	expect_range "reader's date - writer's first date" "$((${b#* } - a))" 3599 3602
+}
+
+t_busy() {
+	fc 0 $((10 * slow)) -- sh -c 'sleep 10; echo slept' \
+		-- perl -e '$t = time; 1 while time - $t < 2; print "busy\n"' || return 1
+	out_is "$(printf '%s\n' busy slept)" &&
+		expect_range "real seconds (the busy loop runs in real time)" "$took" 1 $((10 * slow))
+}
+
+user_several() {
+	check "three commands finish in order of their sleeps" t_three
+	check "a command blocked on a FIFO (no timeout) is woken by another after its sleep 3600" \
+		t_fifo_pair
+	check "no jump while a task runs: a 2 s busy loop ends before a sibling's sleep 10" t_busy
+}
+
+# --- file descriptors ---------------------------------------------------------
+
+# user_fd_leaks: sets $inherited, the fds this script's children inherit
+# anyway (from whatever ran the script): allowed, the test is that fluxctl
+# adds none.
+user_fd_leaks() {
+	local b=$((5 * slow)) desc="no fd leaks into the command"
+	[ "$MODE" = kernel ] && desc="$desc (the preload keeps none open)"
+	note "--- file descriptors"
+	inherited=$("$progs/fdcheck" </dev/null 2>/dev/null | sed -n 's/^# fd \([0-9]*\) .*/\1/p' |
+		awk '$1 > 2' | tr '\n' ' ')
+	[ -z "$inherited" ] || note "fds inherited from the caller, allowed: $inherited"
+	# shellcheck disable=SC2086 # $inherited is a list of numbers
+	{
+		check "$desc" fc_prog "$b" -- "$progs/fdcheck" $inherited
+		check "no fd leaks into a static command" fc_prog "$b" -- "$progs/fdcheck.static" $inherited
+		check "no fd leaks into either of two commands" \
+			fc_prog "$b" -- "$progs/fdcheck" $inherited -- "$progs/fdcheck" $inherited
+	}
+}
+
+# --- exit statuses, --start ---------------------------------------------------
+
+user_exit_statuses() {
+	local b=$((5 * slow))
+	check "exit 3 gives 3" fc 3 "$b" -- sh -c 'exit 3'
+	check "exit 3 after sleep 3600 gives 3" fc 3 "$b" -- sh -c 'sleep 3600; exit 3'
+	check "kill -9 \$\$ gives 137" fc 137 "$b" -- sh -c 'kill -9 $$'
+	check "kill -TERM \$\$ after a sleep gives 143" fc 143 "$b" -- sh -c 'sleep 60; kill -TERM $$'
+	check "a missing program gives 127 and a message naming it" \
+		eval 'fc 127 "$b" -- "$tmp/no-such-program" && err_has "no-such-program"'
+	check "several: the first non-zero status in command-line order (4)" \
+		fc 4 "$b" -- true -- sh -c 'exit 4' -- sh -c 'exit 5'
+	check "several: command-line order, not finishing order (6, not 7)" \
+		fc 6 "$b" -- sh -c 'sleep 10; exit 6' -- sh -c 'exit 7'
+	check "several: all succeed gives 0" fc 0 "$b" -- true -- sh -c 'sleep 5' -- true
+	check "several: a killed second command gives 137" fc 137 "$b" -- true -- sh -c 'kill -9 $$'
+	check "several: a missing second program gives 127" fc 127 "$b" -- true -- "$tmp/no-such-program"
+}
+
+t_start_sleep() {
+	fc 0 $((5 * slow)) --start=@0 -- sh -c 'date +%s; sleep 3600; date +%s' || return 1
+	expect_range "first date" "$(line 1)" 0 5 &&
+		expect_range "second date" "$(line 2)" 3600 3606
+}
+
+user_start() {
+	local b=$((5 * slow))
+	check "--start=@0: date +%Y prints 1970" eval 'fc 0 "$b" --start=@0 -- date +%Y && out_is 1970'
+	check "--start=2000-01-01: date +%Y prints 2000" \
+		eval 'fc 0 "$b" --start=2000-01-01 -- date +%Y && out_is 2000'
+	check "--start=@0 then sleep 3600: dates 0.. and 3600.." t_start_sleep
+}
