@@ -36,17 +36,23 @@ bool fc_is_sleeper(const struct hrtimer *timer)
 	return READ_ONCE(timer->function) == fc_wakeup_fn;
 }
 
-static ktime_t fc_base_now(clockid_t id)
+/*
+ * Clock id's reading at the instant CLOCK_MONOTONIC read mono. Through the
+ * timekeeper's offsets, not a second clock read: one that came a little
+ * later (an interrupt between the two reads, 0.4 ms under TCG) would put
+ * absolute deadlines early by that much.
+ */
+static ktime_t fc_base_at(clockid_t id, ktime_t mono)
 {
 	switch (id) {
 	case CLOCK_REALTIME:
-		return ktime_get_real();
+		return ktime_mono_to_any(mono, TK_OFFS_REAL);
 	case CLOCK_BOOTTIME:
-		return ktime_get_boottime();
+		return ktime_mono_to_any(mono, TK_OFFS_BOOT);
 	case CLOCK_TAI:
-		return ktime_get_clocktai();
+		return ktime_mono_to_any(mono, TK_OFFS_TAI);
 	default:
-		return ktime_get();
+		return mono;
 	}
 }
 
@@ -65,7 +71,7 @@ ktime_t fc_host_mono(clockid_t base, ktime_t expires, ktime_t mono_now)
 	if (base == CLOCK_MONOTONIC)
 		return expires;
 	return fc_ns_sub_sat(expires,
-			     fc_ns_sub_sat(fc_base_now(base), mono_now));
+			     fc_ns_sub_sat(fc_base_at(base, mono_now), mono_now));
 }
 
 bool fc_reg_arm(struct hrtimer *timer, ktime_t tim, enum hrtimer_mode mode)
@@ -87,8 +93,9 @@ bool fc_reg_arm(struct hrtimer *timer, ktime_t tim, enum hrtimer_mode mode)
 		goto out_rcu;
 
 	base = timer->base->clockid;
-	if (mode & HRTIMER_MODE_REL)
-		tim = fc_ns_add_sat(fc_base_now(base), tim);
+	mono_now = ktime_get();
+	host_mono = mode & HRTIMER_MODE_REL ? fc_ns_add_sat(mono_now, tim) :
+		    fc_host_mono(base, tim, mono_now);
 
 	raw_spin_lock_irqsave(&fc_lock, flags);
 	if (g->dead)
@@ -110,8 +117,6 @@ bool fc_reg_arm(struct hrtimer *timer, ktime_t tim, enum hrtimer_mode mode)
 	r->g = g;
 	r->base = base;
 	r->due = false;
-	mono_now = ktime_get();
-	host_mono = fc_host_mono(base, tim, mono_now);
 	fc_sleepq_insert(&g->sleepq, &r->qnode,
 			 fc_time_add_ns(fc_group_offset(g, false, mono_now),
 					host_mono));
@@ -155,7 +160,7 @@ static ktime_t fc_reg_expiry(struct fc_reg *r, ktime_t mono_now, bool *due)
 				  fc_group_offset(r->g, false, mono_now)),
 		      &host_mono);
 	*due = host_mono <= mono_now;
-	base_now = r->base == CLOCK_MONOTONIC ? mono_now : fc_base_now(r->base);
+	base_now = fc_base_at(r->base, mono_now);
 	return *due ? base_now :
 		fc_ns_add_sat(host_mono, fc_ns_sub_sat(base_now, mono_now));
 }
