@@ -26,7 +26,7 @@
 # Durations are read with rdtsc inside the workload (real time even where
 # every clock is virtual; calibrated natively) and, for whole commands,
 # with bash's $EPOCHREALTIME outside fluxctl. Knobs (environment):
-# REPEAT (runs per measurement, default 3; median), C_REPEAT (default 5),
+# REPEAT (runs per measurement, default 3; median), C_REPEAT (default 15),
 # D_REPS (jump latencies per thread count, default 50), D_BUDGET (seconds
 # of measuring per thread count, default 15), D_TIMEOUT (seconds for one
 # whole jump run, default 120), VM_TIMEOUT (default 600).
@@ -52,7 +52,7 @@ done
 
 # ---------------------------------------------------------------- measuring
 if [ -n "$guest" ]; then
-	repeat=${REPEAT:-3} c_repeat=${C_REPEAT:-5}
+	repeat=${REPEAT:-3} c_repeat=${C_REPEAT:-15}
 	d_reps=${D_REPS:-50} d_budget=${D_BUDGET:-15} d_timeout=${D_TIMEOUT:-120}
 	n_sleeps=2000 n_vdso=1000000 n_sys=100000 n_sys_ptrace=3000
 	n_files=2000 c_passes=${C_PASSES:-3}
@@ -225,8 +225,13 @@ for k in "${kernels[@]}"; do
 	rm -f "$out/raw-$k.txt"
 	s0=$EPOCHREALTIME
 	rc=0
+	# The knobs reach the guest only on its command line.
+	knobs=()
+	for v in REPEAT C_REPEAT C_PASSES D_REPS D_BUDGET D_TIMEOUT; do
+		[ -z "${!v:-}" ] || knobs+=("$v=${!v}")
+	done
 	tests/vm/run --kernel "$k" --timeout "${VM_TIMEOUT:-600}" --share "$out" -- \
-		bench/run.sh --guest "$out/raw-$k.txt" || rc=$?
+		env "${knobs[@]}" bench/run.sh --guest "$out/raw-$k.txt" || rc=$?
 	echo "vm_seconds $(awk -v a="$s0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')" >>"$out/raw-$k.txt"
 	if [ $rc != 0 ]; then
 		echo "bench/run.sh: the VM run on $k failed (exit $rc)" >&2
