@@ -161,9 +161,9 @@ void fc_group_note_wakeup(struct fc_group *g, struct task_struct *p,
 
 	raw_spin_lock_irqsave(&g->qlock, flags);
 	atomic_inc(&g->wakeups);
-	if (g->q_base) {
+	if (g->q_rec) {
 		if (!fc_group_q_add(g, p))
-			g->q_base = false;	/* too many: walk */
+			g->q_rec = g->q_base = false;	/* too many: walk */
 		else if (is_new)
 			g->q_members++;		/* a fork: one member more */
 	}
@@ -235,7 +235,13 @@ static bool fc_group_walk(struct fc_group *g, u32 *members, int *wakeups,
 
 	raw_spin_lock_irqsave(&g->qlock, flags);
 	n = fc_group_q_take(g, refs);
-	g->q_base = true;	/* wakeups from now on are recorded */
+	/*
+	 * Wakeups from now on are recorded; the record holds only once the
+	 * walk has listed the members it finds running (instant sleeps read
+	 * it meanwhile).
+	 */
+	g->q_rec = true;
+	g->q_base = false;
 	g->q_epoch = atomic_read(&fc_migrations);
 	*epoch = g->q_epoch;
 	*wakeups = atomic_read(&g->wakeups);
@@ -248,10 +254,11 @@ static bool fc_group_walk(struct fc_group *g, u32 *members, int *wakeups,
 
 	raw_spin_lock_irqsave(&g->qlock, flags);
 	if (!*members || nbusy > FC_WOKEN_MAX)
-		g->q_base = false;
-	for (i = 0; i < nbusy && i < FC_WOKEN_MAX && g->q_base; i++)
+		g->q_rec = false;
+	for (i = 0; i < nbusy && i < FC_WOKEN_MAX && g->q_rec; i++)
 		if (!fc_group_q_add(g, busy[i]))
-			g->q_base = false;
+			g->q_rec = false;
+	g->q_base = g->q_rec;
 	g->q_members = *members;
 	raw_spin_unlock_irqrestore(&g->qlock, flags);
 	fc_put_tasks(busy, min_t(u32, nbusy, FC_WOKEN_MAX));

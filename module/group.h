@@ -63,8 +63,11 @@ struct fc_group {
 	 * records here (and sched_wakeup_new a fork's child). An exit, a
 	 * cgroup migration (fc_migrations moved past q_epoch) or more tasks
 	 * than q_woken holds clear q_base: the next check walks every thread.
+	 * q_rec: wakeups are being recorded; a walk sets it at its start and
+	 * q_base only at its end, once it has listed the members it saw run.
 	 */
 	raw_spinlock_t qlock;
+	bool q_rec;
 	bool q_base;
 	u32 q_members;			/* members the last walk counted */
 	int q_epoch;			/* fc_migrations when q_base was set */
