@@ -162,10 +162,12 @@ void fc_group_note_wakeup(struct fc_group *g, struct task_struct *p,
 	raw_spin_lock_irqsave(&g->qlock, flags);
 	atomic_inc(&g->wakeups);
 	if (g->q_rec) {
-		if (!fc_group_q_add(g, p))
-			g->q_rec = g->q_base = false;	/* too many: walk */
-		else if (is_new)
+		if (!fc_group_q_add(g, p)) {	/* too many: walk */
+			g->q_rec = false;
+			g->q_base = false;
+		} else if (is_new) {
 			g->q_members++;		/* a fork: one member more */
+		}
 	}
 	raw_spin_unlock_irqrestore(&g->qlock, flags);
 }
