@@ -3,7 +3,10 @@
 #
 # `make style`: the kernel's checkpatch.pl --strict on every file of module/,
 # core/ and include/ (taken at run time from Debian's linux-source package,
-# never committed), and shellcheck on the project's shell scripts. TAP output.
+# never committed), shellcheck on the project's shell scripts, and
+# tests/callgraph.py (no cycles between files, core/ below everything, private
+# headers stay private; then the same checks on a fake tree, so the checker
+# itself is tested). TAP output.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
 
@@ -51,6 +54,28 @@ if command -v shellcheck >/dev/null; then
 else
 	result 1 "shellcheck available (make deps)"
 fi
+
+# sub_tap CMD...: run a TAP program and count its results as ours (renumbered);
+# one failure more if it exits non-zero without saying why or runs no test.
+sub_tap() {
+	local out rc line desc seen=0 bad=0
+	out=$("$@" 2>&1)
+	rc=$?
+	while IFS= read -r line; do
+		case "$line" in
+		"ok "*) desc=${line#ok }; result 0 "${desc#* - }"; seen=$((seen + 1)) ;;
+		"not ok "*) desc=${line#not ok }; result 1 "${desc#* - }"; seen=$((seen + 1)); bad=1 ;;
+		"#"*) echo "$line" ;;
+		1..*) ;;
+		*) echo "# $line" ;;
+		esac
+	done <<<"$out"
+	[ "$rc" -eq 0 ] || [ "$bad" = 1 ] || result 1 "$* exited with status $rc"
+	[ "$seen" -gt 0 ] || result 1 "$* ran no test"
+}
+
+sub_tap python3 tests/callgraph.py
+sub_tap python3 tests/callgraph.py --self-test
 
 echo "1..$n"
 [ "$failed" -eq 0 ]
