@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /dev/fluxcap and the clock pages. Each group has one zeroed page; a
- * mapping takes its own reference on the page, so a mapping may outlive
- * the group (it then shows the last offsets, which no longer change).
+ * /dev/fluxcap: a member maps its group's clock page (vclock.c writes it).
+ * A mapping takes its own reference on the page, so it may outlive the
+ * group (it then shows the last offsets, which no longer change).
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -17,59 +17,6 @@
 #include "clockdev.h"
 #include "compat.h"
 #include "group.h"
-
-int fc_clockdev_page_alloc(struct fc_group *g)
-{
-	struct fluxcap_clock_page *p;
-
-	g->page = alloc_page(GFP_KERNEL | __GFP_ZERO);
-	if (!g->page)
-		return -ENOMEM;
-	p = page_address(g->page);
-	p->version = FLUXCAP_CLOCK_PAGE_VERSION;
-	/* Readers check magic with acquire: everything else first. */
-	smp_store_release(&p->magic, FLUXCAP_CLOCK_PAGE_MAGIC);
-	return 0;
-}
-
-void fc_clockdev_page_free(struct fc_group *g)
-{
-	if (g->page)
-		__free_page(g->page);
-	g->page = NULL;
-}
-
-void fc_clockdev_update(struct fc_group *g)
-{
-	struct fluxcap_clock_page *p;
-	struct fc_time mono, real;
-	u32 flags = 0;
-
-	if (!g->page)
-		return;
-	p = page_address(g->page);
-	mono = fc_clock_offset(&g->clock, FC_CLOCK_MONOTONIC);
-	real = fc_clock_offset(&g->clock, FC_CLOCK_REALTIME);
-	if (g->frozen) {
-		/* The frozen virtual times themselves, not offsets. */
-		ktime_t real_then = ktime_mono_to_any(g->frozen_mono,
-						      TK_OFFS_REAL);
-
-		mono = fc_time_add(mono, fc_time_from_ns(g->frozen_mono));
-		real = fc_time_add(real, fc_time_from_ns(real_then));
-		flags = FLUXCAP_CLOCK_PAGE_F_FROZEN;
-	}
-	WRITE_ONCE(p->seq, p->seq + 1);
-	smp_wmb();	/* odd seq first: readers see an update in progress */
-	WRITE_ONCE(p->mono_sec, mono.sec);
-	WRITE_ONCE(p->mono_nsec, mono.nsec);
-	WRITE_ONCE(p->real_sec, real.sec);
-	WRITE_ONCE(p->real_nsec, real.nsec);
-	WRITE_ONCE(p->jumps, g->clock.jumps);
-	WRITE_ONCE(p->flags, flags);
-	smp_wmb();	/* the offsets before the even seq that ends it */
-	WRITE_ONCE(p->seq, p->seq + 1);
-}
 
 /*
  * The address spaces that map a clock page, counted per mapping (fork
@@ -157,14 +104,17 @@ static int fc_clockdev_mmap(struct file *file, struct vm_area_struct *vma)
 		return -EPERM;
 	rcu_read_lock();
 	g = fc_group_of(current);
-	if (g && refcount_inc_not_zero(&g->ref))
-		page = g->page;
+	if (g) {
+		/* The group frees its page only after a grace period. */
+		page = fc_group_page(g);
+		get_page(page);
+	}
 	rcu_read_unlock();
 	if (!page)
 		return -ENOENT;
 	fc_vma_forbid_write(vma);
 	ret = vm_insert_page(vma, vma->vm_start, page);
-	fc_group_put(g);
+	put_page(page);
 	if (ret)
 		return ret;
 	vma->vm_ops = &fc_clockdev_vm_ops;

@@ -7,17 +7,12 @@
 #ifndef _FC_CLOCKDEV_H
 #define _FC_CLOCKDEV_H
 
-struct fc_group;
-struct mm_struct;
+#include <linux/types.h>
 
-int fc_clockdev_page_alloc(struct fc_group *g);
-void fc_clockdev_page_free(struct fc_group *g);
+struct mm_struct;
 
 /* True when mm maps a clock page (its preload adds the offsets itself). */
 bool fc_clockdev_mapped(struct mm_struct *mm);
-
-/* Under fc_lock: copies g's clock into its page (a sequence lock). */
-void fc_clockdev_update(struct fc_group *g);
 
 int fc_clockdev_init(void);
 void fc_clockdev_exit(void);

@@ -20,38 +20,52 @@
 
 #include <uapi/linux/futex.h>
 #include <linux/kprobes.h>
+#include <linux/mutex.h>
 #include <linux/ptrace.h>
 #include <linux/sched.h>
+#include <linux/sched/task_stack.h>
 #include <linux/tracepoint.h>
 #include <linux/workqueue.h>
-#include <asm/syscall.h>
 #include <asm/unistd.h>
 
+#include "arch.h"
 #include "group.h"
 #include "hooks.h"
 #include "instant.h"
 #include "remaining.h"
 #include "sleeper.h"
 #include "timeread.h"
+#include "vclock.h"
 
+/* hrtimer_start_range_ns(timer, ktime_t tim, u64 delta_ns, mode) */
 static int fc_kp_arm(struct kprobe *kp, struct pt_regs *regs)
 {
-	struct hrtimer *timer = (struct hrtimer *)regs->di;
+	struct hrtimer *timer = (struct hrtimer *)fc_arch_arg(regs, 0);
+	enum hrtimer_mode mode = fc_arch_arg(regs, 3);
+	struct fc_group *g;
+	bool park;
 
 	if (!fc_is_sleeper(timer) || (current->flags & PF_KTHREAD))
 		return 0;
-	if (fc_reg_arm(timer, (ktime_t)regs->si, (enum hrtimer_mode)regs->cx)) {
+	rcu_read_lock();
+	g = fc_group_of(current);
+	park = g && fc_reg_arm(fc_group_sleepers(g), timer,
+			       (ktime_t)fc_arch_arg(regs, 1), mode);
+	rcu_read_unlock();
+	if (park) {
 		/* Frozen: the timer waits for a thaw or an advance. */
-		regs->si = KTIME_MAX;
-		regs->dx = 0;
-		regs->cx &= ~HRTIMER_MODE_REL;
+		fc_arch_set_arg(regs, 1, KTIME_MAX);
+		fc_arch_set_arg(regs, 2, 0);
+		fc_arch_set_arg(regs, 3,
+				fc_arch_arg(regs, 3) & ~HRTIMER_MODE_REL);
 	}
 	return 0;
 }
 
+/* hrtimer_try_to_cancel(timer), hrtimer_cancel(timer) */
 static int fc_kp_cancel(struct kprobe *kp, struct pt_regs *regs)
 {
-	struct hrtimer *timer = (struct hrtimer *)regs->di;
+	struct hrtimer *timer = (struct hrtimer *)fc_arch_arg(regs, 0);
 
 	if (fc_is_sleeper(timer))
 		fc_reg_cancel(timer);
@@ -83,9 +97,11 @@ static int fc_kp_nanosleep(struct kprobe *kp, struct pt_regs *regs)
 	rcu_read_lock();
 	g = fc_group_of(current);
 	if (g) {
-		if (regs->si == HRTIMER_MODE_ABS)
-			regs->di = fc_abs_to_host(g, (clockid_t)regs->dx,
-						  (ktime_t)regs->di);
+		if (fc_arch_arg(regs, 1) == HRTIMER_MODE_ABS)
+			fc_arch_set_arg(regs, 0,
+					fc_abs_to_host(g,
+						       (clockid_t)fc_arch_arg(regs, 2),
+						       (ktime_t)fc_arch_arg(regs, 0)));
 		ret = fc_instant_nanosleep(g, regs);
 	}
 	rcu_read_unlock();
@@ -102,9 +118,9 @@ static int fc_futex_abs_clock(void)
 	struct pt_regs *u = task_pt_regs(current);
 	unsigned int op, cmd;
 
-	switch (u->orig_ax) {
+	switch (fc_arch_syscall_nr(u)) {
 	case __NR_futex:
-		op = u->si;
+		op = fc_arch_syscall_arg(u, 1);
 		cmd = op & FUTEX_CMD_MASK;
 		if (cmd == FUTEX_LOCK_PI)
 			return CLOCK_REALTIME;
@@ -114,12 +130,12 @@ static int fc_futex_abs_clock(void)
 		return op & FUTEX_CLOCK_REALTIME ? CLOCK_REALTIME :
 						   CLOCK_MONOTONIC;
 	case __NR_futex_waitv:
-		return u->r8 == CLOCK_REALTIME ? CLOCK_REALTIME :
-						 CLOCK_MONOTONIC;
+		return fc_arch_syscall_arg(u, 4) == CLOCK_REALTIME ?
+		       CLOCK_REALTIME : CLOCK_MONOTONIC;
 #ifdef __NR_futex_wait
 	case __NR_futex_wait:
-		return u->r9 == CLOCK_REALTIME ? CLOCK_REALTIME :
-						 CLOCK_MONOTONIC;
+		return fc_arch_syscall_arg(u, 5) == CLOCK_REALTIME ?
+		       CLOCK_REALTIME : CLOCK_MONOTONIC;
 #endif
 	default:
 		return -1;
@@ -129,7 +145,7 @@ static int fc_futex_abs_clock(void)
 /* futex_setup_timer(ktime_t *time, struct hrtimer_sleeper *, int, u64) */
 static int fc_kp_futex_timer(struct kprobe *kp, struct pt_regs *regs)
 {
-	ktime_t *time = (ktime_t *)regs->di;
+	ktime_t *time = (ktime_t *)fc_arch_arg(regs, 0);
 	struct fc_group *g;
 	int id;
 
@@ -153,11 +169,11 @@ static struct kprobe fc_kprobes[] = {
 	{ .symbol_name = "hrtimer_nanosleep", .pre_handler = fc_kp_nanosleep },
 	{ .symbol_name = "futex_setup_timer",
 	  .pre_handler = fc_kp_futex_timer },
-	{ .symbol_name = "__x64_sys_clock_gettime",
+	{ .symbol_name = FC_ARCH_SYSCALL(clock_gettime),
 	  .pre_handler = fc_timeread_clock_gettime },
-	{ .symbol_name = "__x64_sys_gettimeofday",
+	{ .symbol_name = FC_ARCH_SYSCALL(gettimeofday),
 	  .pre_handler = fc_timeread_gettimeofday },
-	{ .symbol_name = "__x64_sys_time", .pre_handler = fc_timeread_time },
+	{ .symbol_name = FC_ARCH_SYSCALL(time), .pre_handler = fc_timeread_time },
 };
 
 static void fc_probe_switch(void *data, bool preempt, struct task_struct *prev,
@@ -252,6 +268,8 @@ static int fc_tps_register(void)
 	return 0;
 }
 
+/* Groups holding the hooks, and whether they are in; under fc_hooks_mutex. */
+static DEFINE_MUTEX(fc_hooks_mutex);
 static unsigned int fc_hook_users;
 static bool fc_hooks_installed;
 
@@ -315,38 +333,40 @@ static void fc_hooks_uninstall(void)
 
 static void fc_hooks_linger_end(struct work_struct *work)
 {
-	mutex_lock(&fc_groups_mutex);
+	mutex_lock(&fc_hooks_mutex);
 	if (!fc_hook_users)
 		fc_hooks_uninstall();
-	mutex_unlock(&fc_groups_mutex);
+	mutex_unlock(&fc_hooks_mutex);
 }
 
 static DECLARE_DELAYED_WORK(fc_hooks_linger, fc_hooks_linger_end);
 
 int fc_hooks_get(void)
 {
-	int ret;
+	int ret = 0;
 
-	lockdep_assert_held(&fc_groups_mutex);
-	if (fc_hook_users++ || fc_hooks_installed)
-		return 0;
-	ret = fc_hooks_install();
-	if (ret)
-		fc_hook_users--;
+	mutex_lock(&fc_hooks_mutex);
+	if (!fc_hook_users++ && !fc_hooks_installed) {
+		ret = fc_hooks_install();
+		if (ret)
+			fc_hook_users--;
+	}
+	mutex_unlock(&fc_hooks_mutex);
 	return ret;
 }
 
 void fc_hooks_put(void)
 {
-	lockdep_assert_held(&fc_groups_mutex);
+	mutex_lock(&fc_hooks_mutex);
 	if (!--fc_hook_users)
 		schedule_delayed_work(&fc_hooks_linger, FC_HOOKS_LINGER);
+	mutex_unlock(&fc_hooks_mutex);
 }
 
 void fc_hooks_exit(void)
 {
 	cancel_delayed_work_sync(&fc_hooks_linger);
-	mutex_lock(&fc_groups_mutex);
+	mutex_lock(&fc_hooks_mutex);
 	fc_hooks_uninstall();
-	mutex_unlock(&fc_groups_mutex);
+	mutex_unlock(&fc_hooks_mutex);
 }

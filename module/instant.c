@@ -10,12 +10,14 @@
 #include <linux/hrtimer.h>
 #include <linux/sched/signal.h>
 #include <linux/timekeeping.h>
+#include <uapi/linux/fluxcap.h>
 
+#include "arch.h"
 #include "events.h"
 #include "group.h"
 #include "instant.h"
-#include "sleeper.h"
-#include "timeread.h"
+#include "redirect.h"
+#include "vclock.h"
 
 /* Runs as hrtimer_nanosleep(), with the arguments the kprobe put there. */
 static noinline long fc_instant_done(struct fc_group *g, u64 jump_ns,
@@ -27,7 +29,7 @@ static noinline long fc_instant_done(struct fc_group *g, u64 jump_ns,
 		.pid = pid,
 	};
 
-	fc_event_send(g, &ev);
+	fc_group_send_event(g, &ev);
 	fc_group_put(g);
 	fc_redirect_end();
 	return 0;
@@ -37,15 +39,16 @@ static noinline long fc_instant_done(struct fc_group *g, u64 jump_ns,
 int fc_instant_nanosleep(struct fc_group *g, struct pt_regs *regs)
 {
 	struct fc_event ev = { .type = 0 };
+	ktime_t t = (ktime_t)fc_arch_arg(regs, 0);
+	enum hrtimer_mode mode = fc_arch_arg(regs, 1);
+	clockid_t id = (clockid_t)fc_arch_arg(regs, 2);
 	ktime_t mono_now, host_mono;
-	clockid_t id = (clockid_t)regs->dx;
-	ktime_t t = (ktime_t)regs->di;
 
 	/* A pending signal ends a real sleep with EINTR at once: let it. */
 	if (signal_pending(current))
 		return 0;
 	mono_now = ktime_get();
-	if (regs->si == HRTIMER_MODE_REL)
+	if (mode == HRTIMER_MODE_REL)
 		host_mono = ktime_add_safe(mono_now, t);
 	else
 		host_mono = fc_host_mono(id, t, mono_now);
@@ -53,11 +56,9 @@ int fc_instant_nanosleep(struct fc_group *g, struct pt_regs *regs)
 		return 0;
 
 	/* g is listed and alive (RCU, not dead): the target drops this ref. */
-	refcount_inc(&g->ref);
-	fc_redirect_begin();
-	regs->di = (unsigned long)g;
-	regs->si = ev.jump_ns;
-	regs->dx = ev.pid;
-	regs->ip = (unsigned long)fc_instant_done;
-	return 1;
+	fc_group_get(g);
+	fc_arch_set_arg(regs, 0, (unsigned long)g);
+	fc_arch_set_arg(regs, 1, ev.jump_ns);
+	fc_arch_set_arg(regs, 2, ev.pid);
+	return fc_redirect(regs, fc_instant_done);
 }

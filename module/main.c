@@ -15,8 +15,8 @@
 #include "group.h"
 #include "hooks.h"
 #include "netlink.h"
+#include "redirect.h"
 #include "sleeper.h"
-#include "timeread.h"
 #include "version.h"
 
 static int __init fc_mod_init(void)
@@ -57,7 +57,7 @@ static void __exit fc_mod_exit(void)
 	fc_genl_uninit();
 	fc_groups_exit();
 	fc_hooks_exit();
-	fc_timeread_exit();
+	fc_redirect_exit();
 	fc_clockdev_exit();
 	fc_regs_exit();
 	pr_debug("unloaded\n");

@@ -21,6 +21,7 @@
 
 #include "events.h"
 #include "group.h"
+#include "hooks.h"
 #include "netlink.h"
 #include "version.h"
 
@@ -74,6 +75,75 @@ err_free:
 	return ret;
 }
 
+static struct sk_buff *fc_event_new(u8 cmd, u32 id, const char *name,
+				    void **hdr)
+{
+	struct sk_buff *msg;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return NULL;
+	*hdr = genlmsg_put(msg, 0, 0, &fc_genl_family, 0, cmd);
+	if (!*hdr || nla_put_u32(msg, FLUXCAP_A_GROUP_ID, id) ||
+	    nla_put_string(msg, FLUXCAP_A_GROUP_NAME, name)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+static void fc_event_multicast(struct sk_buff *msg, void *hdr)
+{
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast(&fc_genl_family, msg, 0, 0, GFP_KERNEL);
+}
+
+/* The groups' event sink: process context, no locks held. */
+static void fc_event_send(struct fc_group *g, const struct fc_event *ev)
+{
+	struct fc_group_stats st;
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!genl_has_listeners(&fc_genl_family, &init_net, 0))
+		return;
+	msg = fc_event_new(ev->type, fc_group_id(g), fc_group_name(g), &hdr);
+	if (!msg)
+		return;
+	fc_group_stats(g, &st, false);
+	if (ev->type == FLUXCAP_CMD_EVENT_JUMP &&
+	    (nla_put_u64_64bit(msg, FLUXCAP_A_EVENT_JUMP_NS, ev->jump_ns,
+			       FLUXCAP_A_PAD) ||
+	     nla_put_u32(msg, FLUXCAP_A_EVENT_PID, ev->pid) ||
+	     nla_put_s64(msg, FLUXCAP_A_GROUP_MONO_NS, st.mono_ns,
+			 FLUXCAP_A_PAD) ||
+	     nla_put_u64_64bit(msg, FLUXCAP_A_GROUP_JUMPS, st.jumps,
+			       FLUXCAP_A_PAD)))
+		goto err;
+	if (ev->type == FLUXCAP_CMD_EVENT_IDLE_FOREVER &&
+	    (nla_put_u32(msg, FLUXCAP_A_GROUP_MEMBERS, ev->members) ||
+	     nla_put_u64_64bit(msg, FLUXCAP_A_GROUP_IDLE_FOREVER,
+			       st.idle_forever, FLUXCAP_A_PAD)))
+		goto err;
+	fc_event_multicast(msg, hdr);
+	return;
+err:
+	nlmsg_free(msg);
+}
+
+/* A group went (DEL_GROUP or its creator's socket closed). */
+static void fc_event_send_deleted(u32 id, const char *name)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!genl_has_listeners(&fc_genl_family, &init_net, 0))
+		return;
+	msg = fc_event_new(FLUXCAP_CMD_EVENT_DELETED, id, name, &hdr);
+	if (msg)
+		fc_event_multicast(msg, hdr);
+}
+
 #define FC_NAME_POLICY \
 	[FLUXCAP_A_GROUP_NAME] = { .type = NLA_NUL_STRING, \
 				   .len = FLUXCAP_GROUP_NAME_MAX - 1 }
@@ -115,17 +185,17 @@ static int fc_put_group(struct sk_buff *msg, struct fc_group *g)
 	path = kmalloc(PATH_MAX, GFP_KERNEL);
 	if (!path)
 		return -ENOMEM;
-	ret = cgroup_path_ns(g->cgrp, path, PATH_MAX,
+	ret = cgroup_path_ns(fc_group_cgroup(g), path, PATH_MAX,
 			     current->nsproxy->cgroup_ns);
 	if (ret < 0)
 		goto out;
 	fc_group_stats(g, &st, true);
 	ret = -EMSGSIZE;
-	if (nla_put_u32(msg, FLUXCAP_A_GROUP_ID, g->id) ||
-	    nla_put_string(msg, FLUXCAP_A_GROUP_NAME, g->name) ||
+	if (nla_put_u32(msg, FLUXCAP_A_GROUP_ID, fc_group_id(g)) ||
+	    nla_put_string(msg, FLUXCAP_A_GROUP_NAME, fc_group_name(g)) ||
 	    nla_put_string(msg, FLUXCAP_A_GROUP_CGROUP_PATH, path) ||
-	    nla_put_u64_64bit(msg, FLUXCAP_A_GROUP_CGROUP_ID, g->cgrp_id,
-			      FLUXCAP_A_PAD) ||
+	    nla_put_u64_64bit(msg, FLUXCAP_A_GROUP_CGROUP_ID,
+			      cgroup_id(fc_group_cgroup(g)), FLUXCAP_A_PAD) ||
 	    nla_put_u32(msg, FLUXCAP_A_GROUP_FLAGS, st.flags) ||
 	    nla_put_s64(msg, FLUXCAP_A_GROUP_MONO_NS, st.mono_ns,
 			FLUXCAP_A_PAD) ||
@@ -271,16 +341,32 @@ static int new_group_doit(struct sk_buff *skb, struct genl_info *info)
 	if (IS_ERR(p.cgrp))
 		return PTR_ERR(p.cgrp);
 
-	mutex_lock(&fc_groups_mutex);
+	fc_groups_lock();
 	g = fc_group_create(&p, info->extack);
 	if (IS_ERR(g)) {
 		cgroup_put(p.cgrp);
 		ret = PTR_ERR(g);
-	} else {
-		ret = fc_reply_group(info, g, FLUXCAP_CMD_NEW_GROUP);
+		goto out;
 	}
-	mutex_unlock(&fc_groups_mutex);
+	ret = fc_hooks_get();
+	if (ret) {
+		GENL_SET_ERR_MSG(info,
+				 "could not install the timer hooks (see dmesg)");
+		fc_group_free(g);
+		goto out;
+	}
+	fc_group_add(g);
+	ret = fc_reply_group(info, g, FLUXCAP_CMD_NEW_GROUP);
+out:
+	fc_groups_unlock();
 	return ret;
+}
+
+/* Under the groups' mutex: g goes, and its hold on the hooks. */
+static void fc_nl_destroy(struct fc_group *g)
+{
+	fc_group_destroy(g);
+	fc_hooks_put();
 }
 
 static int del_group_doit(struct sk_buff *skb, struct genl_info *info)
@@ -289,16 +375,16 @@ static int del_group_doit(struct sk_buff *skb, struct genl_info *info)
 	char name[FLUXCAP_GROUP_NAME_MAX];
 	u32 id;
 
-	mutex_lock(&fc_groups_mutex);
+	fc_groups_lock();
 	g = fc_nl_group(info);
 	if (IS_ERR(g)) {
-		mutex_unlock(&fc_groups_mutex);
+		fc_groups_unlock();
 		return PTR_ERR(g);
 	}
-	id = g->id;
-	strscpy(name, g->name, sizeof(name));
-	fc_group_destroy(g);
-	mutex_unlock(&fc_groups_mutex);
+	id = fc_group_id(g);
+	strscpy(name, fc_group_name(g), sizeof(name));
+	fc_nl_destroy(g);
+	fc_groups_unlock();
 	fc_event_send_deleted(id, name);
 	return 0;
 }
@@ -308,11 +394,11 @@ static int get_group_doit(struct sk_buff *skb, struct genl_info *info)
 	struct fc_group *g;
 	int ret;
 
-	mutex_lock(&fc_groups_mutex);
+	fc_groups_lock();
 	g = fc_nl_group(info);
 	ret = IS_ERR(g) ? PTR_ERR(g) :
 			  fc_reply_group(info, g, FLUXCAP_CMD_GET_GROUP);
-	mutex_unlock(&fc_groups_mutex);
+	fc_groups_unlock();
 	return ret;
 }
 
@@ -320,12 +406,12 @@ static int get_group_doit(struct sk_buff *skb, struct genl_info *info)
 static int get_group_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	long skip = cb->args[0], n = 0;
-	struct fc_group *g;
+	struct fc_group *g = NULL;
 	void *hdr;
 	int ret = 0;
 
-	mutex_lock(&fc_groups_mutex);
-	list_for_each_entry(g, &fc_groups, node) {
+	fc_groups_lock();
+	while ((g = fc_group_next(g))) {
 		if (n++ < skip)
 			continue;
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
@@ -344,7 +430,7 @@ static int get_group_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		}
 		genlmsg_end(skb, hdr);
 	}
-	mutex_unlock(&fc_groups_mutex);
+	fc_groups_unlock();
 	cb->args[0] = n;
 	return ret ?: skb->len;
 }
@@ -361,7 +447,7 @@ static int set_group_doit(struct sk_buff *skb, struct genl_info *info)
 				 "nothing to set: give AUTO, FROZEN, ADVANCE_NS or START_NS");
 		return -EINVAL;
 	}
-	mutex_lock(&fc_groups_mutex);
+	fc_groups_lock();
 	g = fc_nl_group(info);
 	if (IS_ERR(g)) {
 		ret = PTR_ERR(g);
@@ -384,7 +470,7 @@ static int set_group_doit(struct sk_buff *skb, struct genl_info *info)
 					  nla_get_u64(a[FLUXCAP_A_GROUP_ADVANCE_NS])));
 	ret = fc_reply_group(info, g, FLUXCAP_CMD_SET_GROUP);
 out:
-	mutex_unlock(&fc_groups_mutex);
+	fc_groups_unlock();
 	return ret;
 }
 
@@ -451,73 +537,6 @@ static struct genl_family fc_genl_family __ro_after_init = {
 	.netnsok = true,
 };
 
-static struct sk_buff *fc_event_new(u8 cmd, u32 id, const char *name,
-				    void **hdr)
-{
-	struct sk_buff *msg;
-
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return NULL;
-	*hdr = genlmsg_put(msg, 0, 0, &fc_genl_family, 0, cmd);
-	if (!*hdr || nla_put_u32(msg, FLUXCAP_A_GROUP_ID, id) ||
-	    nla_put_string(msg, FLUXCAP_A_GROUP_NAME, name)) {
-		nlmsg_free(msg);
-		return NULL;
-	}
-	return msg;
-}
-
-static void fc_event_multicast(struct sk_buff *msg, void *hdr)
-{
-	genlmsg_end(msg, hdr);
-	genlmsg_multicast(&fc_genl_family, msg, 0, 0, GFP_KERNEL);
-}
-
-void fc_event_send(struct fc_group *g, const struct fc_event *ev)
-{
-	struct fc_group_stats st;
-	struct sk_buff *msg;
-	void *hdr;
-
-	if (!genl_has_listeners(&fc_genl_family, &init_net, 0))
-		return;
-	msg = fc_event_new(ev->type, g->id, g->name, &hdr);
-	if (!msg)
-		return;
-	fc_group_stats(g, &st, false);
-	if (ev->type == FLUXCAP_CMD_EVENT_JUMP &&
-	    (nla_put_u64_64bit(msg, FLUXCAP_A_EVENT_JUMP_NS, ev->jump_ns,
-			       FLUXCAP_A_PAD) ||
-	     nla_put_u32(msg, FLUXCAP_A_EVENT_PID, ev->pid) ||
-	     nla_put_s64(msg, FLUXCAP_A_GROUP_MONO_NS, st.mono_ns,
-			 FLUXCAP_A_PAD) ||
-	     nla_put_u64_64bit(msg, FLUXCAP_A_GROUP_JUMPS, st.jumps,
-			       FLUXCAP_A_PAD)))
-		goto err;
-	if (ev->type == FLUXCAP_CMD_EVENT_IDLE_FOREVER &&
-	    (nla_put_u32(msg, FLUXCAP_A_GROUP_MEMBERS, ev->members) ||
-	     nla_put_u64_64bit(msg, FLUXCAP_A_GROUP_IDLE_FOREVER,
-			       st.idle_forever, FLUXCAP_A_PAD)))
-		goto err;
-	fc_event_multicast(msg, hdr);
-	return;
-err:
-	nlmsg_free(msg);
-}
-
-void fc_event_send_deleted(u32 id, const char *name)
-{
-	struct sk_buff *msg;
-	void *hdr;
-
-	if (!genl_has_listeners(&fc_genl_family, &init_net, 0))
-		return;
-	msg = fc_event_new(FLUXCAP_CMD_EVENT_DELETED, id, name, &hdr);
-	if (msg)
-		fc_event_multicast(msg, hdr);
-}
-
 /*
  * A netlink socket was closed (process context): transient groups it made
  * go, as with DEL_GROUP. Runs for every netlink socket of the machine.
@@ -526,7 +545,7 @@ static int fc_nl_release(struct notifier_block *nb, unsigned long event,
 			 void *ptr)
 {
 	struct netlink_notify *n = ptr;
-	struct fc_group *g, *tmp;
+	struct fc_group *g, *next;
 	struct {
 		u32 id;
 		char name[FLUXCAP_GROUP_NAME_MAX];
@@ -537,18 +556,19 @@ static int fc_nl_release(struct notifier_block *nb, unsigned long event,
 		return NOTIFY_DONE;
 	do {	/* a handful at a time: the events go out unlocked */
 		ngone = 0;
-		mutex_lock(&fc_groups_mutex);
-		list_for_each_entry_safe(g, tmp, &fc_groups, node) {
-			if (!g->transient || g->owner_portid != n->portid ||
-			    g->owner_net != n->net)
+		fc_groups_lock();
+		for (g = fc_group_next(NULL); g; g = next) {
+			next = fc_group_next(g);
+			if (!fc_group_owned_by(g, n->portid, n->net))
 				continue;
-			gone[ngone].id = g->id;
-			strscpy(gone[ngone].name, g->name, sizeof(gone[0].name));
-			fc_group_destroy(g);
+			gone[ngone].id = fc_group_id(g);
+			strscpy(gone[ngone].name, fc_group_name(g),
+				sizeof(gone[0].name));
+			fc_nl_destroy(g);
 			if (++ngone == ARRAY_SIZE(gone))
 				break;
 		}
-		mutex_unlock(&fc_groups_mutex);
+		fc_groups_unlock();
 		for (i = 0; i < ngone; i++)
 			fc_event_send_deleted(gone[i].id, gone[i].name);
 	} while (ngone == ARRAY_SIZE(gone));
@@ -561,8 +581,10 @@ static struct notifier_block fc_nl_notifier = {
 
 int __init fc_genl_init(void)
 {
-	int ret = netlink_register_notifier(&fc_nl_notifier);
+	int ret;
 
+	fc_groups_set_event_sink(fc_event_send);
+	ret = netlink_register_notifier(&fc_nl_notifier);
 	if (ret)
 		return ret;
 	ret = genl_register_family(&fc_genl_family);

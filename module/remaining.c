@@ -13,6 +13,7 @@
 #include <linux/ptrace.h>
 #include <linux/time64.h>
 
+#include "arch.h"
 #include "group.h"
 #include "remaining.h"
 
@@ -26,7 +27,7 @@ static int fc_remaining_entry(struct kretprobe_instance *ri,
 	struct fc_remaining_call *call = (void *)ri->data;
 	bool member;
 
-	call->end_time = (struct timespec64 *)regs->dx;
+	call->end_time = (struct timespec64 *)fc_arch_arg(regs, 2);
 	if (!call->end_time || (current->flags & PF_KTHREAD))
 		return 1;
 	rcu_read_lock();

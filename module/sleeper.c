@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The registry of armed sleepers, keyed by timer address, and aiming their
- * host timers at virtual deadlines. See sleeper.h for the lifetime rule.
+ * The registry of armed sleepers, keyed by timer address, each group's set
+ * of them ordered by virtual deadline, and aiming their host timers at
+ * those deadlines. See sleeper.h for the lifetime rule.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -12,8 +13,30 @@
 #include <linux/timekeeping.h>
 
 #include "compat.h"
-#include "group.h"
+#include "member.h"
 #include "sleeper.h"
+#include "sleeper_priv.h"
+#include "vclock.h"
+
+struct fc_reg {
+	struct hlist_node hnode;	/* in fc_regs, by timer */
+	struct rcu_head rcu;
+	struct fc_sleeper qnode;	/* in set->q, by virtual deadline */
+	struct hrtimer *timer;
+	struct task_struct *task;	/* the owner; alive while registered */
+	struct fc_sleepers *set;
+	clockid_t base;			/* the timer's clock */
+	u64 gen;			/* clock generation its expiry is right for */
+	bool due;			/* aimed to fire now: not aimed again */
+};
+
+/*
+ * One lock for the registry and every set: the registry is keyed by timer
+ * address, so that the cancel hook finds a registration whatever became of
+ * its owner's cgroup since, and one lock keeps arm and cancel at a single
+ * lock each. Raw: taken in hrtimer paths and from the due timer.
+ */
+static DEFINE_RAW_SPINLOCK(fc_lock);
 
 /*
  * Changed under fc_lock; also read under RCU alone by the cancel hook, which
@@ -36,24 +59,24 @@ bool fc_is_sleeper(const struct hrtimer *timer)
 	return READ_ONCE(timer->function) == fc_wakeup_fn;
 }
 
-/*
- * Clock id's reading at the instant CLOCK_MONOTONIC read mono. Through the
- * timekeeper's offsets, not a second clock read: one that came a little
- * later (an interrupt between the two reads, 0.4 ms under TCG) would put
- * absolute deadlines early by that much.
- */
-static ktime_t fc_base_at(clockid_t id, ktime_t mono)
+unsigned long fc_sleepers_lock(struct fc_sleepers *s)
+	__acquires(fc_lock)
 {
-	switch (id) {
-	case CLOCK_REALTIME:
-		return ktime_mono_to_any(mono, TK_OFFS_REAL);
-	case CLOCK_BOOTTIME:
-		return ktime_mono_to_any(mono, TK_OFFS_BOOT);
-	case CLOCK_TAI:
-		return ktime_mono_to_any(mono, TK_OFFS_TAI);
-	default:
-		return mono;
-	}
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&fc_lock, flags);
+	return flags;
+}
+
+void fc_sleepers_unlock(struct fc_sleepers *s, unsigned long flags)
+	__releases(fc_lock)
+{
+	raw_spin_unlock_irqrestore(&fc_lock, flags);
+}
+
+static struct fc_reg *fc_reg_of(struct fc_sleeper *s)
+{
+	return container_of(s, struct fc_reg, qnode);
 }
 
 static struct fc_reg *fc_reg_lookup(const struct hrtimer *timer)
@@ -66,31 +89,19 @@ static struct fc_reg *fc_reg_lookup(const struct hrtimer *timer)
 	return NULL;
 }
 
-ktime_t fc_host_mono(clockid_t base, ktime_t expires, ktime_t mono_now)
-{
-	if (base == CLOCK_MONOTONIC)
-		return expires;
-	return fc_ns_sub_sat(expires,
-			     fc_ns_sub_sat(fc_base_at(base, mono_now), mono_now));
-}
-
-bool fc_reg_arm(struct hrtimer *timer, ktime_t tim, enum hrtimer_mode mode)
+bool fc_reg_arm(struct fc_sleepers *s, struct hrtimer *timer, ktime_t tim,
+		enum hrtimer_mode mode)
 {
 	struct fc_reg *r, *fresh;
-	struct fc_group *g;
 	unsigned long flags;
 	ktime_t mono_now, host_mono;
 	clockid_t base;
 	bool park = false;
+	u64 gen;
 
 	if (this_cpu_read(fc_aiming))
 		return false;
 	fresh = kmem_cache_zalloc(fc_reg_cache, GFP_ATOMIC | __GFP_NOWARN);
-
-	rcu_read_lock();
-	g = fc_group_of(current);
-	if (!g)
-		goto out_rcu;
 
 	base = timer->base->clockid;
 	mono_now = ktime_get();
@@ -98,7 +109,7 @@ bool fc_reg_arm(struct hrtimer *timer, ktime_t tim, enum hrtimer_mode mode)
 		    fc_host_mono(base, tim, mono_now);
 
 	raw_spin_lock_irqsave(&fc_lock, flags);
-	if (g->dead)
+	if (s->closed)
 		goto out_unlock;
 	r = fc_reg_lookup(timer);
 	if (!r) {
@@ -111,23 +122,23 @@ bool fc_reg_arm(struct hrtimer *timer, ktime_t tim, enum hrtimer_mode mode)
 		fc_sleeper_init(&r->qnode);
 		hash_add_rcu(fc_regs, &r->hnode, (unsigned long)timer);
 		atomic_inc(&fc_nr_regs);
-	} else if (r->g != g) {
-		fc_sleepq_remove(&r->g->sleepq, &r->qnode);
+	} else if (r->set != s) {
+		fc_sleepq_remove(&r->set->q, &r->qnode);
 	}
-	r->g = g;
+	r->set = s;
 	r->base = base;
 	r->due = false;
-	fc_sleepq_insert(&g->sleepq, &r->qnode,
-			 fc_time_add_ns(fc_group_offset(g, false, mono_now),
+	fc_sleepq_insert(&s->q, &r->qnode,
+			 fc_time_add_ns(fc_vclock_offset(s->clock, false,
+							 mono_now),
 					host_mono));
-	park = g->frozen && host_mono > mono_now;
+	park = fc_vclock_frozen(s->clock) && host_mono > mono_now;
 	/* A parked arm's expiry is never right: a cancel while frozen mends it. */
-	r->gen = park ? g->gen - 1 : g->gen;
-	g->idle_reported = false;
+	gen = fc_vclock_gen(s->clock);
+	r->gen = park ? gen - 1 : gen;
+	s->arms++;
 out_unlock:
 	raw_spin_unlock_irqrestore(&fc_lock, flags);
-out_rcu:
-	rcu_read_unlock();
 	if (fresh)
 		kmem_cache_free(fc_reg_cache, fresh);
 	return park;
@@ -138,16 +149,17 @@ static void fc_reg_free_rcu(struct rcu_head *head)
 	kmem_cache_free(fc_reg_cache, container_of(head, struct fc_reg, rcu));
 }
 
-void fc_reg_forget(struct fc_reg *r)
+/* Under fc_lock: drops r (its timer stays as aimed). */
+static void fc_reg_forget(struct fc_reg *r)
 {
 	hash_del_rcu(&r->hnode);
-	fc_sleepq_remove(&r->g->sleepq, &r->qnode);
+	fc_sleepq_remove(&r->set->q, &r->qnode);
 	atomic_dec(&fc_nr_regs);
 	call_rcu(&r->rcu, fc_reg_free_rcu);
 }
 
 /*
- * Under fc_lock: r's host expiry on its own clock for g's clock now, or
+ * Under fc_lock: r's host expiry on its own clock for the clock now, or
  * "now" when the deadline has passed (*due): never in the past, as
  * hrtimer_reprogram() warns about negative expiries.
  */
@@ -157,10 +169,11 @@ static ktime_t fc_reg_expiry(struct fc_reg *r, ktime_t mono_now, bool *due)
 	s64 host_mono;
 
 	fc_time_to_ns(fc_time_sub(r->qnode.deadline,
-				  fc_group_offset(r->g, false, mono_now)),
+				  fc_vclock_offset(r->set->clock, false,
+						   mono_now)),
 		      &host_mono);
 	*due = host_mono <= mono_now;
-	base_now = fc_base_at(r->base, mono_now);
+	base_now = fc_host_base_at(r->base, mono_now);
 	return *due ? base_now :
 		fc_ns_add_sat(host_mono, fc_ns_sub_sat(base_now, mono_now));
 }
@@ -201,7 +214,8 @@ void fc_reg_cancel(struct hrtimer *timer)
 	raw_spin_lock_irqsave(&fc_lock, flags);
 	r = fc_reg_lookup(timer);
 	if (r) {
-		stale = r->task == current && !r->due && r->gen != r->g->gen;
+		stale = r->task == current && !r->due &&
+			r->gen != fc_vclock_gen(r->set->clock);
 		if (stale)
 			expires = fc_reg_expiry(r, ktime_get(), &due);
 		fc_reg_forget(r);
@@ -221,21 +235,30 @@ static bool fc_owner_blocked(struct task_struct *t)
 	return !READ_ONCE(t->on_cpu) && !fc_task_runnable(t);
 }
 
-bool fc_reg_aim(struct fc_reg *r, ktime_t mono_now, bool park)
+/*
+ * Under fc_lock: points r's host timer at its virtual deadline, if its
+ * owner is blocked; with park, a deadline not yet reached gets KTIME_MAX (a
+ * frozen clock). Return: true if the deadline has passed (the timer fires
+ * now), false otherwise or when the owner was running (then the set turns
+ * stale and a later check aims it).
+ */
+static bool fc_reg_aim(struct fc_reg *r, ktime_t mono_now, bool park)
 {
 	struct hrtimer *timer = r->timer;
 	ktime_t expires, soft;
+	u64 gen;
 	s64 slack;
 	bool due;
 
 	if (!fc_owner_blocked(r->task)) {
-		r->g->stale = true;
+		r->set->stale = true;
 		return false;
 	}
 	expires = fc_reg_expiry(r, mono_now, &due);
 	if (!due && park)
 		expires = KTIME_MAX;
-	r->gen = !due && park ? r->g->gen - 1 : r->g->gen;
+	gen = fc_vclock_gen(r->set->clock);
+	r->gen = !due && park ? gen - 1 : gen;
 	r->due = due;
 	soft = hrtimer_get_softexpires(timer);
 	slack = due ? 0 : ktime_sub(hrtimer_get_expires(timer), soft);
@@ -249,12 +272,125 @@ bool fc_reg_aim(struct fc_reg *r, ktime_t mono_now, bool park)
 	return due;
 }
 
-void fc_reg_drop_group(struct fc_group *g)
+pid_t fc_sleepers_aim_all(struct fc_sleepers *s, ktime_t mono_now)
 {
-	struct fc_sleeper *s;
+	bool park = fc_vclock_frozen(s->clock);
+	struct fc_sleeper *q, *next;
+	pid_t woken = 0;
 
-	while ((s = fc_sleepq_first(&g->sleepq)))
-		fc_reg_forget(fc_reg_of(s));
+	s->stale = false;
+	for (q = fc_sleepq_first(&s->q); q; q = next) {
+		struct fc_reg *r = fc_reg_of(q);
+
+		next = fc_sleepq_next(q);
+		if (fc_reg_aim(r, mono_now, park) && !woken)
+			woken = task_pid_nr(r->task);
+	}
+	return woken;
+}
+
+pid_t fc_sleepers_aim_due(struct fc_sleepers *s, ktime_t mono_now)
+{
+	struct fc_time off = fc_vclock_offset(s->clock, false, mono_now);
+	struct fc_time vnow = fc_time_add_ns(off, mono_now);
+	struct fc_sleeper *q, *next;
+	pid_t woken = 0;
+	s64 host;
+
+	for (q = fc_sleepq_first(&s->q); q; q = next) {
+		struct fc_reg *r = fc_reg_of(q);
+
+		next = fc_sleepq_next(q);
+		if (fc_time_cmp(q->deadline, vnow) > 0) {
+			fc_time_to_ns(fc_time_sub(q->deadline, off), &host);
+			hrtimer_start(&s->due_timer, host, HRTIMER_MODE_ABS);
+			break;
+		}
+		if (!r->due && fc_reg_aim(r, mono_now, false) && !woken)
+			woken = task_pid_nr(r->task);
+	}
+	return woken;
+}
+
+void fc_sleepers_prune(struct fc_sleepers *s)
+{
+	struct fc_sleeper *q, *next;
+
+	rcu_read_lock();
+	for (q = fc_sleepq_first(&s->q); q; q = next) {
+		struct fc_reg *r = fc_reg_of(q);
+
+		next = fc_sleepq_next(q);
+		if (fc_task_in(r->task, s->cgrp))
+			continue;
+		/* Parked or late: give it its host expiry for the clock now. */
+		if (!r->due && r->gen != fc_vclock_gen(s->clock))
+			fc_reg_aim(r, ktime_get(), false);
+		fc_reg_forget(r);
+	}
+	rcu_read_unlock();
+}
+
+bool fc_sleepers_first(const struct fc_sleepers *s, struct fc_time *deadline)
+{
+	struct fc_sleeper *q = fc_sleepq_first(&s->q);
+
+	if (q)
+		*deadline = q->deadline;
+	return q;
+}
+
+u32 fc_sleepers_count(const struct fc_sleepers *s)
+{
+	return s->q.count;
+}
+
+bool fc_sleepers_stale(const struct fc_sleepers *s)
+{
+	return s->stale;
+}
+
+u64 fc_sleepers_arms(const struct fc_sleepers *s)
+{
+	return s->arms;
+}
+
+static enum hrtimer_restart fc_sleepers_due_fire(struct hrtimer *timer)
+{
+	struct fc_sleepers *s = container_of(timer, struct fc_sleepers,
+					     due_timer);
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&fc_lock, flags);
+	if (!s->closed && !fc_vclock_frozen(s->clock))
+		fc_sleepers_aim_due(s, ktime_get());
+	raw_spin_unlock_irqrestore(&fc_lock, flags);
+	return HRTIMER_NORESTART;
+}
+
+void fc_sleepers_init(struct fc_sleepers *s, struct fc_vclock *clock,
+		      struct cgroup *cgrp)
+{
+	fc_sleepq_init(&s->q);
+	s->clock = clock;
+	s->cgrp = cgrp;
+	hrtimer_init(&s->due_timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
+	s->due_timer.function = fc_sleepers_due_fire;
+}
+
+void fc_sleepers_close(struct fc_sleepers *s)
+{
+	struct fc_sleeper *q;
+
+	s->closed = true;
+	while ((q = fc_sleepq_first(&s->q)))
+		fc_reg_forget(fc_reg_of(q));
+}
+
+void fc_sleepers_stop(struct fc_sleepers *s)
+{
+	/* Its callback takes fc_lock: never cancelled under it. */
+	hrtimer_cancel(&s->due_timer);
 }
 
 int fc_regs_init(void)

@@ -1,49 +1,55 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Sleeper registrations: a member's hrtimer sleeper (the on-stack struct
- * hrtimer_sleeper of nanosleep, poll, select, epoll, futex, sigtimedwait)
- * recorded with its virtual deadline while it is armed.
+ * Sleepers: a member's hrtimer sleeper (the on-stack struct hrtimer_sleeper
+ * of nanosleep, poll, select, epoll, futex, sigtimedwait) registered with
+ * its virtual deadline while it is armed, in its group's set (struct
+ * fc_sleepers), and aimed: its host timer pointed at that deadline on the
+ * set's clock.
  *
  * The lifetime rule: a sleeper lives on its owner's stack. Every owner
  * cancels it (hrtimer_try_to_cancel or hrtimer_cancel) before its frame
- * goes, and the cancel hook removes the registration under fc_lock. The
- * module touches a sleeper's timer only under fc_lock and only while it is
- * registered, so never after its owner has started to leave.
+ * goes, and the cancel hook removes the registration under the lock. The
+ * module touches a sleeper's timer only under the lock and only while it
+ * is registered, so never after its owner has started to leave.
+ *
+ * The lock (fc_sleepers_lock()) also guards the set's clock (vclock.h) and
+ * whatever the group keeps with them: a jump and the aims it makes are one
+ * step to every arm and cancel.
  */
 #ifndef _FC_SLEEPER_H
 #define _FC_SLEEPER_H
 
 #include <linux/hrtimer.h>
-#include <linux/sched.h>
+#include <linux/types.h>
 
-#include "fc_sleepq.h"
+#include "fc_time.h"
 
-struct fc_group;
-
-struct fc_reg {
-	struct hlist_node hnode;	/* in the registry, by timer */
-	struct rcu_head rcu;
-	struct fc_sleeper qnode;	/* in g->sleepq, by virtual deadline */
-	struct hrtimer *timer;
-	struct task_struct *task;	/* the owner; alive while registered */
-	struct fc_group *g;
-	clockid_t base;			/* the timer's clock */
-	u64 gen;			/* g->gen its host expiry is right for */
-	bool due;			/* aimed to fire now: not aimed again */
-};
-
-/* Host time on clock base (absolute) to host CLOCK_MONOTONIC. */
-ktime_t fc_host_mono(clockid_t base, ktime_t expires, ktime_t mono_now);
+struct cgroup;
+struct fc_sleepers;
+struct fc_vclock;
 
 /* True when timer belongs to an hrtimer sleeper (a task's timed wait). */
 bool fc_is_sleeper(const struct hrtimer *timer);
 
+/* An empty set on clock, for the members of cgrp. */
+void fc_sleepers_init(struct fc_sleepers *s, struct fc_vclock *clock,
+		      struct cgroup *cgrp);
+
 /*
- * Arm hook: current is arming timer with (tim, mode). Return: true when the
- * arm must be parked (its group is frozen): the caller then arms the timer
- * at KTIME_MAX instead, and a thaw or an advance aims it.
+ * Takes and releases s's lock (irqsave). Lock order: the groups' mutex,
+ * then this lock, then the hrtimer base locks.
  */
-bool fc_reg_arm(struct hrtimer *timer, ktime_t tim, enum hrtimer_mode mode);
+unsigned long fc_sleepers_lock(struct fc_sleepers *s);
+void fc_sleepers_unlock(struct fc_sleepers *s, unsigned long flags);
+
+/*
+ * Arm hook, for the current task, a member of s's group: current is arming
+ * timer with (tim, mode). Return: true when the arm must be parked (the
+ * clock is frozen): the caller then arms the timer at KTIME_MAX instead,
+ * and a thaw or an advance aims it.
+ */
+bool fc_reg_arm(struct fc_sleepers *s, struct hrtimer *timer, ktime_t tim,
+		enum hrtimer_mode mode);
 
 /*
  * Cancel hook: the owner is cancelling timer; forget it. A timer left with
@@ -53,30 +59,43 @@ bool fc_reg_arm(struct hrtimer *timer, ktime_t tim, enum hrtimer_mode mode);
 void fc_reg_cancel(struct hrtimer *timer);
 
 /*
- * Under fc_lock: points r's host timer at its virtual deadline on g's
- * clock, if its owner is blocked; with park, a deadline not yet reached
- * gets KTIME_MAX (a frozen clock). Return: true if the deadline has passed
- * (the timer fires now), false otherwise or when the owner was running
- * (then g->stale is set and a later check aims it).
+ * The rest under s's lock. Aiming: points a registered sleeper's host timer
+ * at its virtual deadline on the clock now, if its owner is blocked (else
+ * the set turns stale and a later check aims it); a deadline reached fires
+ * now. The aim functions return the pid of the first sleeper they made
+ * fire, or 0.
  */
-bool fc_reg_aim(struct fc_reg *r, ktime_t mono_now, bool park);
 
-/* Under fc_lock: true when r's deadline is at or before virtual vnow. */
-static inline bool fc_reg_is_due(const struct fc_reg *r, struct fc_time vnow)
-{
-	return fc_time_cmp(r->qnode.deadline, vnow) <= 0;
-}
+/* Aims every sleeper; a frozen clock parks those not due at KTIME_MAX. */
+pid_t fc_sleepers_aim_all(struct fc_sleepers *s, ktime_t mono_now);
 
-/* Under fc_lock: drops r (its timer stays as aimed). */
-void fc_reg_forget(struct fc_reg *r);
+/*
+ * After the clock moved on: aims the due sleepers (a prefix of the queue;
+ * those aimed already are skipped), then points the due timer at the
+ * first one not due.
+ */
+pid_t fc_sleepers_aim_due(struct fc_sleepers *s, ktime_t mono_now);
 
-/* Under fc_lock: drops every registration of g (its timers stay as aimed). */
-void fc_reg_drop_group(struct fc_group *g);
+/* Forgets the sleepers whose owner has left the cgroup: real time for them. */
+void fc_sleepers_prune(struct fc_sleepers *s);
 
-static inline struct fc_reg *fc_reg_of(struct fc_sleeper *s)
-{
-	return container_of(s, struct fc_reg, qnode);
-}
+/* The earliest deadline in *deadline; false when no sleeper is armed. */
+bool fc_sleepers_first(const struct fc_sleepers *s, struct fc_time *deadline);
+
+u32 fc_sleepers_count(const struct fc_sleepers *s);
+
+/* True when a sleeper could not be aimed: aim them all again. */
+bool fc_sleepers_stale(const struct fc_sleepers *s);
+
+/* Arms registered so far: a new one ends an idle-forever stretch. */
+u64 fc_sleepers_arms(const struct fc_sleepers *s);
+
+/*
+ * The group goes: forgets every sleeper (their timers stay as aimed) and
+ * refuses new ones. Then, outside the lock, fc_sleepers_stop().
+ */
+void fc_sleepers_close(struct fc_sleepers *s);
+void fc_sleepers_stop(struct fc_sleepers *s);
 
 int fc_regs_init(void);
 void fc_regs_exit(void);

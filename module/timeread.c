@@ -1,15 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The time-reading syscalls of members, redirected. A kprobe pre-handler
- * at the syscall's entry that sets regs->ip and returns 1 makes the entry
- * continue in another function with the same arguments (the way function
- * error injection works): here, a copy of the syscall that adds the
- * group's offset. Non-members run the kernel's own syscall.
+ * The time-reading syscalls of members, redirected (redirect.h) to a copy
+ * of the syscall that adds the group's offset. Non-members run the
+ * kernel's own syscall.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/delay.h>
 #include <linux/kprobes.h>
 #include <linux/ptrace.h>
 #include <linux/rcupdate.h>
@@ -18,16 +15,12 @@
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 
+#include "arch.h"
 #include "clockdev.h"
 #include "group.h"
+#include "redirect.h"
 #include "timeread.h"
-
-/*
- * Redirected calls still running. They run the module's code after the
- * kprobe that sent them there has returned, so unregistering the kprobes
- * does not wait for them: module exit does (fc_timeread_exit()).
- */
-static atomic_t fc_redirected = ATOMIC_INIT(0);
+#include "vclock.h"
 
 /* Host time of clock id now, or, frozen, when the group froze. */
 static bool fc_host_time(clockid_t id, const struct fc_clock_snapshot *snap,
@@ -117,12 +110,9 @@ static bool fc_virtual_now(clockid_t id, struct timespec64 *ts)
 static bool fc_preload_shifts(const struct pt_regs *u)
 {
 	struct mm_struct *mm = current->mm;
-	unsigned long base = (unsigned long)mm->context.vdso;
 
-	if (!mm->context.vdso_image ||
-	    u->ip - base >= mm->context.vdso_image->size)
-		return false;
-	return fc_clockdev_mapped(mm);
+	return fc_arch_from_vdso(mm, u) &&
+	       fc_clockdev_mapped(mm);
 }
 
 /* A member's time syscall that the module must answer. */
@@ -140,18 +130,20 @@ static bool fc_is_member(const struct pt_regs *u)
 
 static long fc_do_clock_gettime(const struct pt_regs *u)
 {
-	struct __kernel_timespec __user *utp = (void __user *)u->si;
+	struct __kernel_timespec __user *utp =
+		(void __user *)fc_arch_syscall_arg(u, 1);
 	struct timespec64 ts;
 
-	if (!fc_virtual_now((clockid_t)u->di, &ts))
+	if (!fc_virtual_now((clockid_t)fc_arch_syscall_arg(u, 0), &ts))
 		return -EINVAL;
 	return put_timespec64(&ts, utp) ? -EFAULT : 0;
 }
 
 static long fc_do_gettimeofday(const struct pt_regs *u)
 {
-	struct __kernel_old_timeval __user *tv = (void __user *)u->di;
-	struct timezone __user *tz = (void __user *)u->si;
+	struct __kernel_old_timeval __user *tv =
+		(void __user *)fc_arch_syscall_arg(u, 0);
+	struct timezone __user *tz = (void __user *)fc_arch_syscall_arg(u, 1);
 	struct timespec64 ts;
 
 	if (tv) {
@@ -167,23 +159,14 @@ static long fc_do_gettimeofday(const struct pt_regs *u)
 
 static long fc_do_time(const struct pt_regs *u)
 {
-	__kernel_old_time_t __user *tloc = (void __user *)u->di;
+	__kernel_old_time_t __user *tloc =
+		(void __user *)fc_arch_syscall_arg(u, 0);
 	struct timespec64 ts;
 
 	fc_virtual_now(CLOCK_REALTIME, &ts);
 	if (tloc && put_user((__kernel_old_time_t)ts.tv_sec, tloc))
 		return -EFAULT;
 	return ts.tv_sec;
-}
-
-void fc_redirect_begin(void)
-{
-	atomic_inc(&fc_redirected);
-}
-
-void fc_redirect_end(void)
-{
-	atomic_dec(&fc_redirected);
 }
 
 /* The targets of the redirects: count themselves out when done. */
@@ -200,18 +183,11 @@ FC_REDIRECT_TARGET(clock_gettime)
 FC_REDIRECT_TARGET(gettimeofday)
 FC_REDIRECT_TARGET(time)
 
-static int fc_redirect(struct pt_regs *regs, long (*fn)(const struct pt_regs *))
-{
-	fc_redirect_begin();
-	regs->ip = (unsigned long)fn;
-	return 1;
-}
-
 int fc_timeread_clock_gettime(struct kprobe *kp, struct pt_regs *regs)
 {
-	const struct pt_regs *u = (const struct pt_regs *)regs->di;
+	const struct pt_regs *u = fc_arch_syscall_regs(regs);
 
-	switch ((clockid_t)u->di) {
+	switch ((clockid_t)fc_arch_syscall_arg(u, 0)) {
 	case CLOCK_REALTIME:
 	case CLOCK_REALTIME_COARSE:
 	case CLOCK_TAI:
@@ -228,22 +204,14 @@ int fc_timeread_clock_gettime(struct kprobe *kp, struct pt_regs *regs)
 
 int fc_timeread_gettimeofday(struct kprobe *kp, struct pt_regs *regs)
 {
-	const struct pt_regs *u = (const struct pt_regs *)regs->di;
+	const struct pt_regs *u = fc_arch_syscall_regs(regs);
 
 	return fc_is_member(u) ? fc_redirect(regs, fc_sys_gettimeofday) : 0;
 }
 
 int fc_timeread_time(struct kprobe *kp, struct pt_regs *regs)
 {
-	const struct pt_regs *u = (const struct pt_regs *)regs->di;
+	const struct pt_regs *u = fc_arch_syscall_regs(regs);
 
 	return fc_is_member(u) ? fc_redirect(regs, fc_sys_time) : 0;
-}
-
-void fc_timeread_exit(void)
-{
-	while (atomic_read(&fc_redirected))
-		usleep_range(1000, 2000);
-	/* The last instructions after the decrement: every task has left them. */
-	synchronize_rcu_tasks();
 }

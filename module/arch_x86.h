@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * x86-64: the syscall entry points the module probes, the argument
+ * registers of probed functions and of the syscalls behind them, and where
+ * a process's vDSO lies. No other module file names a register.
+ */
+#ifndef _FC_ARCH_X86_H
+#define _FC_ARCH_X86_H
+
+#include <linux/mm_types.h>
+#include <linux/ptrace.h>
+#include <asm/syscall.h>
+#include <asm/vdso.h>
+
+/* The kprobe symbol of syscall name's entry (it takes struct pt_regs *). */
+#define FC_ARCH_SYSCALL(name)	"__x64_sys_" #name
+
+/* Argument n (from 0) of the probed function, at a kprobe on its entry. */
+static inline unsigned long fc_arch_arg(struct pt_regs *regs, unsigned int n)
+{
+	return regs_get_kernel_argument(regs, n);
+}
+
+/* Changes argument n (0 to 3) the probed function will see. */
+static inline void fc_arch_set_arg(struct pt_regs *regs, unsigned int n,
+				   unsigned long val)
+{
+	switch (n) {
+	case 0:
+		regs->di = val;
+		break;
+	case 1:
+		regs->si = val;
+		break;
+	case 2:
+		regs->dx = val;
+		break;
+	case 3:
+		regs->cx = val;
+		break;
+	}
+}
+
+/* The user registers a syscall entry point was given (its first argument). */
+static inline struct pt_regs *fc_arch_syscall_regs(struct pt_regs *regs)
+{
+	return (struct pt_regs *)fc_arch_arg(regs, 0);
+}
+
+/*
+ * The number and argument n (from 0) of the 64-bit syscall that u, a
+ * task's saved user registers, entered with.
+ */
+static inline long fc_arch_syscall_nr(const struct pt_regs *u)
+{
+	return u->orig_ax;
+}
+
+static inline unsigned long fc_arch_syscall_arg(const struct pt_regs *u,
+						unsigned int n)
+{
+	switch (n) {
+	case 0:
+		return u->di;
+	case 1:
+		return u->si;
+	case 2:
+		return u->dx;
+	case 3:
+		return u->r10;
+	case 4:
+		return u->r8;
+	default:
+		return u->r9;
+	}
+}
+
+/* True when a syscall with saved user registers u was made from mm's vDSO. */
+static inline bool fc_arch_from_vdso(struct mm_struct *mm,
+				     const struct pt_regs *u)
+{
+	unsigned long base = (unsigned long)mm->context.vdso;
+
+	return mm->context.vdso_image &&
+	       u->ip - base < mm->context.vdso_image->size;
+}
+
+#endif /* _FC_ARCH_X86_H */

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The layout of a group's set of sleepers, for group.c to embed. Every
+ * other file goes through sleeper.h.
+ */
+#ifndef _FC_SLEEPER_PRIV_H
+#define _FC_SLEEPER_PRIV_H
+
+#include <linux/hrtimer.h>
+
+#include "fc_sleepq.h"
+
+struct cgroup;
+struct fc_vclock;
+
+struct fc_sleepers {
+	struct fc_sleepq q;		/* struct fc_reg, by virtual deadline */
+	struct fc_vclock *clock;	/* the deadlines' timebase */
+	struct cgroup *cgrp;		/* owners outside it are forgotten */
+	bool closed;			/* the group is gone: no new arms */
+	bool stale;			/* a sleeper was not aimed: retry */
+	u64 arms;			/* arms registered so far */
+	/*
+	 * After a jump only the due sleepers are aimed again; the others keep
+	 * host expiries that are now late. This timer fires at the first of
+	 * them's virtual deadline and aims the due ones, then the next.
+	 */
+	struct hrtimer due_timer;
+};
+
+#endif /* _FC_SLEEPER_PRIV_H */
