@@ -2,7 +2,7 @@
 /*
  * fluxcapacitor: the command line of majek/fluxcapacitor, for scripts that
  * call it. Parses and validates the original's options and command list
- * (userspace/cmdline.c), then runs the commands with fluxctl's ptrace
+ * (cmdline.c), then runs the commands with fluxctl's ptrace
  * supervisor, exactly as `fluxctl run --mode ptrace` does.
  */
 
