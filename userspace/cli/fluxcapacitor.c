@@ -12,6 +12,7 @@
 
 #include "cmdline.h"
 #include "fluxctl.h"
+#include "preload.h"
 #include "tracer.h"
 
 static void usage(FILE *f)

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "date.h"
 #include "duration.h"
 #include "fc_time.h"
 #include "fluxctl.h"

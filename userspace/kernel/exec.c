@@ -16,15 +16,14 @@
 
 #include "cgroup.h"
 #include "exec.h"
-#include "fluxctl.h"
+#include "exit.h"
 #include "forward.h"
 #include "group.h"
+#include "preload.h"
 
 static __attribute__((noreturn))
 void child(const char *prog, const char *dir, char **argv, const char *preload)
 {
-	const char *old;
-	char *env;
 	int fd, ret;
 
 	fd = fc_cgroup_procs_open(dir);
@@ -35,16 +34,8 @@ void child(const char *prog, const char *dir, char **argv, const char *preload)
 		_exit(127);
 	}
 	close(fd);
-	if (preload) {
-		old = getenv("LD_PRELOAD");
-		if (old && *old) {
-			if (asprintf(&env, "%s:%s", preload, old) < 0)
-				_exit(127);
-			setenv("LD_PRELOAD", env, 1);
-		} else {
-			setenv("LD_PRELOAD", preload, 1);
-		}
-	}
+	if (preload && fc_preload_setenv(preload))
+		_exit(127);
 	setenv("FLUXCAP_CLOCK_PAGE", FC_DEVICE_PAGE, 1);
 	execvp(argv[0], argv);
 	fprintf(stderr, "%s: cannot run '%s': %s\n", prog, argv[0], strerror(errno));

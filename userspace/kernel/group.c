@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
-#include "fluxctl.h"
+#include "exit.h"
 #include "group.h"
 
 bool fc_group_name_ok(const char *name)
