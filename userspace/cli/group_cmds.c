@@ -19,6 +19,7 @@
 #include "fc_time.h"
 #include "fluxctl.h"
 #include "group.h"
+#include "usage.h"
 
 static void create_usage(FILE *f)
 {

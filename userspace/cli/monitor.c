@@ -23,6 +23,7 @@
 #include "fluxctl.h"
 #include "group.h"
 #include "json.h"
+#include "usage.h"
 
 static volatile sig_atomic_t stop;
 
