@@ -22,13 +22,15 @@ CPPFLAGS += -Iinclude/uapi -Icore -DFLUXCAP_VERSION='"$(VERSION)"'
 
 # core/ is compiled into userspace too; kbuild compiles its own copy.
 CORE_SRCS        := $(wildcard core/*.c)
-# userspace/ is layered: cli/ over the two backends, kernel/ and ptrace/,
-# over common/ (and core/). Each layer sees its own headers and those below.
+# userspace/ is layered: cli/ over the two backends, kernel/ and ptrace/
+# (which never call each other), over common/ (and core/). Each layer sees
+# its own headers and those of the layers below; only kernel/ sees libnl.
 USER_LAYERS      := cli kernel ptrace common
 USER_SEES_cli    := cli kernel ptrace common
-USER_SEES_kernel := cli kernel ptrace common
-USER_SEES_ptrace := cli kernel ptrace common
-USER_SEES_common := cli kernel ptrace common
+USER_SEES_kernel := kernel common
+USER_SEES_ptrace := ptrace common
+USER_SEES_common := common
+USER_CFLAGS_kernel := $(LIBNL_CFLAGS)
 USER_MAINS       := userspace/cli/fluxctl.c userspace/cli/fluxcapacitor.c
 USER_SRCS        := $(filter-out $(USER_MAINS),$(foreach l,$(USER_LAYERS),$(wildcard userspace/$(l)/*.c)))
 FLUXCTL_OBJS     := $(patsubst %.c,$(BUILD)/%.o,userspace/cli/fluxctl.c $(USER_SRCS) $(CORE_SRCS))
@@ -78,7 +80,7 @@ $(BUILD)/%.o: %.c $(BUILD)/version.stamp
 $(BUILD)/userspace/%.o: userspace/%.c $(BUILD)/version.stamp
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(addprefix -Iuserspace/,$(USER_SEES_$(patsubst %/,%,$(dir $*)))) \
-		$(LIBNL_CFLAGS) $(CFLAGS) -c -o $@ $<
+		$(USER_CFLAGS_$(patsubst %/,%,$(dir $*))) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/pic/%.o: %.c $(BUILD)/version.stamp
 	@mkdir -p $(dir $@)
