@@ -22,9 +22,19 @@ CPPFLAGS += -Iinclude/uapi -Icore -DFLUXCAP_VERSION='"$(VERSION)"'
 
 # core/ is compiled into userspace too; kbuild compiles its own copy.
 CORE_SRCS        := $(wildcard core/*.c)
-USER_SRCS        := $(filter-out userspace/fluxctl.c userspace/fluxcapacitor.c,$(wildcard userspace/*.c))
-FLUXCTL_OBJS     := $(patsubst %.c,$(BUILD)/%.o,userspace/fluxctl.c $(USER_SRCS) $(CORE_SRCS))
-FLUXCAPACITOR_OBJS := $(patsubst %.c,$(BUILD)/%.o,userspace/fluxcapacitor.c $(USER_SRCS) $(CORE_SRCS))
+# userspace/ is layered: cli/ over the two backends, kernel/ and ptrace/
+# (which never call each other), over common/ (and core/). Each layer sees
+# its own headers and those of the layers below; only kernel/ sees libnl.
+USER_LAYERS      := cli kernel ptrace common
+USER_SEES_cli    := cli kernel ptrace common
+USER_SEES_kernel := kernel common
+USER_SEES_ptrace := ptrace common
+USER_SEES_common := common
+USER_CFLAGS_kernel := $(LIBNL_CFLAGS)
+USER_MAINS       := userspace/cli/fluxctl.c userspace/cli/fluxcapacitor.c
+USER_SRCS        := $(filter-out $(USER_MAINS),$(foreach l,$(USER_LAYERS),$(wildcard userspace/$(l)/*.c)))
+FLUXCTL_OBJS     := $(patsubst %.c,$(BUILD)/%.o,userspace/cli/fluxctl.c $(USER_SRCS) $(CORE_SRCS))
+FLUXCAPACITOR_OBJS := $(patsubst %.c,$(BUILD)/%.o,userspace/cli/fluxcapacitor.c $(USER_SRCS) $(CORE_SRCS))
 PRELOAD_SRCS     := $(wildcard preload/*.c)
 PRELOAD_OBJS     := $(patsubst %.c,$(BUILD)/pic/%.o,$(PRELOAD_SRCS))
 SELFTEST_SRCS    := $(wildcard selftests/*.c)
@@ -65,6 +75,12 @@ $(BUILD)/version.stamp: FORCE
 $(BUILD)/%.o: %.c $(BUILD)/version.stamp
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(LIBNL_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+# userspace/<layer>/x.c -> $(BUILD)/userspace/<layer>/x.o, with <layer>'s view.
+$(BUILD)/userspace/%.o: userspace/%.c $(BUILD)/version.stamp
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(addprefix -Iuserspace/,$(USER_SEES_$(patsubst %/,%,$(dir $*)))) \
+		$(USER_CFLAGS_$(patsubst %/,%,$(dir $*))) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/pic/%.o: %.c $(BUILD)/version.stamp
 	@mkdir -p $(dir $@)

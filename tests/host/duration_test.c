@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * userspace/duration: what `fluxctl set NAME advance DURATION` accepts
+ * userspace/cli/duration: what `fluxctl set NAME advance DURATION` accepts
  * (units, fractions, compound terms, plain seconds) and refuses (garbage,
  * signs, exponents, overflow), exact integer results, the formatter's
  * output, and parse(format(x)) == x across the range.
@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "../../userspace/duration.c"
+#include "../../userspace/cli/duration.c"
 #include "tap.h"
 
 #define S	1000000000LL

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # libfluxcap-preload.so reading the clock page, with no supervisor: a page
-# written by userspace/clockpage.c (through build/tests/progs/clockpage_writer)
+# written by userspace/ptrace/clockpage.c (through build/tests/progs/clockpage_writer)
 # shifts every clock a dynamic program reads through libc (readclocks, date,
 # python3, a library constructor that runs before the preload's), never a
 # CPU clock, never errno; no fd leaks; no torn read while a writer flips the
@@ -83,7 +83,7 @@ near() { [ "$1" -ge $(($2 - $3)) ] && [ "$1" -le $(($2 + $3)) ]; }
 # The preload and the main page on a command.
 virt() { LD_PRELOAD=$lib FLUXCAP_CLOCK_PAGE=$page "$@"; }
 
-# --- the writer, userspace/clockpage.c
+# --- the writer, userspace/ptrace/clockpage.c
 
 each "clockpage.c" "$writer" selftest
 if ! page=$("$writer" create "$mono" "$real" 2>"$tmp/err"); then

@@ -2,7 +2,7 @@
 /*
  * The clock page's writer for tests/host/preload_test.sh. Test programs are
  * single files, so this one compiles the supervisor's own writer,
- * userspace/clockpage.c, in: the tests exercise the code fluxctl runs.
+ * userspace/ptrace/clockpage.c, in: the tests exercise the code fluxctl runs.
  * Offsets are decimal seconds ("86400.5", "-1.25").
  *
  *   clockpage_writer create MONO REAL   a page as fluxctl makes it; prints
@@ -14,12 +14,12 @@
  *                                       SIGTERM or SECONDS, half of the
  *                                       time with a slow writer; prints
  *                                       "flips N"
- *   clockpage_writer selftest           checks userspace/clockpage.c
+ *   clockpage_writer selftest           checks userspace/ptrace/clockpage.c
  *
  * selftest prints "PASS <what>" or "FAIL <what>: <why>", like readclocks.
  */
 
-#include "../../../userspace/clockpage.c"
+#include "../../../userspace/ptrace/clockpage.c"
 
 #include <dirent.h>
 #include <signal.h>

@@ -38,6 +38,7 @@
 #include "clockpage.h"
 #include "fc_clock.h"
 #include "fc_sleepq.h"
+#include "preload.h"
 #include "taskstat.h"
 #include "trace_filter.h"
 #include "trace_wait.h"
@@ -667,8 +668,6 @@ static void handle_event(struct tracer *tr, pid_t tid, int wstatus)
 
 static void child_exec(struct tracer *tr, int i)
 {
-	const char *old;
-	char *env;
 	int ret;
 
 	sigprocmask(SIG_SETMASK, &tr->oldmask, NULL);
@@ -677,16 +676,8 @@ static void child_exec(struct tracer *tr, int i)
 	raise(SIGSTOP);		/* the supervisor seizes us here */
 	if (getppid() == 1)
 		_exit(127);
-	if (tr->o->preload) {
-		old = getenv("LD_PRELOAD");
-		if (old && *old) {
-			if (asprintf(&env, "%s:%s", tr->o->preload, old) < 0)
-				_exit(127);
-			setenv("LD_PRELOAD", env, 1);
-		} else {
-			setenv("LD_PRELOAD", tr->o->preload, 1);
-		}
-	}
+	if (tr->o->preload && fc_preload_setenv(tr->o->preload))
+		_exit(127);
 	if (tr->have_page)
 		setenv("FLUXCAP_CLOCK_PAGE", fc_clockpage_path(&tr->page), 1);
 	ret = fc_trace_filter_install();

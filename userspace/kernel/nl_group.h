@@ -62,6 +62,8 @@ int fc_nl_group_set(struct fc_nl *nl, const char *name, int attr,
 
 /* Joins the events multicast group; the socket then only receives events. */
 int fc_nl_events_join(struct fc_nl *nl);
+/* The socket's file descriptor, to poll() for events. */
+int fc_nl_events_fd(const struct fc_nl *nl);
 /*
  * Reads what one datagram holds (call when the socket is readable; it is
  * non-blocking after fc_nl_events_join()) and passes each event to fn.

@@ -16,13 +16,11 @@
 #include <sys/time.h>
 #include <time.h>
 
-#include <netlink/netlink.h>
-#include <netlink/socket.h>
-
 #include "duration.h"
 #include "fluxctl.h"
 #include "group.h"
 #include "json.h"
+#include "usage.h"
 
 static volatile sig_atomic_t stop;
 
@@ -153,7 +151,7 @@ static int on_event(const struct fc_group_info *e, void *arg)
 /* Receives until a stop signal; the signals are blocked but in ppoll(). */
 static int stream(struct fc_nl *nl, struct monitor *m, const sigset_t *waitmask)
 {
-	struct pollfd pfd = { .fd = nl_socket_get_fd(nl->sk), .events = POLLIN };
+	struct pollfd pfd = { .fd = fc_nl_events_fd(nl), .events = POLLIN };
 	int ret;
 
 	while (!stop) {

@@ -1,31 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What the group subcommands (create, delete, set, attach, exec, list,
- * show, monitor, and run in kernel mode) share: argument checks, the
- * wording of errors, and creating and deleting a group with the cgroup
- * fluxctl makes for it. These print, on stderr, prefixed "fluxctl SUB:".
+ * show, monitor, and run in kernel mode) share: the wording of errors,
+ * and creating and deleting a group with the cgroup fluxctl makes for it.
+ * These print, on stderr, prefixed "fluxctl SUB:", and return fluxctl's
+ * exit statuses (exit.h).
  */
 #ifndef _FC_GROUP_H
 #define _FC_GROUP_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #include "nl_group.h"
-
-/* True for a valid group name: 1-31 of [A-Za-z0-9_.-], not starting with '.'. */
-bool fc_group_name_ok(const char *name);
-
-/* True when argv[1..] holds -h or --help before any "--". */
-bool fc_wants_help(int argc, char *argv[]);
-
-/* Prints "fluxctl SUB: <message>", then usage to stderr. Return: FC_EXIT_USAGE. */
-int fc_usage_error(const char *sub, void (*usage)(FILE *f), const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-/* Checks name, printing a usage error. Return: 0 or FC_EXIT_USAGE. */
-int fc_check_name(const char *sub, void (*usage)(FILE *f), const char *name);
 
 /*
  * Opens the netlink socket; when that fails, says why (the module is not

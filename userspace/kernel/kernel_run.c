@@ -21,7 +21,6 @@
 
 #include "cgroup.h"
 #include "exec.h"
-#include "fluxctl.h"
 #include "forward.h"
 #include "group.h"
 #include "kernel_run.h"

@@ -14,10 +14,12 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "date.h"
 #include "duration.h"
 #include "fc_time.h"
 #include "fluxctl.h"
 #include "group.h"
+#include "usage.h"
 
 static void create_usage(FILE *f)
 {

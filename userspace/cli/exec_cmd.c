@@ -1,78 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * fluxctl exec: runs a command inside an existing group. The child moves
- * itself into the group's cgroup before exec, so the program is a member
- * from its first instruction, and libfluxcap-preload.so maps the group's
- * clock page from /dev/fluxcap for the vDSO's time reads.
+ * fluxctl exec: runs a command inside an existing group. Parses the
+ * options, asks the module where the group's cgroup is, starts the command
+ * there (kernel/exec.c) with signals passed on, and exits with its status.
  */
 
 #define _GNU_SOURCE
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
-#include "cgroup.h"
 #include "exec.h"
 #include "fluxctl.h"
 #include "forward.h"
 #include "group.h"
-
-static __attribute__((noreturn))
-void child(const char *prog, const char *dir, char **argv, const char *preload)
-{
-	const char *old;
-	char *env;
-	int fd, ret;
-
-	fd = fc_cgroup_procs_open(dir);
-	ret = fd < 0 ? fd : fc_cgroup_procs_write(fd, 0);
-	if (ret) {
-		fprintf(stderr, "%s: cannot join the cgroup %s: %s\n", prog, dir,
-			strerror(-ret));
-		_exit(127);
-	}
-	close(fd);
-	if (preload) {
-		old = getenv("LD_PRELOAD");
-		if (old && *old) {
-			if (asprintf(&env, "%s:%s", preload, old) < 0)
-				_exit(127);
-			setenv("LD_PRELOAD", env, 1);
-		} else {
-			setenv("LD_PRELOAD", preload, 1);
-		}
-	}
-	setenv("FLUXCAP_CLOCK_PAGE", FC_DEVICE_PAGE, 1);
-	execvp(argv[0], argv);
-	fprintf(stderr, "%s: cannot run '%s': %s\n", prog, argv[0], strerror(errno));
-	_exit(127);
-}
-
-pid_t fc_exec_spawn(const char *prog, const char *dir, char **argv,
-		    const char *preload, const sigset_t *mask)
-{
-	pid_t pid;
-
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (!pid) {
-		fc_forward_child(mask);
-		child(prog, dir, argv, preload);
-	}
-	return pid;
-}
-
-int fc_exec_status(int wstatus)
-{
-	if (WIFSIGNALED(wstatus))
-		return 128 + WTERMSIG(wstatus);
-	return WEXITSTATUS(wstatus);
-}
+#include "preload.h"
+#include "usage.h"
 
 static void exec_usage(FILE *f)
 {

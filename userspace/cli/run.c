@@ -1,27 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * `fluxctl run`: runs commands side by side under one new virtual clock.
- * Chooses the mode (kernel mode needs the module and CAP_NET_ADMIN; ptrace
- * mode works anywhere), finds the preload library, parses --start dates,
- * and hands over to kernel_run.c or to the ptrace supervisor.
+ * Parses its options, chooses the mode (the one place that does: kernel
+ * mode needs the module and CAP_NET_ADMIN, ptrace mode works anywhere),
+ * and hands over to kernel/kernel_run.c or to the ptrace supervisor.
  */
 
 #define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
-#include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "cmdline.h"
+#include "date.h"
 #include "fluxctl.h"
 #include "kernel_run.h"
+#include "preload.h"
 #include "tracer.h"
-
-#define PRELOAD_NAME "libfluxcap-preload.so"
 
 static void usage(FILE *f)
 {
@@ -38,7 +34,7 @@ static void usage(FILE *f)
 	      "  --start DATE       virtual CLOCK_REALTIME starts at DATE: @EPOCH[.FRAC],\n"
 	      "                     YYYY-MM-DD, 'YYYY-MM-DD HH:MM[:SS]' (local time) or\n"
 	      "                     YYYY-MM-DDTHH:MM[:SS]Z (UTC)\n"
-	      "  --libpath DIR      directory holding " PRELOAD_NAME "\n"
+	      "  --libpath DIR      directory holding " FC_PRELOAD_NAME "\n"
 	      "                     (default: next to fluxctl, or $FLUXCAP_PRELOAD)\n"
 	      "  --output FILE      write the -v log to FILE instead of stderr\n"
 	      "  -v, --verbose      the mode chosen; in ptrace mode also one line per\n"
@@ -48,86 +44,6 @@ static void usage(FILE *f)
 	      "Exit status: the first non-zero exit status of the commands in command-line\n"
 	      "order (127 when a command cannot be run, 128+N when killed by signal N),\n"
 	      "else 0; 1 for a usage error.\n", f);
-}
-
-/* An absolute path to the preload library, or NULL when there is none. */
-const char *fc_find_preload(const char *libpath)
-{
-	static char found[PATH_MAX];
-	char self[PATH_MAX], try[PATH_MAX + 64], *slash;
-	const char *env = getenv("FLUXCAP_PRELOAD");
-	ssize_t n;
-
-	if (env && *env)
-		return realpath(env, found) ? found : NULL;
-	if (libpath) {
-		snprintf(try, sizeof(try), "%s/%s", libpath, PRELOAD_NAME);
-		return realpath(try, found) ? found : NULL;
-	}
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n > 0) {
-		self[n] = '\0';
-		slash = strrchr(self, '/');
-		if (slash) {
-			*slash = '\0';
-			snprintf(try, sizeof(try), "%s/%s", self, PRELOAD_NAME);
-			if (realpath(try, found))
-				return found;
-			snprintf(try, sizeof(try), "%s/../lib/fluxcap/%s", self, PRELOAD_NAME);
-			if (realpath(try, found))
-				return found;
-		}
-	}
-	return NULL;
-}
-
-/* Parses --start's DATE. Return: 0, or -EINVAL. */
-int fc_parse_start(const char *s, struct fc_time *t)
-{
-	static const char *const formats[] = {
-		"%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S",
-		"%Y-%m-%dT%H:%M", "%Y-%m-%d",
-	};
-	struct tm tm;
-	char *end;
-	double frac;
-	long long sec;
-	size_t i;
-	time_t secs;
-	bool utc;
-
-	if (s[0] == '@') {
-		errno = 0;
-		sec = strtoll(s + 1, &end, 10);
-		if (errno || end == s + 1 || sec < 0)
-			return -EINVAL;
-		frac = 0;
-		if (*end == '.') {
-			frac = strtod(end, &end);
-			if (frac < 0 || frac >= 1)
-				return -EINVAL;
-		}
-		if (*end)
-			return -EINVAL;
-		*t = fc_time_normalise(sec, (long long)(frac * 1e9));
-		return 0;
-	}
-	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
-		memset(&tm, 0, sizeof(tm));
-		end = strptime(s, formats[i], &tm);
-		if (!end)
-			continue;
-		utc = *end == 'Z' && !end[1];
-		if (*end && !utc)
-			continue;
-		tm.tm_isdst = -1;
-		secs = utc ? timegm(&tm) : mktime(&tm);
-		if (secs == (time_t)-1 || secs < 0)
-			return -EINVAL;
-		*t = fc_time_normalise(secs, 0);
-		return 0;
-	}
-	return -EINVAL;
 }
 
 /*
@@ -237,7 +153,7 @@ int run_main(int argc, char *argv[])
 	o.preload = fc_find_preload(libpath);
 	if (!o.preload && (libpath || o.verbose))
 		fprintf(stderr, "fluxctl run: %s not found%s%s: vDSO time reads stay real\n",
-			PRELOAD_NAME, libpath ? " in " : "", libpath ? libpath : "");
+			FC_PRELOAD_NAME, libpath ? " in " : "", libpath ? libpath : "");
 	if (strcmp(mode, "ptrace")) {
 		ret = run_kernel(&o, &list, mode, &status);
 		if (ret <= 0) {

@@ -2,7 +2,7 @@
 /*
  * fluxcapacitor: the command line of majek/fluxcapacitor, for scripts that
  * call it. Parses and validates the original's options and command list
- * (userspace/cmdline.c), then runs the commands with fluxctl's ptrace
+ * (cmdline.c), then runs the commands with fluxctl's ptrace
  * supervisor, exactly as `fluxctl run --mode ptrace` does.
  */
 
@@ -12,6 +12,7 @@
 
 #include "cmdline.h"
 #include "fluxctl.h"
+#include "preload.h"
 #include "tracer.h"
 
 static void usage(FILE *f)

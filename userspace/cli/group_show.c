@@ -16,6 +16,7 @@
 #include "fluxctl.h"
 #include "group.h"
 #include "json.h"
+#include "usage.h"
 
 #define HAS(g, a) fc_group_has(g, FLUXCAP_A_GROUP_##a)
 

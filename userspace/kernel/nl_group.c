@@ -241,6 +241,11 @@ int fc_nl_events_join(struct fc_nl *nl)
 	return ret < 0 ? fc_nl_errno(ret) : 0;
 }
 
+int fc_nl_events_fd(const struct fc_nl *nl)
+{
+	return nl_socket_get_fd(nl->sk);
+}
+
 /* Events carry sequence number 0: every one is in sequence. */
 static int any_seq(struct nl_msg *msg, void *arg)
 {

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * libfluxcap-preload.so as both backends hand it to the commands: finding
+ * the library, and putting it in front of a child's LD_PRELOAD.
+ */
+#ifndef _FC_PRELOAD_H
+#define _FC_PRELOAD_H
+
+#define FC_PRELOAD_NAME "libfluxcap-preload.so"
+
+/*
+ * An absolute path to the preload library, or NULL when there is none:
+ * $FLUXCAP_PRELOAD when set, else FC_PRELOAD_NAME in libpath when given,
+ * else next to the running program or in its ../lib/fluxcap/. The result
+ * lives in a static buffer.
+ */
+const char *fc_find_preload(const char *libpath);
+
+/*
+ * In a child about to exec: prepends preload to LD_PRELOAD (or sets it).
+ * Return: 0, or -ENOMEM.
+ */
+int fc_preload_setenv(const char *preload);
+
+#endif /* _FC_PRELOAD_H */

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Starting a command inside a group (see exec.h), for fluxctl exec and
+ * kernel-mode run. The child moves itself into the group's cgroup before
+ * exec, so the program is a member from its first instruction, and
+ * libfluxcap-preload.so maps the group's clock page from /dev/fluxcap for
+ * the vDSO's time reads.
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "exec.h"
+#include "forward.h"
+#include "preload.h"
+
+static __attribute__((noreturn))
+void child(const char *prog, const char *dir, char **argv, const char *preload)
+{
+	int fd, ret;
+
+	fd = fc_cgroup_procs_open(dir);
+	ret = fd < 0 ? fd : fc_cgroup_procs_write(fd, 0);
+	if (ret) {
+		fprintf(stderr, "%s: cannot join the cgroup %s: %s\n", prog, dir,
+			strerror(-ret));
+		_exit(127);
+	}
+	close(fd);
+	if (preload && fc_preload_setenv(preload))
+		_exit(127);
+	setenv("FLUXCAP_CLOCK_PAGE", FC_DEVICE_PAGE, 1);
+	execvp(argv[0], argv);
+	fprintf(stderr, "%s: cannot run '%s': %s\n", prog, argv[0], strerror(errno));
+	_exit(127);
+}
+
+pid_t fc_exec_spawn(const char *prog, const char *dir, char **argv,
+		    const char *preload, const sigset_t *mask)
+{
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (!pid) {
+		fc_forward_child(mask);
+		child(prog, dir, argv, preload);
+	}
+	return pid;
+}
+
+int fc_exec_status(int wstatus)
+{
+	if (WIFSIGNALED(wstatus))
+		return 128 + WTERMSIG(wstatus);
+	return WEXITSTATUS(wstatus);
+}
