@@ -367,21 +367,16 @@ void fc_group_add(struct fc_group *g)
 	list_add_tail_rcu(&g->node, &fc_groups);
 }
 
-static void fc_group_release(struct fc_group *g)
+void fc_group_free(struct fc_group *g)
 {
 	cgroup_put(g->cgrp);
 	fc_vclock_free(&g->clock);
 	kfree(g);
 }
 
-void fc_group_free(struct fc_group *g)
-{
-	fc_group_release(g);
-}
-
 static void fc_group_free_rcu(struct rcu_head *head)
 {
-	fc_group_release(container_of(head, struct fc_group, rcu));
+	fc_group_free(container_of(head, struct fc_group, rcu));
 }
 
 void fc_group_get(struct fc_group *g)
@@ -423,21 +418,13 @@ void fc_group_destroy(struct fc_group *g)
 void fc_group_stats(struct fc_group *g, struct fc_group_stats *st,
 		    bool count_members)
 {
-	struct fc_vclock_stats cs;
 	unsigned long flags;
 
 	st->members = count_members ? fc_quiesce_count(&g->quiesce) : 0;
 
 	flags = fc_sleepers_lock(&g->sleepers);
 	fc_sleepers_prune(&g->sleepers);
-	fc_vclock_stats(&g->clock, &cs);
-	st->mono_ns = cs.mono_ns;
-	st->boot_ns = cs.boot_ns;
-	st->real_ns = cs.real_ns;
-	st->offset_ns = cs.offset_ns;
-	st->real_shift_ns = cs.real_shift_ns;
-	st->jumps = cs.jumps;
-	st->jumped_ns = cs.jumped_ns;
+	fc_vclock_stats(&g->clock, &st->clock);
 	st->idle_forever = g->idle_forever;
 	st->sleepers = fc_sleepers_count(&g->sleepers);
 	st->flags = (g->auto_jump ? FLUXCAP_GROUP_F_AUTO : 0) |

@@ -11,8 +11,9 @@
 #include <linux/ktime.h>
 #include <linux/types.h>
 
+#include "vclock.h"
+
 struct cgroup;
-struct fc_clock_snapshot;
 struct fc_event;
 struct fc_group;
 struct fc_sleepers;
@@ -73,8 +74,8 @@ bool fc_group_owned_by(const struct fc_group *g, u32 portid,
 
 /* A snapshot for GET_GROUP and events. */
 struct fc_group_stats {
-	s64 mono_ns, boot_ns, real_ns, offset_ns, real_shift_ns;
-	u64 jumps, jumped_ns, idle_forever;
+	struct fc_vclock_stats clock;
+	u64 idle_forever;
 	u32 members, sleepers, flags;
 };
 

@@ -115,9 +115,9 @@ static void fc_event_send(struct fc_group *g, const struct fc_event *ev)
 	    (nla_put_u64_64bit(msg, FLUXCAP_A_EVENT_JUMP_NS, ev->jump_ns,
 			       FLUXCAP_A_PAD) ||
 	     nla_put_u32(msg, FLUXCAP_A_EVENT_PID, ev->pid) ||
-	     nla_put_s64(msg, FLUXCAP_A_GROUP_MONO_NS, st.mono_ns,
+	     nla_put_s64(msg, FLUXCAP_A_GROUP_MONO_NS, st.clock.mono_ns,
 			 FLUXCAP_A_PAD) ||
-	     nla_put_u64_64bit(msg, FLUXCAP_A_GROUP_JUMPS, st.jumps,
+	     nla_put_u64_64bit(msg, FLUXCAP_A_GROUP_JUMPS, st.clock.jumps,
 			       FLUXCAP_A_PAD)))
 		goto err;
 	if (ev->type == FLUXCAP_CMD_EVENT_IDLE_FOREVER &&
@@ -197,21 +197,21 @@ static int fc_put_group(struct sk_buff *msg, struct fc_group *g)
 	    nla_put_u64_64bit(msg, FLUXCAP_A_GROUP_CGROUP_ID,
 			      cgroup_id(fc_group_cgroup(g)), FLUXCAP_A_PAD) ||
 	    nla_put_u32(msg, FLUXCAP_A_GROUP_FLAGS, st.flags) ||
-	    nla_put_s64(msg, FLUXCAP_A_GROUP_MONO_NS, st.mono_ns,
+	    nla_put_s64(msg, FLUXCAP_A_GROUP_MONO_NS, st.clock.mono_ns,
 			FLUXCAP_A_PAD) ||
-	    nla_put_s64(msg, FLUXCAP_A_GROUP_BOOT_NS, st.boot_ns,
+	    nla_put_s64(msg, FLUXCAP_A_GROUP_BOOT_NS, st.clock.boot_ns,
 			FLUXCAP_A_PAD) ||
-	    nla_put_s64(msg, FLUXCAP_A_GROUP_REAL_NS, st.real_ns,
+	    nla_put_s64(msg, FLUXCAP_A_GROUP_REAL_NS, st.clock.real_ns,
 			FLUXCAP_A_PAD) ||
-	    nla_put_s64(msg, FLUXCAP_A_GROUP_OFFSET_NS, st.offset_ns,
+	    nla_put_s64(msg, FLUXCAP_A_GROUP_OFFSET_NS, st.clock.offset_ns,
 			FLUXCAP_A_PAD) ||
-	    nla_put_s64(msg, FLUXCAP_A_GROUP_REAL_SHIFT_NS, st.real_shift_ns,
+	    nla_put_s64(msg, FLUXCAP_A_GROUP_REAL_SHIFT_NS, st.clock.real_shift_ns,
 			FLUXCAP_A_PAD) ||
 	    nla_put_u32(msg, FLUXCAP_A_GROUP_MEMBERS, st.members) ||
 	    nla_put_u32(msg, FLUXCAP_A_GROUP_SLEEPERS, st.sleepers) ||
-	    nla_put_u64_64bit(msg, FLUXCAP_A_GROUP_JUMPS, st.jumps,
+	    nla_put_u64_64bit(msg, FLUXCAP_A_GROUP_JUMPS, st.clock.jumps,
 			      FLUXCAP_A_PAD) ||
-	    nla_put_u64_64bit(msg, FLUXCAP_A_GROUP_JUMPED_NS, st.jumped_ns,
+	    nla_put_u64_64bit(msg, FLUXCAP_A_GROUP_JUMPED_NS, st.clock.jumped_ns,
 			      FLUXCAP_A_PAD) ||
 	    nla_put_u64_64bit(msg, FLUXCAP_A_GROUP_IDLE_FOREVER,
 			      st.idle_forever, FLUXCAP_A_PAD))
