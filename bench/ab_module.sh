@@ -59,9 +59,8 @@ if [ -n "$guest" ]; then
 				awk '/^ticks/ { $1 = ""; print }' | tr ' ' '\n' | sed '/^$/d' | sort -n |
 				awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
 			echo "j $m $(us "$o" 1)" >&3
-			# rmmod refuses while the hooks' linger work is pending? No:
-			# module exit cancels it. Retry while a process still maps
-			# the clock page.
+			# rmmod refuses (EBUSY) while a process of the last run
+			# still maps the clock page: retry a few times.
 			for _ in 1 2 3 4 5 6 7 8 9 10; do rmmod fluxcap 2>/dev/null && break; sleep 0.5; done
 		done
 	done

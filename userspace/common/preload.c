@@ -44,11 +44,15 @@ const char *fc_find_preload(const char *libpath)
 	return NULL;
 }
 
-int fc_preload_setenv(const char *preload)
+int fc_preload_setenv(const char *preload, const char *page)
 {
 	const char *old = getenv("LD_PRELOAD");
 	char *env;
 
+	if (page)
+		setenv(FC_CLOCK_PAGE_ENV, page, 1);
+	if (!preload)
+		return 0;
 	if (old && *old) {
 		/* not freed: the environment keeps it until exec */
 		if (asprintf(&env, "%s:%s", preload, old) < 0)

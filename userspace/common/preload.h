@@ -16,10 +16,14 @@
  */
 const char *fc_find_preload(const char *libpath);
 
+/* Where the preload finds the clock page it adds to the vDSO's times. */
+#define FC_CLOCK_PAGE_ENV "FLUXCAP_CLOCK_PAGE"
+
 /*
- * In a child about to exec: prepends preload to LD_PRELOAD (or sets it).
+ * In a child about to exec: prepends preload to LD_PRELOAD (or sets it),
+ * and names the clock page in FC_CLOCK_PAGE_ENV; NULL leaves either out.
  * Return: 0, or -ENOMEM.
  */
-int fc_preload_setenv(const char *preload);
+int fc_preload_setenv(const char *preload, const char *page);
 
 #endif /* _FC_PRELOAD_H */

@@ -33,9 +33,8 @@ void child(const char *prog, const char *dir, char **argv, const char *preload)
 		_exit(127);
 	}
 	close(fd);
-	if (preload && fc_preload_setenv(preload))
+	if (fc_preload_setenv(preload, FC_DEVICE_PAGE))
 		_exit(127);
-	setenv("FLUXCAP_CLOCK_PAGE", FC_DEVICE_PAGE, 1);
 	execvp(argv[0], argv);
 	fprintf(stderr, "%s: cannot run '%s': %s\n", prog, argv[0], strerror(errno));
 	_exit(127);

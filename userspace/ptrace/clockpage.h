@@ -4,7 +4,7 @@
  * include/uapi/linux/fluxcap.h): a small file in /dev/shm that the
  * supervisor maps read-write and publishes the virtual clock's offsets in,
  * and that libfluxcap-preload.so maps read-only in every traced process,
- * which finds it through the FLUXCAP_CLOCK_PAGE environment variable.
+ * which finds it through FC_CLOCK_PAGE_ENV (common/preload.h).
  */
 #ifndef _FC_CLOCKPAGE_H
 #define _FC_CLOCKPAGE_H
@@ -12,9 +12,6 @@
 #include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
-
-/* The variable that names the page's path to the preload. */
-#define FC_CLOCKPAGE_ENV "FLUXCAP_CLOCK_PAGE"
 
 struct fluxcap_clock_page;
 

@@ -676,10 +676,9 @@ static void child_exec(struct tracer *tr, int i)
 	raise(SIGSTOP);		/* the supervisor seizes us here */
 	if (getppid() == 1)
 		_exit(127);
-	if (tr->o->preload && fc_preload_setenv(tr->o->preload))
+	if (fc_preload_setenv(tr->o->preload,
+			      tr->have_page ? fc_clockpage_path(&tr->page) : NULL))
 		_exit(127);
-	if (tr->have_page)
-		setenv("FLUXCAP_CLOCK_PAGE", fc_clockpage_path(&tr->page), 1);
 	ret = fc_trace_filter_install();
 	if (ret) {
 		fprintf(stderr, "%s: cannot install the seccomp filter: %s\n",
