@@ -51,6 +51,7 @@ struct fc_group {
 	bool idle_reported;		/* idle-forever seen ... */
 	u64 idle_arms;			/* ... with this many arms so far */
 	u64 idle_forever;
+	u64 held;			/* quiet, but a timer it cannot move */
 	struct fc_vclock clock;
 	struct fc_sleepers sleepers;
 
@@ -89,6 +90,16 @@ struct fc_group *fc_group_of(struct task_struct *t)
 	cg = task_dfl_cgroup(t);
 	list_for_each_entry_rcu(g, &fc_groups, node)
 		if (fc_cgroup_in(cg, g->cgrp))
+			return g;
+	return NULL;
+}
+
+struct fc_group *fc_group_lookup_rcu(u32 id)
+{
+	struct fc_group *g;
+
+	list_for_each_entry_rcu(g, &fc_groups, node)
+		if (g->id == id)
 			return g;
 	return NULL;
 }
@@ -200,6 +211,7 @@ bool fc_group_instant_sleep(struct fc_group *g, ktime_t host_mono,
 
 	flags = fc_sleepers_lock(&g->sleepers);
 	if (g->dead || !g->auto_jump || fc_vclock_frozen(&g->clock) ||
+	    fc_sleepers_holds(&g->sleepers) ||
 	    !fc_quiesce_still(&g->quiesce, &v))
 		goto out;
 	mono_now = ktime_get();
@@ -270,6 +282,11 @@ static void fc_group_check(struct work_struct *work)
 	if (!g->auto_jump || fc_vclock_frozen(&g->clock) || !v.quiet ||
 	    !v.members)
 		goto out;
+	/* A member waits on a timer the module cannot move: hold. */
+	if (fc_sleepers_holds(s)) {
+		g->held++;
+		goto out;
+	}
 	if (!fc_sleepers_first(s, &deadline)) {
 		fc_group_idle_forever(g, v.members, &ev);
 		goto out;
@@ -426,6 +443,8 @@ void fc_group_stats(struct fc_group *g, struct fc_group_stats *st,
 	fc_sleepers_prune(&g->sleepers);
 	fc_vclock_stats(&g->clock, &st->clock);
 	st->idle_forever = g->idle_forever;
+	st->held = g->held;
+	st->holds = fc_sleepers_holds(&g->sleepers);
 	st->sleepers = fc_sleepers_count(&g->sleepers);
 	st->flags = (g->auto_jump ? FLUXCAP_GROUP_F_AUTO : 0) |
 		    (fc_vclock_frozen(&g->clock) ? FLUXCAP_GROUP_F_FROZEN : 0) |

@@ -29,6 +29,9 @@ void fc_groups_unlock(void);
 /* The group task t belongs to, or NULL. Caller holds rcu_read_lock(). */
 struct fc_group *fc_group_of(struct task_struct *t);
 
+/* By id, under rcu_read_lock(). */
+struct fc_group *fc_group_lookup_rcu(u32 id);
+
 /* Under the mutex: by name, or by id when name is NULL. */
 struct fc_group *fc_group_find(const char *name, u32 id);
 
@@ -76,6 +79,8 @@ bool fc_group_owned_by(const struct fc_group *g, u32 portid,
 struct fc_group_stats {
 	struct fc_vclock_stats clock;
 	u64 idle_forever;
+	u64 held;		/* checks that found it quiet but held */
+	u32 holds;		/* timers and waits it cannot move, now */
 	u32 members, sleepers, flags;
 };
 

@@ -4,16 +4,22 @@
  *
  * kprobes at function entry (ftrace-based on both kernels):
  *  - hrtimer_start_range_ns: every arm of every hrtimer, the one place that
- *    sees nanosleep, poll, select, epoll, futex and sigtimedwait sleepers;
+ *    sees nanosleep, poll, select, epoll, futex and sigtimedwait sleepers,
+ *    and timerfd, itimer and POSIX timers (timerkind.h);
  *  - hrtimer_try_to_cancel and hrtimer_cancel: the lifetime fence (see
  *    sleeper.h); both, since a compiler may fold one into the other;
+ *  - hrtimer_forward and common_timer_get: a fired program timer is brought
+ *    up to date before its owner reads or forwards it;
+ *  - common_hrtimer_arm, alarm_timer_arm: absolute POSIX timers of members
+ *    are in virtual time;
  *  - hrtimer_nanosleep and futex_setup_timer: absolute deadlines given by a
  *    member are virtual, and become host time there;
  *  - the three time-reading syscalls (timeread.c).
  * Tracepoints (not exported, found by name): sched_switch tells when a
  * member blocks, which is when its group may have become idle;
- * sched_waking and sched_wakeup_new when one may run again, and
- * cgroup_attach_task when members may have come or gone.
+ * sched_waking and sched_wakeup_new when one may run again,
+ * cgroup_attach_task when members may have come or gone, and
+ * hrtimer_expire_entry when a program timer fired.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -21,6 +27,7 @@
 #include <uapi/linux/futex.h>
 #include <linux/kprobes.h>
 #include <linux/mutex.h>
+#include <linux/posix-timers.h>
 #include <linux/ptrace.h>
 #include <linux/sched.h>
 #include <linux/sched/task_stack.h>
@@ -30,27 +37,67 @@
 
 #include "arch.h"
 #include "group.h"
+#include "heldwait.h"
 #include "hooks.h"
 #include "instant.h"
 #include "remaining.h"
 #include "sleeper.h"
 #include "timeread.h"
+#include "timerkind.h"
 #include "vclock.h"
+
+/* A member's absolute virtual time of clock id, as host time. */
+static ktime_t fc_abs_to_host(struct fc_group *g, clockid_t id, ktime_t t)
+{
+	struct fc_clock_snapshot snap;
+	struct fc_time off;
+	s64 host;
+
+	fc_group_read_clock(g, &snap);
+	off = fc_snapshot_offset(&snap, id == CLOCK_REALTIME || id == CLOCK_TAI ||
+				 id == CLOCK_REALTIME_ALARM,
+				 ktime_get());
+	fc_time_to_ns(fc_time_sub(fc_time_from_ns(t), off), &host);
+	return host < 0 ? 0 : host;
+}
+
+/*
+ * timerfd_settime with TFD_TIMER_ABSTIME is the one absolute arm of a
+ * timerfd, and its time is the member's virtual time.
+ */
+static bool fc_timerfd_abs_arm(enum hrtimer_mode mode)
+{
+	return !(mode & HRTIMER_MODE_REL) &&
+	       fc_arch_syscall_nr(task_pt_regs(current)) == __NR_timerfd_settime;
+}
 
 /* hrtimer_start_range_ns(timer, ktime_t tim, u64 delta_ns, mode) */
 static int fc_kp_arm(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct hrtimer *timer = (struct hrtimer *)fc_arch_arg(regs, 0);
 	enum hrtimer_mode mode = fc_arch_arg(regs, 3);
+	enum fc_timer_kind kind = fc_timer_kind(timer);
+	ktime_t tim = fc_arch_arg(regs, 1);
 	struct fc_group *g;
-	bool park;
+	bool park = false;
 
-	if (!fc_is_sleeper(timer) || (current->flags & PF_KTHREAD))
+	if (kind == FC_TIMER_OTHER || (current->flags & PF_KTHREAD))
+		return 0;
+	/* A program's timer is armed from its own context, never an irq's. */
+	if (kind != FC_TIMER_SLEEPER && !in_task())
 		return 0;
 	rcu_read_lock();
 	g = fc_group_of(current);
-	park = g && fc_reg_arm(fc_group_sleepers(g), timer,
-			       (ktime_t)fc_arch_arg(regs, 1), mode);
+	if (g) {
+		if (kind == FC_TIMER_PROGRAM && fc_timerfd_abs_arm(mode)) {
+			tim = fc_abs_to_host(g, timer->base->clockid, tim);
+			fc_arch_set_arg(regs, 1, tim);
+		}
+		park = fc_reg_arm(fc_group_sleepers(g), timer, kind, tim, mode);
+	} else if (kind != FC_TIMER_SLEEPER) {
+		/* Re-armed by a non-member: real time from now on. */
+		fc_reg_cancel(timer);
+	}
 	rcu_read_unlock();
 	if (park) {
 		/* Frozen: the timer waits for a thaw or an advance. */
@@ -67,23 +114,51 @@ static int fc_kp_cancel(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct hrtimer *timer = (struct hrtimer *)fc_arch_arg(regs, 0);
 
-	if (fc_is_sleeper(timer))
+	if (fc_timer_kind(timer) != FC_TIMER_OTHER)
 		fc_reg_cancel(timer);
 	return 0;
 }
 
-/* A member's absolute virtual time of clock id, as host time. */
-static ktime_t fc_abs_to_host(struct fc_group *g, clockid_t id, ktime_t t)
+/* hrtimer_forward(timer, now, interval): a periodic timer moves on. */
+static int fc_kp_forward(struct kprobe *kp, struct pt_regs *regs)
 {
-	struct fc_clock_snapshot snap;
-	struct fc_time off;
-	s64 host;
+	struct hrtimer *timer = (struct hrtimer *)fc_arch_arg(regs, 0);
 
-	fc_group_read_clock(g, &snap);
-	off = fc_snapshot_offset(&snap, id == CLOCK_REALTIME || id == CLOCK_TAI,
-				 ktime_get());
-	fc_time_to_ns(fc_time_sub(fc_time_from_ns(t), off), &host);
-	return host < 0 ? 0 : host;
+	if (fc_timer_kind(timer) == FC_TIMER_PROGRAM)
+		fc_reg_sync(timer);
+	return 0;
+}
+
+/* common_timer_get(timr, cur_setting): timer_gettime and the old value. */
+static int fc_kp_posix_get(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct k_itimer *timr = (struct k_itimer *)fc_arch_arg(regs, 0);
+
+	/* An alarm timer's hrtimer is elsewhere: the lookup just misses. */
+	fc_reg_sync(&timr->it.real.timer);
+	return 0;
+}
+
+/*
+ * common_hrtimer_arm and alarm_timer_arm(timr, ktime_t expires,
+ * bool absolute, bool sigev_none): a member's absolute POSIX timer is in
+ * its virtual time.
+ */
+static int fc_kp_posix_arm(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct k_itimer *timr = (struct k_itimer *)fc_arch_arg(regs, 0);
+	struct fc_group *g;
+
+	if (!fc_arch_arg(regs, 2) || (current->flags & PF_KTHREAD))
+		return 0;
+	rcu_read_lock();
+	g = fc_group_of(current);
+	if (g)
+		fc_arch_set_arg(regs, 1,
+				fc_abs_to_host(g, timr->it_clock,
+					       (ktime_t)fc_arch_arg(regs, 1)));
+	rcu_read_unlock();
+	return 0;
 }
 
 /* hrtimer_nanosleep(ktime_t rqtp, enum hrtimer_mode mode, clockid_t id) */
@@ -166,6 +241,10 @@ static struct kprobe fc_kprobes[] = {
 	{ .symbol_name = "hrtimer_start_range_ns", .pre_handler = fc_kp_arm },
 	{ .symbol_name = "hrtimer_try_to_cancel", .pre_handler = fc_kp_cancel },
 	{ .symbol_name = "hrtimer_cancel", .pre_handler = fc_kp_cancel },
+	{ .symbol_name = "hrtimer_forward", .pre_handler = fc_kp_forward },
+	{ .symbol_name = "common_timer_get", .pre_handler = fc_kp_posix_get },
+	{ .symbol_name = "common_hrtimer_arm", .pre_handler = fc_kp_posix_arm },
+	{ .symbol_name = "alarm_timer_arm", .pre_handler = fc_kp_posix_arm },
 	{ .symbol_name = "hrtimer_nanosleep", .pre_handler = fc_kp_nanosleep },
 	{ .symbol_name = "futex_setup_timer",
 	  .pre_handler = fc_kp_futex_timer },
@@ -215,6 +294,15 @@ static void fc_probe_wakeup_new(void *data, struct task_struct *p)
 	fc_note_wakeup(p, true);
 }
 
+/* hrtimer_expire_entry: a timer's callback is about to run. */
+static void fc_probe_expire(void *data, struct hrtimer *timer, ktime_t *now)
+{
+	enum fc_timer_kind kind = fc_timer_kind(timer);
+
+	if (kind == FC_TIMER_PROGRAM || kind == FC_TIMER_HOLD)
+		fc_reg_expired(timer);
+}
+
 /* cgroup_attach_task: fires after a process or thread moved. */
 static void fc_probe_attach(void *data, struct cgroup *dst, const char *path,
 			    struct task_struct *task, bool threadgroup)
@@ -231,6 +319,7 @@ static struct {
 	{ "sched_waking", fc_probe_waking },
 	{ "sched_wakeup_new", fc_probe_wakeup_new },
 	{ "cgroup_attach_task", fc_probe_attach },
+	{ "hrtimer_expire_entry", fc_probe_expire },
 };
 
 static void fc_find_tracepoint(struct tracepoint *tp, void *priv)
@@ -299,9 +388,16 @@ static int fc_hooks_install(void)
 		pr_err("kretprobes: %d\n", ret);
 		goto err_kp;
 	}
+	ret = fc_heldwait_register();
+	if (ret) {
+		pr_err("schedule_timeout kretprobe: %d\n", ret);
+		goto err_remaining;
+	}
 	fc_hooks_installed = true;
 	return 0;
 
+err_remaining:
+	fc_remaining_unregister();
 err_kp:
 	unregister_kprobes(kps, ARRAY_SIZE(kps));
 err_tp:
@@ -316,6 +412,7 @@ static void fc_hooks_uninstall(void)
 
 	if (!fc_hooks_installed)
 		return;
+	fc_heldwait_unregister();
 	fc_remaining_unregister();
 	for (i = 0; i < ARRAY_SIZE(fc_kprobes); i++)
 		kps[i] = &fc_kprobes[i];

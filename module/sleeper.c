@@ -16,17 +16,30 @@
 #include "member.h"
 #include "sleeper.h"
 #include "sleeper_priv.h"
+#include "timerkind.h"
 #include "vclock.h"
+
+/*
+ * Deadlines this far ahead (about 146 years of host CLOCK_MONOTONIC) mean
+ * "no timeout": never a jump target, so virtual time stays far below
+ * KTIME_MAX.
+ */
+#define FC_FAR_NS	(KTIME_MAX / 2)
 
 struct fc_reg {
 	struct hlist_node hnode;	/* in fc_regs, by timer */
 	struct rcu_head rcu;
 	struct fc_sleeper qnode;	/* in set->q, by virtual deadline */
+	struct list_head tnode;		/* in set->timers: not a sleeper */
 	struct hrtimer *timer;
-	struct task_struct *task;	/* the owner; alive while registered */
+	/* A sleeper's owner, alive while registered; NULL for the others. */
+	struct task_struct *task;
+	pid_t pid;			/* who armed it, for events */
+	enum fc_timer_kind kind;
 	struct fc_sleepers *set;
 	clockid_t base;			/* the timer's clock */
 	u64 gen;			/* clock generation its expiry is right for */
+	struct fc_time off;		/* the clock's offset at that generation */
 	bool due;			/* aimed to fire now: not aimed again */
 };
 
@@ -46,7 +59,6 @@ static DEFINE_RAW_SPINLOCK(fc_lock);
 static DEFINE_HASHTABLE(fc_regs, 10);
 static atomic_t fc_nr_regs = ATOMIC_INIT(0);
 static struct kmem_cache *fc_reg_cache;
-static enum hrtimer_restart (*fc_wakeup_fn)(struct hrtimer *timer);
 
 /*
  * Set while this CPU re-aims a timer, so that the arm hook does not take
@@ -54,10 +66,6 @@ static enum hrtimer_restart (*fc_wakeup_fn)(struct hrtimer *timer);
  */
 static DEFINE_PER_CPU(bool, fc_aiming);
 
-bool fc_is_sleeper(const struct hrtimer *timer)
-{
-	return READ_ONCE(timer->function) == fc_wakeup_fn;
-}
 
 unsigned long fc_sleepers_lock(struct fc_sleepers *s)
 	__acquires(fc_lock)
@@ -89,14 +97,39 @@ static struct fc_reg *fc_reg_lookup(const struct hrtimer *timer)
 	return NULL;
 }
 
-bool fc_reg_arm(struct fc_sleepers *s, struct hrtimer *timer, ktime_t tim,
-		enum hrtimer_mode mode)
+static void fc_reg_free_rcu(struct rcu_head *head)
+{
+	kmem_cache_free(fc_reg_cache, container_of(head, struct fc_reg, rcu));
+}
+
+/* Under fc_lock: takes r out of its set (not out of the registry). */
+static void fc_reg_unlink(struct fc_reg *r)
+{
+	fc_sleepq_remove(&r->set->q, &r->qnode);
+	if (r->kind == FC_TIMER_SLEEPER)
+		return;
+	list_del_init(&r->tnode);
+	if (r->kind == FC_TIMER_HOLD)
+		r->set->holds--;
+}
+
+/* Under fc_lock: drops r (its timer stays as aimed). */
+static void fc_reg_forget(struct fc_reg *r)
+{
+	hash_del_rcu(&r->hnode);
+	fc_reg_unlink(r);
+	atomic_dec(&fc_nr_regs);
+	call_rcu(&r->rcu, fc_reg_free_rcu);
+}
+
+bool fc_reg_arm(struct fc_sleepers *s, struct hrtimer *timer,
+		enum fc_timer_kind kind, ktime_t tim, enum hrtimer_mode mode)
 {
 	struct fc_reg *r, *fresh;
 	unsigned long flags;
 	ktime_t mono_now, host_mono;
 	clockid_t base;
-	bool park = false;
+	bool park = false, far;
 	u64 gen;
 
 	if (this_cpu_read(fc_aiming))
@@ -107,55 +140,55 @@ bool fc_reg_arm(struct fc_sleepers *s, struct hrtimer *timer, ktime_t tim,
 	mono_now = ktime_get();
 	host_mono = mode & HRTIMER_MODE_REL ? fc_ns_add_sat(mono_now, tim) :
 		    fc_host_mono(base, tim, mono_now);
+	far = host_mono >= FC_FAR_NS;
 
 	raw_spin_lock_irqsave(&fc_lock, flags);
-	if (s->closed)
-		goto out_unlock;
 	r = fc_reg_lookup(timer);
+	if (s->closed || far) {
+		/* No timeout, or no group: the timer runs in real time. */
+		if (r)
+			fc_reg_forget(r);
+		goto out_unlock;
+	}
 	if (!r) {
 		if (!fresh)
 			goto out_unlock;	/* untracked: real time */
 		r = fresh;
 		fresh = NULL;
 		r->timer = timer;
-		r->task = current;
 		fc_sleeper_init(&r->qnode);
+		INIT_LIST_HEAD(&r->tnode);
 		hash_add_rcu(fc_regs, &r->hnode, (unsigned long)timer);
 		atomic_inc(&fc_nr_regs);
-	} else if (r->set != s) {
-		fc_sleepq_remove(&r->set->q, &r->qnode);
+	} else {
+		fc_reg_unlink(r);
 	}
 	r->set = s;
+	r->kind = kind;
+	r->task = kind == FC_TIMER_SLEEPER ? current : NULL;
+	r->pid = task_pid_nr(current);
 	r->base = base;
 	r->due = false;
-	fc_sleepq_insert(&s->q, &r->qnode,
-			 fc_time_add_ns(fc_vclock_offset(s->clock, false,
-							 mono_now),
-					host_mono));
+	gen = fc_vclock_gen(s->clock);
+	r->off = fc_vclock_offset(s->clock, false, mono_now);
+	s->arms++;
+	if (kind != FC_TIMER_SLEEPER)
+		list_add_tail(&r->tnode, &s->timers);
+	if (kind == FC_TIMER_HOLD) {
+		/* Not a jump target: while it is armed the group holds. */
+		s->holds++;
+		r->gen = gen;
+		goto out_unlock;
+	}
+	fc_sleepq_insert(&s->q, &r->qnode, fc_time_add_ns(r->off, host_mono));
 	park = fc_vclock_frozen(s->clock) && host_mono > mono_now;
 	/* A parked arm's expiry is never right: a cancel while frozen mends it. */
-	gen = fc_vclock_gen(s->clock);
 	r->gen = park ? gen - 1 : gen;
-	s->arms++;
 out_unlock:
 	raw_spin_unlock_irqrestore(&fc_lock, flags);
 	if (fresh)
 		kmem_cache_free(fc_reg_cache, fresh);
 	return park;
-}
-
-static void fc_reg_free_rcu(struct rcu_head *head)
-{
-	kmem_cache_free(fc_reg_cache, container_of(head, struct fc_reg, rcu));
-}
-
-/* Under fc_lock: drops r (its timer stays as aimed). */
-static void fc_reg_forget(struct fc_reg *r)
-{
-	hash_del_rcu(&r->hnode);
-	fc_sleepq_remove(&r->set->q, &r->qnode);
-	atomic_dec(&fc_nr_regs);
-	call_rcu(&r->rcu, fc_reg_free_rcu);
 }
 
 /*
@@ -193,23 +226,59 @@ static void fc_reg_fix_expiry(struct hrtimer *timer, ktime_t expires)
 		hrtimer_set_expires_range_ns(timer, expires, slack);
 }
 
+/*
+ * Under fc_lock: a program timer that is neither queued nor running (it
+ * fired, or is SIGEV_NONE) keeps the host expiry it had when it was last
+ * right; before its owner reads it, or forwards it by host time, move it
+ * by the jumps made since. The caller is the owner, under its own lock.
+ */
+static void fc_reg_bring_up_to_date(struct fc_reg *r, ktime_t mono_now)
+{
+	struct hrtimer *timer = r->timer;
+	struct fc_time off;
+	s64 shift, slack;
+
+	if (r->kind != FC_TIMER_PROGRAM || hrtimer_active(timer) ||
+	    r->gen == fc_vclock_gen(r->set->clock))
+		return;
+	off = fc_vclock_offset(r->set->clock, false, mono_now);
+	if (fc_time_to_ns(fc_time_sub(off, r->off), &shift) || shift < 0)
+		return;
+	slack = ktime_sub(hrtimer_get_expires(timer),
+			  hrtimer_get_softexpires(timer));
+	hrtimer_set_expires_range_ns(timer,
+				     fc_ns_sub_sat(hrtimer_get_softexpires(timer),
+						   shift), slack);
+	r->gen = fc_vclock_gen(r->set->clock);
+	r->off = off;
+}
+
+/* Looks timer up without fc_lock first: most timers are not members'. */
+static bool fc_reg_known(const struct hrtimer *timer)
+{
+	bool known;
+
+	if (!atomic_read(&fc_nr_regs))
+		return false;
+	rcu_read_lock();
+	known = fc_reg_lookup(timer);
+	rcu_read_unlock();
+	return known;
+}
+
 void fc_reg_cancel(struct hrtimer *timer)
 {
 	unsigned long flags;
 	struct fc_reg *r;
 	ktime_t expires = 0;
-	bool known, stale = false, due;
+	bool stale = false, due;
 
-	if (!atomic_read(&fc_nr_regs))
-		return;
 	/*
 	 * The owner itself registered the timer, earlier in its own context,
-	 * so a lockless miss is a true miss: most sleepers are not members'.
+	 * so a lockless miss is a true miss. The module's own cancels (aiming
+	 * a program timer) are not the owner's.
 	 */
-	rcu_read_lock();
-	known = fc_reg_lookup(timer);
-	rcu_read_unlock();
-	if (!known)
+	if (this_cpu_read(fc_aiming) || !fc_reg_known(timer))
 		return;
 	raw_spin_lock_irqsave(&fc_lock, flags);
 	r = fc_reg_lookup(timer);
@@ -218,11 +287,46 @@ void fc_reg_cancel(struct hrtimer *timer)
 			r->gen != fc_vclock_gen(r->set->clock);
 		if (stale)
 			expires = fc_reg_expiry(r, ktime_get(), &due);
+		/* timerfd_settime reads the old value after its cancel. */
+		fc_reg_bring_up_to_date(r, ktime_get());
 		fc_reg_forget(r);
 	}
 	raw_spin_unlock_irqrestore(&fc_lock, flags);
 	if (stale)
 		fc_reg_fix_expiry(timer, expires);
+}
+
+void fc_reg_sync(struct hrtimer *timer)
+{
+	unsigned long flags;
+	struct fc_reg *r;
+
+	if (!fc_reg_known(timer))
+		return;
+	raw_spin_lock_irqsave(&fc_lock, flags);
+	r = fc_reg_lookup(timer);
+	if (r)
+		fc_reg_bring_up_to_date(r, ktime_get());
+	raw_spin_unlock_irqrestore(&fc_lock, flags);
+}
+
+void fc_reg_expired(struct hrtimer *timer)
+{
+	unsigned long flags;
+	struct fc_reg *r;
+
+	if (!fc_reg_known(timer))
+		return;
+	raw_spin_lock_irqsave(&fc_lock, flags);
+	r = fc_reg_lookup(timer);
+	if (r && r->kind == FC_TIMER_PROGRAM) {
+		/* No longer a deadline; the owner re-arms it if periodic. */
+		fc_sleepq_remove(&r->set->q, &r->qnode);
+	} else if (r && r->kind == FC_TIMER_HOLD) {
+		/* io_uring frees its timer after firing, with no cancel. */
+		fc_reg_forget(r);
+	}
+	raw_spin_unlock_irqrestore(&fc_lock, flags);
 }
 
 /*
@@ -245,12 +349,13 @@ static bool fc_owner_blocked(struct task_struct *t)
 static bool fc_reg_aim(struct fc_reg *r, ktime_t mono_now, bool park)
 {
 	struct hrtimer *timer = r->timer;
+	enum hrtimer_mode mode;
 	ktime_t expires, soft;
 	u64 gen;
 	s64 slack;
 	bool due;
 
-	if (!fc_owner_blocked(r->task)) {
+	if (r->kind == FC_TIMER_SLEEPER && !fc_owner_blocked(r->task)) {
 		r->set->stale = true;
 		return false;
 	}
@@ -258,17 +363,31 @@ static bool fc_reg_aim(struct fc_reg *r, ktime_t mono_now, bool park)
 	if (!due && park)
 		expires = KTIME_MAX;
 	gen = fc_vclock_gen(r->set->clock);
-	r->gen = !due && park ? gen - 1 : gen;
-	r->due = due;
 	soft = hrtimer_get_softexpires(timer);
 	slack = due ? 0 : ktime_sub(hrtimer_get_expires(timer), soft);
-	if (!due && soft == expires && hrtimer_active(timer))
+	mode = HRTIMER_MODE_ABS | (timer->is_soft ? HRTIMER_MODE_SOFT : 0);
+	if (!due && soft == expires && hrtimer_active(timer)) {
+		r->gen = gen;
+		r->off = fc_vclock_offset(r->set->clock, false, mono_now);
 		return false;
+	}
 
 	this_cpu_write(fc_aiming, true);
-	hrtimer_start_range_ns(timer, expires, slack, HRTIMER_MODE_ABS |
-			       (timer->is_soft ? HRTIMER_MODE_SOFT : 0));
+	/*
+	 * A program timer's owner may run (it is not on a stack): move it
+	 * only while it is queued, so that neither a callback under way nor
+	 * an arm under way is undone. One that fired is brought up to date
+	 * when its owner next touches it (fc_reg_sync()).
+	 */
+	if (r->kind == FC_TIMER_PROGRAM && hrtimer_try_to_cancel(timer) != 1) {
+		this_cpu_write(fc_aiming, false);
+		return false;
+	}
+	hrtimer_start_range_ns(timer, expires, slack, mode);
 	this_cpu_write(fc_aiming, false);
+	r->gen = !due && park ? gen - 1 : gen;
+	r->off = fc_vclock_offset(r->set->clock, false, mono_now);
+	r->due = due;
 	return due;
 }
 
@@ -284,9 +403,25 @@ pid_t fc_sleepers_aim_all(struct fc_sleepers *s, ktime_t mono_now)
 
 		next = fc_sleepq_next(q);
 		if (fc_reg_aim(r, mono_now, park) && !woken)
-			woken = task_pid_nr(r->task);
+			woken = r->pid;
 	}
 	return woken;
+}
+
+/*
+ * Program timers are aimed at every jump, not lazily as sleepers are:
+ * their owners read the expiry (timer_gettime, timerfd_gettime,
+ * getitimer) while they are armed.
+ */
+static void fc_sleepers_aim_timers(struct fc_sleepers *s, ktime_t mono_now)
+{
+	u64 gen = fc_vclock_gen(s->clock);
+	struct fc_reg *r, *tmp;
+
+	list_for_each_entry_safe(r, tmp, &s->timers, tnode)
+		if (r->kind == FC_TIMER_PROGRAM && r->gen != gen && !r->due &&
+		    fc_sleeper_queued(&r->qnode))
+			fc_reg_aim(r, mono_now, false);
 }
 
 pid_t fc_sleepers_aim_due(struct fc_sleepers *s, ktime_t mono_now)
@@ -307,8 +442,9 @@ pid_t fc_sleepers_aim_due(struct fc_sleepers *s, ktime_t mono_now)
 			break;
 		}
 		if (!r->due && fc_reg_aim(r, mono_now, false) && !woken)
-			woken = task_pid_nr(r->task);
+			woken = r->pid;
 	}
+	fc_sleepers_aim_timers(s, mono_now);
 	return woken;
 }
 
@@ -321,7 +457,8 @@ void fc_sleepers_prune(struct fc_sleepers *s)
 		struct fc_reg *r = fc_reg_of(q);
 
 		next = fc_sleepq_next(q);
-		if (fc_task_in(r->task, s->cgrp))
+		/* A program timer stays with its group until cancelled. */
+		if (r->kind != FC_TIMER_SLEEPER || fc_task_in(r->task, s->cgrp))
 			continue;
 		/* Parked or late: give it its host expiry for the clock now. */
 		if (!r->due && r->gen != fc_vclock_gen(s->clock))
@@ -355,6 +492,21 @@ u64 fc_sleepers_arms(const struct fc_sleepers *s)
 	return s->arms;
 }
 
+u32 fc_sleepers_holds(const struct fc_sleepers *s)
+{
+	return s->holds + atomic_read(&s->waits);
+}
+
+void fc_sleepers_wait_begin(struct fc_sleepers *s)
+{
+	atomic_inc(&s->waits);
+}
+
+void fc_sleepers_wait_end(struct fc_sleepers *s)
+{
+	atomic_dec(&s->waits);
+}
+
 static enum hrtimer_restart fc_sleepers_due_fire(struct hrtimer *timer)
 {
 	struct fc_sleepers *s = container_of(timer, struct fc_sleepers,
@@ -372,6 +524,7 @@ void fc_sleepers_init(struct fc_sleepers *s, struct fc_vclock *clock,
 		      struct cgroup *cgrp)
 {
 	fc_sleepq_init(&s->q);
+	INIT_LIST_HEAD(&s->timers);
 	s->clock = clock;
 	s->cgrp = cgrp;
 	hrtimer_init(&s->due_timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
@@ -385,6 +538,9 @@ void fc_sleepers_close(struct fc_sleepers *s)
 	s->closed = true;
 	while ((q = fc_sleepq_first(&s->q)))
 		fc_reg_forget(fc_reg_of(q));
+	while (!list_empty(&s->timers))
+		fc_reg_forget(list_first_entry(&s->timers, struct fc_reg,
+					       tnode));
 }
 
 void fc_sleepers_stop(struct fc_sleepers *s)
@@ -395,15 +551,12 @@ void fc_sleepers_stop(struct fc_sleepers *s)
 
 int fc_regs_init(void)
 {
-	struct hrtimer_sleeper probe;
+	int ret = fc_timerkind_init();
 
+	if (ret)
+		return ret;
 	fc_reg_cache = KMEM_CACHE(fc_reg, 0);
-	if (!fc_reg_cache)
-		return -ENOMEM;
-	/* hrtimer_wakeup is static; a sleeper initialised here names it. */
-	hrtimer_init_sleeper(&probe, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
-	fc_wakeup_fn = probe.timer.function;
-	return 0;
+	return fc_reg_cache ? 0 : -ENOMEM;
 }
 
 void fc_regs_exit(void)

@@ -23,13 +23,12 @@
 #include <linux/types.h>
 
 #include "fc_time.h"
+#include "timerkind.h"
 
 struct cgroup;
 struct fc_sleepers;
 struct fc_vclock;
 
-/* True when timer belongs to an hrtimer sleeper (a task's timed wait). */
-bool fc_is_sleeper(const struct hrtimer *timer);
 
 /* An empty set on clock, for the members of cgrp. */
 void fc_sleepers_init(struct fc_sleepers *s, struct fc_vclock *clock,
@@ -44,12 +43,19 @@ void fc_sleepers_unlock(struct fc_sleepers *s, unsigned long flags);
 
 /*
  * Arm hook, for the current task, a member of s's group: current is arming
- * timer with (tim, mode). Return: true when the arm must be parked (the
- * clock is frozen): the caller then arms the timer at KTIME_MAX instead,
- * and a thaw or an advance aims it.
+ * timer (of kind, not FC_TIMER_OTHER) with (tim, mode). A deadline ~146
+ * years away is no timeout: the timer is forgotten. Return: true when the
+ * arm must be parked (the clock is frozen): the caller then arms the timer
+ * at KTIME_MAX instead, and a thaw or an advance aims it.
+ *
+ * Sleepers live until their owner's cancel. Program timers (timerfd,
+ * itimers, POSIX timers) stay registered after they fire, until a cancel
+ * (every owner cancels before freeing), so that a periodic one keeps its
+ * virtual time; they are aimed at every jump. A hold timer stops jumps
+ * while armed.
  */
-bool fc_reg_arm(struct fc_sleepers *s, struct hrtimer *timer, ktime_t tim,
-		enum hrtimer_mode mode);
+bool fc_reg_arm(struct fc_sleepers *s, struct hrtimer *timer,
+		enum fc_timer_kind kind, ktime_t tim, enum hrtimer_mode mode);
 
 /*
  * Cancel hook: the owner is cancelling timer; forget it. A timer left with
@@ -57,6 +63,19 @@ bool fc_reg_arm(struct fc_sleepers *s, struct hrtimer *timer, ktime_t tim,
  * reads it for the time left and for a restart.
  */
 void fc_reg_cancel(struct hrtimer *timer);
+
+/*
+ * A registered program timer that fired is no longer a deadline (the
+ * hrtimer_expire_entry tracepoint); a hold timer is forgotten.
+ */
+void fc_reg_expired(struct hrtimer *timer);
+
+/*
+ * The owner is about to read or forward timer (hrtimer_forward,
+ * timer_gettime): a registered program timer that is not armed gets the
+ * host expiry that matches its virtual one.
+ */
+void fc_reg_sync(struct hrtimer *timer);
 
 /*
  * The rest under s's lock. Aiming: points a registered sleeper's host timer
@@ -89,6 +108,16 @@ bool fc_sleepers_stale(const struct fc_sleepers *s);
 
 /* Arms registered so far: a new one ends an idle-forever stretch. */
 u64 fc_sleepers_arms(const struct fc_sleepers *s);
+
+/*
+ * Timers and waits of members that the module cannot move (hold timers,
+ * schedule_timeout() waits): while there are any, the group must not jump.
+ */
+u32 fc_sleepers_holds(const struct fc_sleepers *s);
+
+/* A member enters, and leaves, a timed wait the module cannot see. */
+void fc_sleepers_wait_begin(struct fc_sleepers *s);
+void fc_sleepers_wait_end(struct fc_sleepers *s);
 
 /*
  * The group goes: forgets every sleeper (their timers stay as aimed) and

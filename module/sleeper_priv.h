@@ -15,6 +15,9 @@ struct fc_vclock;
 
 struct fc_sleepers {
 	struct fc_sleepq q;		/* struct fc_reg, by virtual deadline */
+	struct list_head timers;	/* the registrations of non-sleepers */
+	u32 holds;			/* armed timers the module cannot move */
+	atomic_t waits;			/* members in waits it cannot see */
 	struct fc_vclock *clock;	/* the deadlines' timebase */
 	struct cgroup *cgrp;		/* owners outside it are forgotten */
 	bool closed;			/* the group is gone: no new arms */

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The callbacks that tell an hrtimer's kind. hrtimer_wakeup is learnt from
+ * a sleeper initialised here; the others are static functions, found by
+ * name with a kprobe that is registered disabled (no text is patched) and
+ * dropped at once. A callback that cannot be found makes its timers count
+ * as other: they run in real time, and the module says so at load.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kernel.h>
+#include <linux/kallsyms.h>
+#include <linux/kprobes.h>
+
+#include "timerkind.h"
+
+static const struct {
+	const char *name;
+	enum fc_timer_kind kind;
+} fc_callbacks[] = {
+	{ "timerfd_tmrproc", FC_TIMER_PROGRAM },
+	{ "it_real_fn", FC_TIMER_PROGRAM },
+	{ "posix_timer_fn", FC_TIMER_PROGRAM },
+	{ "alarmtimer_fired", FC_TIMER_HOLD },
+	{ "io_timeout_fn", FC_TIMER_HOLD },
+	{ "io_link_timeout_fn", FC_TIMER_HOLD },
+	{ "io_cqring_timer_wakeup", FC_TIMER_HOLD },	/* 6.12's wait timeout */
+};
+
+static void *fc_callback_fn[ARRAY_SIZE(fc_callbacks)];
+static void *fc_wakeup_fn;
+
+enum fc_timer_kind fc_timer_kind(const struct hrtimer *timer)
+{
+	void *fn = READ_ONCE(timer->function);
+	int i;
+
+	if (fn == fc_wakeup_fn)
+		return FC_TIMER_SLEEPER;
+	for (i = 0; i < ARRAY_SIZE(fc_callback_fn); i++)
+		if (fn == fc_callback_fn[i] && fn)
+			return fc_callbacks[i].kind;
+	return FC_TIMER_OTHER;
+}
+
+/*
+ * The function's start: a kprobe's address may be past an ENDBR64 (IBT),
+ * so the offset sprint_symbol() reports is taken off.
+ */
+static void *fc_symbol(const char *name)
+{
+	struct kprobe kp = { .symbol_name = name,
+			     .flags = KPROBE_FLAG_DISABLED };
+	char buf[KSYM_SYMBOL_LEN];
+	unsigned long addr, off;
+	char *plus;
+
+	if (register_kprobe(&kp))
+		return NULL;
+	addr = (unsigned long)kp.addr;
+	unregister_kprobe(&kp);
+	sprint_symbol(buf, addr);
+	plus = strchr(buf, '+');
+	if (!plus || sscanf(plus, "+%lx", &off) != 1 || off > 16)
+		return NULL;
+	return (void *)(addr - off);
+}
+
+int fc_timerkind_init(void)
+{
+	struct hrtimer_sleeper probe;
+	int i;
+
+	hrtimer_init_sleeper(&probe, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	fc_wakeup_fn = probe.timer.function;
+	if (!fc_wakeup_fn)
+		return -ENOENT;
+	for (i = 0; i < ARRAY_SIZE(fc_callbacks); i++) {
+		fc_callback_fn[i] = fc_symbol(fc_callbacks[i].name);
+		if (!fc_callback_fn[i])
+			pr_debug("no %s in this kernel: its timers run in real time\n",
+				fc_callbacks[i].name);
+	}
+	return 0;
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What an hrtimer is for, told by its callback: a task's timed wait, a
+ * timer that wakes a program in time (timerfd, ITIMER_REAL, POSIX timers),
+ * one the module cannot move (alarm clocks, io_uring) or none of these.
+ */
+#ifndef _FC_TIMERKIND_H
+#define _FC_TIMERKIND_H
+
+#include <linux/hrtimer.h>
+
+enum fc_timer_kind {
+	FC_TIMER_OTHER,		/* not a member's wake-up source: ignored */
+	FC_TIMER_SLEEPER,	/* hrtimer_wakeup: an on-stack hrtimer_sleeper */
+	/*
+	 * timerfd, it_real_fn, posix_timer_fn: lives in an object that
+	 * cancels it before it is freed; the module aims it at its virtual
+	 * deadline.
+	 */
+	FC_TIMER_PROGRAM,
+	/*
+	 * alarm clocks (their own expiry beside the hrtimer's) and io_uring
+	 * (freed after firing, without a cancel): while one is armed, its
+	 * group holds instead of jumping.
+	 */
+	FC_TIMER_HOLD,
+};
+
+enum fc_timer_kind fc_timer_kind(const struct hrtimer *timer);
+
+/* Finds the callbacks by name; 0, or an error if hrtimer_wakeup is missing. */
+int fc_timerkind_init(void);
+
+#endif /* _FC_TIMERKIND_H */
