@@ -312,6 +312,11 @@ void fc_group_kick(struct fc_group *g)
 	irq_work_queue(&g->check_irq);
 }
 
+static void fc_group_kick_set(struct fc_sleepers *s)
+{
+	fc_group_kick(container_of(s, struct fc_group, sleepers));
+}
+
 static bool fc_cgroup_overlaps(struct cgroup *cg)
 {
 	struct fc_group *g;
@@ -357,7 +362,7 @@ struct fc_group *fc_group_create(const struct fc_group_params *p,
 	g->owner_net = p->owner_net;
 	g->auto_jump = p->auto_jump;
 	fc_quiesce_init(&g->quiesce, p->cgrp);
-	fc_sleepers_init(&g->sleepers, &g->clock, p->cgrp);
+	fc_sleepers_init(&g->sleepers, &g->clock, p->cgrp, fc_group_kick_set);
 	init_irq_work(&g->check_irq, fc_group_check_irq);
 	INIT_WORK(&g->check_work, fc_group_check);
 	ret = fc_vclock_init(&g->clock);

@@ -8,8 +8,8 @@
  *    and timerfd, itimer and POSIX timers (timerkind.h);
  *  - hrtimer_try_to_cancel and hrtimer_cancel: the lifetime fence (see
  *    sleeper.h); both, since a compiler may fold one into the other;
- *  - hrtimer_forward and common_timer_get: a fired program timer is brought
- *    up to date before its owner reads or forwards it;
+ *  - common_timer_get: a fired program timer is brought up to date before
+ *    its owner reads it (forward.c does it for hrtimer_forward);
  *  - common_hrtimer_arm, alarm_timer_arm: absolute POSIX timers of members
  *    are in virtual time;
  *  - hrtimer_nanosleep and futex_setup_timer: absolute deadlines given by a
@@ -37,6 +37,7 @@
 
 #include "arch.h"
 #include "group.h"
+#include "forward.h"
 #include "heldwait.h"
 #include "hooks.h"
 #include "instant.h"
@@ -119,23 +120,18 @@ static int fc_kp_cancel(struct kprobe *kp, struct pt_regs *regs)
 	return 0;
 }
 
-/* hrtimer_forward(timer, now, interval): a periodic timer moves on. */
-static int fc_kp_forward(struct kprobe *kp, struct pt_regs *regs)
-{
-	struct hrtimer *timer = (struct hrtimer *)fc_arch_arg(regs, 0);
-
-	if (fc_timer_kind(timer) == FC_TIMER_PROGRAM)
-		fc_reg_sync(timer);
-	return 0;
-}
-
 /* common_timer_get(timr, cur_setting): timer_gettime and the old value. */
 static int fc_kp_posix_get(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct k_itimer *timr = (struct k_itimer *)fc_arch_arg(regs, 0);
 
-	/* An alarm timer's hrtimer is elsewhere: the lookup just misses. */
-	fc_reg_sync(&timr->it.real.timer);
+	/*
+	 * A periodic timer is forwarded next, which brings it up to date
+	 * (forward.c). An alarm timer's hrtimer is elsewhere: the lookup
+	 * just misses.
+	 */
+	if (!timr->it_interval)
+		fc_reg_sync(&timr->it.real.timer, true);
 	return 0;
 }
 
@@ -241,7 +237,6 @@ static struct kprobe fc_kprobes[] = {
 	{ .symbol_name = "hrtimer_start_range_ns", .pre_handler = fc_kp_arm },
 	{ .symbol_name = "hrtimer_try_to_cancel", .pre_handler = fc_kp_cancel },
 	{ .symbol_name = "hrtimer_cancel", .pre_handler = fc_kp_cancel },
-	{ .symbol_name = "hrtimer_forward", .pre_handler = fc_kp_forward },
 	{ .symbol_name = "common_timer_get", .pre_handler = fc_kp_posix_get },
 	{ .symbol_name = "common_hrtimer_arm", .pre_handler = fc_kp_posix_arm },
 	{ .symbol_name = "alarm_timer_arm", .pre_handler = fc_kp_posix_arm },
@@ -393,9 +388,16 @@ static int fc_hooks_install(void)
 		pr_err("schedule_timeout kretprobe: %d\n", ret);
 		goto err_remaining;
 	}
+	ret = fc_forward_register();
+	if (ret) {
+		pr_err("hrtimer_forward kretprobe: %d\n", ret);
+		goto err_heldwait;
+	}
 	fc_hooks_installed = true;
 	return 0;
 
+err_heldwait:
+	fc_heldwait_unregister();
 err_remaining:
 	fc_remaining_unregister();
 err_kp:
@@ -412,6 +414,7 @@ static void fc_hooks_uninstall(void)
 
 	if (!fc_hooks_installed)
 		return;
+	fc_forward_unregister();
 	fc_heldwait_unregister();
 	fc_remaining_unregister();
 	for (i = 0; i < ARRAY_SIZE(fc_kprobes); i++)

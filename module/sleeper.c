@@ -231,26 +231,35 @@ static void fc_reg_fix_expiry(struct hrtimer *timer, ktime_t expires)
  * fired, or is SIGEV_NONE) keeps the host expiry it had when it was last
  * right; before its owner reads it, or forwards it by host time, move it
  * by the jumps made since. The caller is the owner, under its own lock.
+ *
+ * The expiry may then fall below 0 (the clock jumped further than the
+ * host's uptime), which hrtimer code does not take: hrtimer_forward()
+ * saturates it to KTIME_MAX. With clamp, it becomes 0 (a fired one-shot
+ * timer reads the same); without, it is left and the shift is returned,
+ * for the caller to forward from host now + shift and move the result.
  */
-static void fc_reg_bring_up_to_date(struct fc_reg *r, ktime_t mono_now)
+static s64 fc_reg_bring_up_to_date(struct fc_reg *r, ktime_t mono_now,
+				   bool clamp)
 {
 	struct hrtimer *timer = r->timer;
 	struct fc_time off;
-	s64 shift, slack;
+	s64 shift, slack, soft;
 
 	if (r->kind != FC_TIMER_PROGRAM || hrtimer_active(timer) ||
 	    r->gen == fc_vclock_gen(r->set->clock))
-		return;
+		return 0;
 	off = fc_vclock_offset(r->set->clock, false, mono_now);
 	if (fc_time_to_ns(fc_time_sub(off, r->off), &shift) || shift < 0)
-		return;
-	slack = ktime_sub(hrtimer_get_expires(timer),
-			  hrtimer_get_softexpires(timer));
-	hrtimer_set_expires_range_ns(timer,
-				     fc_ns_sub_sat(hrtimer_get_softexpires(timer),
-						   shift), slack);
+		return 0;
 	r->gen = fc_vclock_gen(r->set->clock);
 	r->off = off;
+	soft = fc_ns_sub_sat(hrtimer_get_softexpires(timer), shift);
+	if (soft < 0 && !clamp)
+		return shift;
+	slack = ktime_sub(hrtimer_get_expires(timer),
+			  hrtimer_get_softexpires(timer));
+	hrtimer_set_expires_range_ns(timer, max_t(s64, soft, 0), slack);
+	return 0;
 }
 
 /* Looks timer up without fc_lock first: most timers are not members'. */
@@ -288,7 +297,7 @@ void fc_reg_cancel(struct hrtimer *timer)
 		if (stale)
 			expires = fc_reg_expiry(r, ktime_get(), &due);
 		/* timerfd_settime reads the old value after its cancel. */
-		fc_reg_bring_up_to_date(r, ktime_get());
+		fc_reg_bring_up_to_date(r, ktime_get(), true);
 		fc_reg_forget(r);
 	}
 	raw_spin_unlock_irqrestore(&fc_lock, flags);
@@ -296,18 +305,20 @@ void fc_reg_cancel(struct hrtimer *timer)
 		fc_reg_fix_expiry(timer, expires);
 }
 
-void fc_reg_sync(struct hrtimer *timer)
+s64 fc_reg_sync(struct hrtimer *timer, bool clamp)
 {
 	unsigned long flags;
 	struct fc_reg *r;
+	s64 shift = 0;
 
 	if (!fc_reg_known(timer))
-		return;
+		return 0;
 	raw_spin_lock_irqsave(&fc_lock, flags);
 	r = fc_reg_lookup(timer);
 	if (r)
-		fc_reg_bring_up_to_date(r, ktime_get());
+		shift = fc_reg_bring_up_to_date(r, ktime_get(), clamp);
 	raw_spin_unlock_irqrestore(&fc_lock, flags);
+	return shift;
 }
 
 void fc_reg_expired(struct hrtimer *timer)
@@ -322,6 +333,12 @@ void fc_reg_expired(struct hrtimer *timer)
 	if (r && r->kind == FC_TIMER_PROGRAM) {
 		/* No longer a deadline; the owner re-arms it if periodic. */
 		fc_sleepq_remove(&r->set->q, &r->qnode);
+		/*
+		 * A fire may wake no one (a blocked signal, an unread timerfd),
+		 * so no member blocks again to ask for the next jump: ask.
+		 */
+		if (r->set->kick)
+			r->set->kick(r->set);
 	} else if (r && r->kind == FC_TIMER_HOLD) {
 		/* io_uring frees its timer after firing, with no cancel. */
 		fc_reg_forget(r);
@@ -379,6 +396,7 @@ static bool fc_reg_aim(struct fc_reg *r, ktime_t mono_now, bool park)
 	 * an arm under way is undone. One that fired is brought up to date
 	 * when its owner next touches it (fc_reg_sync()).
 	 */
+	if (r->kind == FC_TIMER_PROGRAM)
 	if (r->kind == FC_TIMER_PROGRAM && hrtimer_try_to_cancel(timer) != 1) {
 		this_cpu_write(fc_aiming, false);
 		return false;
@@ -521,10 +539,11 @@ static enum hrtimer_restart fc_sleepers_due_fire(struct hrtimer *timer)
 }
 
 void fc_sleepers_init(struct fc_sleepers *s, struct fc_vclock *clock,
-		      struct cgroup *cgrp)
+		      struct cgroup *cgrp, void (*kick)(struct fc_sleepers *s))
 {
 	fc_sleepq_init(&s->q);
 	INIT_LIST_HEAD(&s->timers);
+	s->kick = kick;
 	s->clock = clock;
 	s->cgrp = cgrp;
 	hrtimer_init(&s->due_timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS);

@@ -30,9 +30,12 @@ struct fc_sleepers;
 struct fc_vclock;
 
 
-/* An empty set on clock, for the members of cgrp. */
+/*
+ * An empty set on clock, for the members of cgrp; kick (any context) asks
+ * for a quiescence check when a program timer fired.
+ */
 void fc_sleepers_init(struct fc_sleepers *s, struct fc_vclock *clock,
-		      struct cgroup *cgrp);
+		      struct cgroup *cgrp, void (*kick)(struct fc_sleepers *s));
 
 /*
  * Takes and releases s's lock (irqsave). Lock order: the groups' mutex,
@@ -73,9 +76,12 @@ void fc_reg_expired(struct hrtimer *timer);
 /*
  * The owner is about to read or forward timer (hrtimer_forward,
  * timer_gettime): a registered program timer that is not armed gets the
- * host expiry that matches its virtual one.
+ * host expiry that matches its virtual one. That expiry may be below 0
+ * (far jumps): with clamp it becomes 0; without, the expiry stays and the
+ * return value is the shift still to make (0: none), for a forward to
+ * count from host now + shift and take the shift off its result.
  */
-void fc_reg_sync(struct hrtimer *timer);
+s64 fc_reg_sync(struct hrtimer *timer, bool clamp);
 
 /*
  * The rest under s's lock. Aiming: points a registered sleeper's host timer

@@ -18,6 +18,7 @@ struct fc_sleepers {
 	struct list_head timers;	/* the registrations of non-sleepers */
 	u32 holds;			/* armed timers the module cannot move */
 	atomic_t waits;			/* members in waits it cannot see */
+	void (*kick)(struct fc_sleepers *s);	/* asks for a check */
 	struct fc_vclock *clock;	/* the deadlines' timebase */
 	struct cgroup *cgrp;		/* owners outside it are forgotten */
 	bool closed;			/* the group is gone: no new arms */
