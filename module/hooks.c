@@ -138,23 +138,37 @@ static int fc_kp_posix_get(struct kprobe *kp, struct pt_regs *regs)
 /*
  * common_hrtimer_arm and alarm_timer_arm(timr, ktime_t expires,
  * bool absolute, bool sigev_none): a member's absolute POSIX timer is in
- * its virtual time.
+ * its virtual time; a SIGEV_NONE one is never armed, so it is noted here.
  */
-static int fc_kp_posix_arm(struct kprobe *kp, struct pt_regs *regs)
+static int fc_posix_arm(struct pt_regs *regs, bool hrtimer_based)
 {
 	struct k_itimer *timr = (struct k_itimer *)fc_arch_arg(regs, 0);
+	bool absolute = fc_arch_arg(regs, 2), sigev_none = fc_arch_arg(regs, 3);
 	struct fc_group *g;
 
-	if (!fc_arch_arg(regs, 2) || (current->flags & PF_KTHREAD))
+	if (!(absolute || sigev_none) || (current->flags & PF_KTHREAD))
 		return 0;
 	rcu_read_lock();
 	g = fc_group_of(current);
-	if (g)
+	if (g && absolute)
 		fc_arch_set_arg(regs, 1,
 				fc_abs_to_host(g, timr->it_clock,
 					       (ktime_t)fc_arch_arg(regs, 1)));
+	if (g && sigev_none && hrtimer_based)
+		fc_reg_note(fc_group_sleepers(g), &timr->it.real.timer);
 	rcu_read_unlock();
 	return 0;
+}
+
+static int fc_kp_posix_arm(struct kprobe *kp, struct pt_regs *regs)
+{
+	return fc_posix_arm(regs, true);
+}
+
+/* An alarm timer's hrtimer is elsewhere in k_itimer: nothing to note. */
+static int fc_kp_alarm_arm(struct kprobe *kp, struct pt_regs *regs)
+{
+	return fc_posix_arm(regs, false);
 }
 
 /* hrtimer_nanosleep(ktime_t rqtp, enum hrtimer_mode mode, clockid_t id) */
@@ -239,7 +253,7 @@ static struct kprobe fc_kprobes[] = {
 	{ .symbol_name = "hrtimer_cancel", .pre_handler = fc_kp_cancel },
 	{ .symbol_name = "common_timer_get", .pre_handler = fc_kp_posix_get },
 	{ .symbol_name = "common_hrtimer_arm", .pre_handler = fc_kp_posix_arm },
-	{ .symbol_name = "alarm_timer_arm", .pre_handler = fc_kp_posix_arm },
+	{ .symbol_name = "alarm_timer_arm", .pre_handler = fc_kp_alarm_arm },
 	{ .symbol_name = "hrtimer_nanosleep", .pre_handler = fc_kp_nanosleep },
 	{ .symbol_name = "futex_setup_timer",
 	  .pre_handler = fc_kp_futex_timer },

@@ -191,6 +191,44 @@ out_unlock:
 	return park;
 }
 
+void fc_reg_note(struct fc_sleepers *s, struct hrtimer *timer)
+{
+	struct fc_reg *r, *fresh;
+	unsigned long flags;
+
+	fresh = kmem_cache_zalloc(fc_reg_cache, GFP_ATOMIC | __GFP_NOWARN);
+	raw_spin_lock_irqsave(&fc_lock, flags);
+	r = fc_reg_lookup(timer);
+	if (s->closed)
+		goto out_unlock;
+	if (!r) {
+		if (!fresh)
+			goto out_unlock;
+		r = fresh;
+		fresh = NULL;
+		r->timer = timer;
+		fc_sleeper_init(&r->qnode);
+		INIT_LIST_HEAD(&r->tnode);
+		hash_add_rcu(fc_regs, &r->hnode, (unsigned long)timer);
+		atomic_inc(&fc_nr_regs);
+	} else {
+		fc_reg_unlink(r);
+	}
+	r->set = s;
+	r->kind = FC_TIMER_PROGRAM;
+	r->task = NULL;
+	r->pid = task_pid_nr(current);
+	r->base = CLOCK_MONOTONIC;	/* never aimed: not queued */
+	r->due = false;
+	r->gen = fc_vclock_gen(s->clock);
+	r->off = fc_vclock_offset(s->clock, false, ktime_get());
+	list_add_tail(&r->tnode, &s->timers);
+out_unlock:
+	raw_spin_unlock_irqrestore(&fc_lock, flags);
+	if (fresh)
+		kmem_cache_free(fc_reg_cache, fresh);
+}
+
 /*
  * Under fc_lock: r's host expiry on its own clock for the clock now, or
  * "now" when the deadline has passed (*due): never in the past, as

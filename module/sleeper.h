@@ -68,6 +68,13 @@ bool fc_reg_arm(struct fc_sleepers *s, struct hrtimer *timer,
 void fc_reg_cancel(struct hrtimer *timer);
 
 /*
+ * A member sets a timer that is never armed (a SIGEV_NONE POSIX timer):
+ * registered as a program timer that is no deadline, so that its expiry
+ * follows the jumps when read. Its owner cancels it like the others.
+ */
+void fc_reg_note(struct fc_sleepers *s, struct hrtimer *timer);
+
+/*
  * A registered program timer that fired is no longer a deadline (the
  * hrtimer_expire_entry tracepoint); a hold timer is forgotten.
  */

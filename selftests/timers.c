@@ -236,6 +236,26 @@ static void posix_gettime(struct fx_result *r, void *arg)
 		BAD(r, "%.3f s left, not 700", left / 1e9);
 }
 
+/* A SIGEV_NONE timer is never armed; its time left follows the jumps. */
+static void posix_sigev_none(struct fx_result *r, void *arg)
+{
+	struct sigevent ev = { .sigev_notify = SIGEV_NONE };
+	struct itimerspec its = { .it_value = fx_ns_ts(TMO_NS) }, cur;
+	struct timespec ts = { 300, 0 };
+	long long left;
+	timer_t id;
+
+	(void)arg;
+	timer_create(CLOCK_MONOTONIC, &ev, &id);
+	timer_settime(id, 0, &its, NULL);
+	fx_ready();
+	nanosleep(&ts, NULL);
+	timer_gettime(id, &cur);
+	left = fx_ts_ns(&cur.it_value);
+	if (left > 700 * FX_NSEC || left < 700 * FX_NSEC - SLACK_NS)
+		BAD(r, "%.3f s left, not 700", left / 1e9);
+}
+
 /* Deleted while armed: no signal, and the group jumps past it. */
 static void posix_delete(struct fx_result *r, void *arg)
 {
@@ -519,6 +539,7 @@ KIND(posix_sigev_thread_id, posix_thread_id, NULL);
 KIND(posix_periodic_overrun, posix_overrun, NULL);
 KIND(posix_periodic_overrun_long_jump, posix_overrun, &long_jump);
 KIND(posix_gettime_after_jump, posix_gettime, NULL);
+KIND(posix_sigev_none_gettime, posix_sigev_none, NULL);
 KIND(posix_deleted_while_armed, posix_delete, NULL);
 KIND(posix_ends_nanosleep_eintr, posix_cuts_sleep, NULL);
 KIND(alarm_pause, alarm_pause, NULL);
