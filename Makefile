@@ -50,10 +50,16 @@ PROGS            := $(patsubst tests/host/progs/%.c,$(BUILD)/tests/progs/%,$(PRO
 # Kernel source bits taken at build time from Debian's linux-source package.
 KSRC_TARBALL ?= $(firstword $(wildcard /usr/src/linux-source-*.tar.xz))
 KSFT_DIR     := $(BUILD)/ksft
+# The kernel's own timer selftests, run under fluxcap by
+# tests/host/kernel_timers.sh and tests/vm/kernel_timers.sh: their sources
+# are extracted into $(KSFT_DIR)/timers/ (never committed), the programs
+# built as $(BUILD)/ktimers/NAME with the flags of their own Makefile.
+KTIMERS      := nanosleep nsleep-lat posix_timers set-timer-lat mqueue-lat
+KTIMER_PROGS := $(addprefix $(BUILD)/ktimers/,$(KTIMERS))
 
-.PHONY: all userspace module selftests host-tests deps check host-check vm-check \
+.PHONY: all userspace module selftests ktimers host-tests deps check host-check vm-check \
 	style run bench clean help
-all: userspace module selftests
+all: userspace module selftests ktimers
 
 help:
 	@echo 'make              build userspace (build/) and fluxcap.ko for each kernel'
@@ -61,6 +67,7 @@ help:
 	@echo 'make check        install what is missing, build, run every test'
 	@echo 'make host-check   host tests only (no VM)'
 	@echo 'make vm-check     VM suite only (KVER=... for one kernel)'
+	@echo 'make ktimers      the kernel'"'"'s timer selftests, from linux-source, in build/ktimers/'
 	@echo 'make style        checkpatch --strict, shellcheck'
 	@echo 'make bench        native vs kernel vs ptrace mode in the VM (bench/run.sh), not a test'
 	@echo 'make run          show fluxctl at work'
@@ -116,6 +123,20 @@ $(KSFT_DIR)/kselftest_harness.h:
 		'*/tools/testing/selftests/kselftest.h' '*/tools/testing/selftests/kselftest_harness.h'
 
 selftests: $(SELFTESTS)
+
+# Only tools/testing/selftests/timers/ (and kselftest.h, above) is taken.
+$(KSFT_DIR)/timers/.extracted: $(KSFT_DIR)/kselftest_harness.h
+	@mkdir -p $(KSFT_DIR)
+	tar -xJf $(KSRC_TARBALL) -C $(KSFT_DIR) --strip-components=4 --wildcards \
+		'*/tools/testing/selftests/timers/*'
+	@touch $@
+
+ktimers: $(KTIMER_PROGS)
+
+# Upstream code: their Makefile's flags, no -Werror.
+$(BUILD)/ktimers/%: $(KSFT_DIR)/timers/.extracted
+	@mkdir -p $(dir $@)
+	$(CC) -O3 -Wl,-no-as-needed -Wall -o $@ $(KSFT_DIR)/timers/$*.c -lrt -lpthread -lm
 
 $(BUILD)/selftests/%: selftests/%.c $(BUILD)/version.stamp $(KSFT_DIR)/kselftest_harness.h $(wildcard selftests/*.h)
 	@mkdir -p $(dir $@)

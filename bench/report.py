@@ -17,6 +17,8 @@ GOALS = {
     "b_vdso_kernel_ratio_max": 2.0,
     "c_kernel_ratio_max": 1.05,
     "d_kernel_1000_over_1_max": 3.0,
+    "f_kernel_speedup_min": 100.0,
+    "f_ptrace_speedup_min": 10.0,
 }
 
 
@@ -55,7 +57,7 @@ def main(argv):
                 continue
             key = w[0]
             if key in ("kernel", "cpu", "cpus", "clocksource", "commit",
-                       "module", "modes", "date", "vm_seconds", "nofile_soft",
+                       "module", "modes", "date", "vm_seconds", "nofile_soft", "rows",
                        "nofile_hard"):
                 info[key] = " ".join(w[1:])
             elif key == "tsc_hz":
@@ -117,19 +119,24 @@ def main(argv):
             "ns_per_op": rnd(inner * 1e9 / count, 1),
             "outer_all_s": [round(x[1], 4) for x in s],
             "inner_all_s": [round(x[2] / tsc, 5) for x in s],
+            "outer_min_s": rnd(min(x[1] for x in s), 4),
+            "outer_max_s": rnd(max(x[1] for x in s), 4),
+            "inner_min_s": rnd(min(x[2] for x in s) / tsc, 5),
+            "inner_max_s": rnd(max(x[2] for x in s) / tsc, 5),
         }
 
     res["a0_2000_sleeps_1us_native_floor"] = per("sleeps_1us", "native")
     for name, key in (("startup", "s_startup_true"), ("sleeps", "a_2000_sleeps_1ms"),
                       ("vdso", "b_clock_gettime_vdso"), ("syscall", "b_clock_gettime_syscall"),
-                      ("walk", "c_tmpfs_walk_no_sleeps")):
+                      ("walk", "c_tmpfs_walk_no_sleeps"),
+                      ("timerfd", "f_timerfd_1ms_ticks")):
         res[key] = {m: per(name, m) for m in modes}
         nat = res[key].get("native")
         for m in modes:
             r = res[key][m]
             if m == "native" or not r or not nat or name == "startup":
                 continue
-            if name == "sleeps":
+            if name in ("sleeps", "timerfd"):
                 r["speedup_outer"] = rnd(nat["outer_s"] / r["outer_s"], 1)
                 r["speedup_inner"] = rnd(nat["inner_s"] / r["inner_s"], 1)
             elif name in ("vdso", "syscall"):
@@ -187,6 +194,10 @@ def main(argv):
          lambda v: v <= GOALS["d_kernel_1000_over_1_max"]),
         ("d_kernel_poll_1000_over_1", ("d_jump_latency_10s_sleep", "kernel-poll", "ratio_1000_over_1"),
          lambda v: v <= GOALS["d_kernel_1000_over_1_max"]),
+        ("f_kernel_speedup_outer", ("f_timerfd_1ms_ticks", "kernel", "speedup_outer"),
+         lambda v: v >= GOALS["f_kernel_speedup_min"]),
+        ("f_ptrace_speedup_outer", ("f_timerfd_1ms_ticks", "ptrace", "speedup_outer"),
+         lambda v: v >= GOALS["f_ptrace_speedup_min"]),
     ):
         v = get(path)
         verdict[key] = {"value": v, "met": (ok(v) if v is not None else None)}
@@ -244,6 +255,19 @@ def main(argv):
     L.append("| (c) same, outer (with start-up) | " + " | ".join(
         cell("c_tmpfs_walk_no_sleeps", m, lambda r: f"{r['outer_s']:.3f} s", "ratio_outer") for m in modes)
         + " | |")
+    def mmm(r, k, nd):
+        return (f"{r[k + '_min_s']:.{nd}f} / {r[k + '_s']:.{nd}f} / {r[k + '_max_s']:.{nd}f} s"
+                f" (n={r['runs']})")
+
+    L.append(f"| (f) {params.get('f_ticks')} ticks of a 1 ms periodic timerfd (epoll), outer, "
+             "min / median / max | " + " | ".join(
+                 cell("f_timerfd_1ms_ticks", m, lambda r: mmm(r, "outer", 2), "speedup_outer")
+                 for m in modes)
+             + f" | kernel >= {GOALS['f_kernel_speedup_min']:.0f}x, "
+             f"ptrace >= {GOALS['f_ptrace_speedup_min']:.0f}x faster |")
+    L.append("| (f) same, inner (first to last tick) | " + " | ".join(
+        cell("f_timerfd_1ms_ticks", m, lambda r: mmm(r, "inner", 3), "speedup_inner") for m in modes)
+        + " | |")
     for n in ("1", "100", "1000"):
         row = []
         for m in modes:
@@ -285,6 +309,9 @@ def main(argv):
         f"{k} = {v['value']}: {'met' if v['met'] else ('MISSED' if v['met'] is False else 'not measured')}"
         for k, v in verdict.items()))
     L.append("")
+    # Rows not measured in this run (bench/run.sh --rows) are left out.
+    L = [x for x in L if not (x.startswith("| (") and all(
+        c.strip() == "-" for c in x.split(" | ")[1:1 + len(modes)]))]
     text = "\n".join(L)
     with open(out_md, "w", encoding="utf-8") as f:
         f.write(text)

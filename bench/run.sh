@@ -9,6 +9,8 @@
 #   (c) stat+open+read of a 2000-file tmpfs tree, no sleeps
 #   (d) jump latency with 1, 100 and 1000 sleeping threads (nanosleep;
 #   kernel mode also through poll, which always takes the quiescence check)
+#   (f) 10,000 ticks of a 1 ms periodic timerfd, read in an epoll loop
+#   (F_ROUNDS rounds, default 10: min/median/max)
 #   (s) start-up: a trivial `sh -c` under `fluxctl run`
 #
 #   bench/run.sh [--kernel K]...  one VM boot per kernel (default: every
@@ -18,6 +20,8 @@
 #   bench/run.sh --here           this machine, without a VM: native, ptrace,
 #                                 and kernel mode when the module is loaded
 #   --no-build                    do not run make first
+#   --rows LIST                   only these rows, e.g. --rows f or
+#                                 --rows a,f (default: s,a,b,c,d,f)
 #   --out DIR                     results (default build/bench/results):
 #                                 per kernel raw-K.txt, bench-K.json and
 #                                 bench-K.md (the table, also printed)
@@ -27,9 +31,10 @@
 # every clock is virtual; calibrated natively) and, for whole commands,
 # with bash's $EPOCHREALTIME outside fluxctl. Knobs (environment):
 # REPEAT (runs per measurement, default 3; median), C_REPEAT (default 15),
+# F_ROUNDS (rounds of (f), default 10), F_TICKS (default 10000),
 # D_REPS (jump latencies per thread count, default 50), D_BUDGET (seconds
 # of measuring per thread count, default 15), D_TIMEOUT (seconds for one
-# whole jump run, default 120), VM_TIMEOUT (default 600).
+# whole jump run, default 120), VM_TIMEOUT (default 1200).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -43,6 +48,8 @@ while [ $# -gt 0 ]; do
 	--kernel=*) kernels+=("${1#*=}"); shift ;;
 	--no-build) build=0; shift ;;
 	--here) here=1; shift ;;
+	--rows) export ROWS="$2"; shift 2 ;;
+	--rows=*) export ROWS="${1#*=}"; shift ;;
 	--out) out=$(realpath -m "$2"); shift 2 ;;
 	--guest) guest=$2; shift 2 ;;
 	-h | --help) sed -n '3,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
@@ -56,6 +63,10 @@ if [ -n "$guest" ]; then
 	d_reps=${D_REPS:-50} d_budget=${D_BUDGET:-15} d_timeout=${D_TIMEOUT:-120}
 	n_sleeps=2000 n_vdso=1000000 n_sys=100000 n_sys_ptrace=3000
 	n_files=2000 c_passes=${C_PASSES:-3}
+	f_rounds=${F_ROUNDS:-10} f_ticks=${F_TICKS:-10000}
+	rows=" ${ROWS:-s a b c d f} "
+	rows=${rows//,/ }
+	row() { [[ "$rows" == *" $1 "* ]]; }
 	tree=$(mktemp -d /tmp/fluxcap-bench.XXXXXX)
 	trap 'rm -rf "$tree"' EXIT
 	exec 3>"$guest"
@@ -83,6 +94,8 @@ if [ -n "$guest" ]; then
 	emit "param n_sys_ptrace $n_sys_ptrace"
 	emit "param n_files $n_files"
 	emit "param c_passes $c_passes"
+	emit "param f_ticks $f_ticks"
+	emit "rows $(echo $rows)"
 
 	# under MODE CMD...: CMD natively or under fluxctl in MODE
 	under() {
@@ -136,23 +149,33 @@ if [ -n "$guest" ]; then
 			done
 		done
 	}
-	log "$(uname -r): (s), (a), (b), (c) in modes: ${modes[*]}"
+	log "$(uname -r): rows${rows% } in modes: ${modes[*]}"
 	"$w" clock $n_vdso >/dev/null	# warm-up
 	"$w" clock-sys $n_sys >/dev/null
 	"$w" walk "$tree/t" "$c_passes" >/dev/null
-	rounds startup "$repeat" 1 1 sh -c 'echo 0 0'
-	# the floor: what one sleep and wake-up costs here, natively
-	sample sleeps_1us native $n_sleeps "$w" sleeps $n_sleeps 1
-	rounds sleeps "$repeat" $n_sleeps $n_sleeps "$w" sleeps COUNT 1000
+	! row s || rounds startup "$repeat" 1 1 sh -c 'echo 0 0'
+	if row a; then
+		# the floor: what one sleep and wake-up costs here, natively
+		sample sleeps_1us native $n_sleeps "$w" sleeps $n_sleeps 1
+		rounds sleeps "$repeat" $n_sleeps $n_sleeps "$w" sleeps COUNT 1000
+	fi
 	# Without a TSC clocksource (6.1 under TCG marks the TSC unstable) the
 	# vDSO falls back to the syscall, which ptrace mode stops on: fewer.
 	n_vdso_ptrace=$n_vdso
 	[ "$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev/null)" = tsc ] ||
 		n_vdso_ptrace=$n_sys_ptrace
-	rounds vdso "$repeat" $n_vdso $n_vdso_ptrace "$w" clock COUNT
-	rounds syscall "$repeat" $n_sys $n_sys_ptrace "$w" clock-sys COUNT
-	rounds walk "$c_repeat" $((n_files * c_passes)) $((n_files * c_passes)) \
+	if row b; then
+		rounds vdso "$repeat" $n_vdso $n_vdso_ptrace "$w" clock COUNT
+		rounds syscall "$repeat" $n_sys $n_sys_ptrace "$w" clock-sys COUNT
+	fi
+	! row c || rounds walk "$c_repeat" $((n_files * c_passes)) $((n_files * c_passes)) \
 		"$w" walk "$tree/t" "$c_passes"
+	# (f): a 1 ms periodic timerfd, f_ticks ticks (10 s of real time
+	# natively); the speed-up over native is the goal, as in (a).
+	if row f; then
+		log "$(uname -r): (f) $f_ticks timerfd ticks, $f_rounds rounds"
+		rounds timerfd "$f_rounds" "$f_ticks" "$f_ticks" "$w" timerfd COUNT 1000
+	fi
 
 	# (d): one thread sleeps 10 s of virtual time, N-1 threads 10^6 s. In
 	# ptrace mode fluxctl keeps 3 /proc files open per thread: with the
@@ -164,7 +187,7 @@ if [ -n "$guest" ]; then
 	emit "nofile_soft $nofile"
 	emit "nofile_hard $(ulimit -Hn)"
 	for mode in "${modes[@]}"; do
-		[ "$mode" != native ] || continue
+		[ "$mode" != native ] && row d || continue
 		for n in 1 100 1000; do
 			log "$(uname -r): $mode jumps, $n threads"
 			o=$(ulimit -n "$(ulimit -Hn)" && timeout -k 5 "$d_timeout" "$fluxctl" run --mode "$mode" -- \
@@ -227,10 +250,10 @@ for k in "${kernels[@]}"; do
 	rc=0
 	# The knobs reach the guest only on its command line.
 	knobs=()
-	for v in REPEAT C_REPEAT C_PASSES D_REPS D_BUDGET D_TIMEOUT; do
+	for v in REPEAT C_REPEAT C_PASSES D_REPS D_BUDGET D_TIMEOUT F_ROUNDS F_TICKS ROWS; do
 		[ -z "${!v:-}" ] || knobs+=("$v=${!v}")
 	done
-	tests/vm/run --kernel "$k" --timeout "${VM_TIMEOUT:-600}" --share "$out" -- \
+	tests/vm/run --kernel "$k" --timeout "${VM_TIMEOUT:-1200}" --share "$out" -- \
 		env "${knobs[@]}" bench/run.sh --guest "$out/raw-$k.txt" || rc=$?
 	echo "vm_seconds $(awk -v a="$s0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')" >>"$out/raw-$k.txt"
 	if [ $rc != 0 ]; then

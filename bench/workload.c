@@ -14,6 +14,9 @@
  *                      3) unmeasured sleeps; prints each sleep's real
  *                      duration in ticks. With "poll" the main thread waits
  *                      in poll() (milliseconds) instead of nanosleep()
+ *   timerfd N US       a periodic timerfd (CLOCK_MONOTONIC, every US
+ *                      microseconds) read in an epoll loop until it has
+ *                      ticked N times (expirations, overruns included)
  *   tsc-hz             the TSC's ticks per second, against CLOCK_MONOTONIC
  *                      (run it natively: under fluxcap every clock is virtual)
  *
@@ -36,8 +39,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -182,6 +187,38 @@ static int jumps(long n, long reps, long us, uint64_t budget, long warmup,
 	_exit(0);	/* the long sleepers never return */
 }
 
+/* The checksum is the number of reads: N when every tick woke the loop. */
+static int timerfd_ticks(long n, long us)
+{
+	struct timespec period = { us / 1000000, (us % 1000000) * 1000 };
+	struct itimerspec its = { period, period };
+	struct epoll_event ev = { .events = EPOLLIN };
+	unsigned long long got = 0;
+	uint64_t exp;
+	int tfd, ep;
+
+	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	if (tfd < 0 || ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, tfd, &ev) ||
+	    timerfd_settime(tfd, 0, &its, NULL))
+		return perror("timerfd"), 1;
+	while (got < (unsigned long long)n) {
+		int r = epoll_wait(ep, &ev, 1, -1);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return perror("epoll_wait"), 1;
+		if (r == 1 && read(tfd, &exp, sizeof(exp)) == (ssize_t)sizeof(exp)) {
+			got += exp;
+			sum++;
+		}
+	}
+	close(ep);
+	close(tfd);
+	return 0;
+}
+
 static int tsc_hz(void)
 {
 	struct timespec req = { 0, 200000000 };
@@ -233,6 +270,9 @@ int main(int argc, char *argv[])
 			syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
 			sum += (unsigned long long)ts.tv_nsec;
 		}
+	} else if (!strcmp(argv[1], "timerfd") && argc == 4) {
+		if (timerfd_ticks(n, atol(argv[3])))
+			return 1;
 	} else if (!strcmp(argv[1], "walk")) {
 		long passes = argc > 3 ? atol(argv[3]) : 1;
 
@@ -245,6 +285,7 @@ int main(int argc, char *argv[])
 	return 0;
 usage:
 	fprintf(stderr, "usage: workload sleeps N US | clock N | clock-sys N | walk DIR [PASSES]\n"
+		"       | timerfd N US\n"
 		"       | mktree DIR N | jumps N REPS US BUDGET_TICKS [WARMUP [poll]] | tsc-hz\n");
 	return 1;
 }

@@ -1,0 +1,149 @@
+# shellcheck shell=bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The kernel's own timer selftests (tools/testing/selftests/timers: nanosleep,
+# nsleep-lat, posix_timers, set-timer-lat, mqueue-lat; built by `make
+# ktimers` into build/ktimers/ from Debian's linux-source tarball) under
+# `fluxctl run --mode $MODE`: the cases tests/host/kernel_timers.sh (ptrace)
+# and tests/vm/kernel_timers.sh (kernel) share. Sourced after tests/lib/tap.sh
+# with MODE, build and fluxctl set; ktimer_cases LIMIT runs them all.
+#
+# One case per program: it passes when the program exits 0, prints its own
+# totals line with fail:0, no "not ok" / "[FAIL" line, and at least as many
+# pass lines ("ok N ..." without SKIP, or "[OK]") as it prints natively
+# (KTIMER_MIN_PASS; the alarm clocks add some where /dev/rtc0 exists). Each
+# run is bounded by timeout -k 5 $KTIMER_TIMEOUT (default 120 s): a hang is a
+# failure, not a hang. A run still going 3 s before its limit has its
+# processes' syscalls, wait channels and kernel stacks printed first, so the
+# log says where it sat. Every run prints what it took as a "# took" comment
+# (real time, measured out here). The last case is the acceptance target:
+# all five pass, in under LIMIT s real in all.
+# shellcheck disable=SC2154 # tap.sh and the script set them
+
+KTIMERS=(nanosleep nsleep-lat posix_timers set-timer-lat mqueue-lat)
+KTIMER_TIMEOUT=${FLUXCAP_KTIMER_TIMEOUT:-120}
+# Pass lines of a native run without an RTC (the alarm clocks skip):
+# nanosleep 4 clocks, nsleep-lat 4, posix_timers 3 itimers + 2 timer_create,
+# set-timer-lat 4 clocks x 10 lines, mqueue-lat 1 (193 s in all on the host).
+declare -A KTIMER_MIN_PASS=([nanosleep]=4 [nsleep-lat]=4 [posix_timers]=5
+	[set-timer-lat]=40 [mqueue-lat]=1)
+declare -A ktimer_took=() ktimer_verdict=()
+
+# ktimer_syscall_name NR: the x86-64 name of syscall NR, from the uapi header.
+ktimer_syscall_name() {
+	local h
+	for h in /usr/include/x86_64-linux-gnu/asm/unistd_64.h /usr/include/asm/unistd_64.h; do
+		[ -r "$h" ] || continue
+		awk -v n="$1" '$1 == "#define" && $3 == n { sub(/^__NR_/, "", $2); print $2; exit }' "$h"
+		return
+	done
+}
+
+# ktimer_descendants PID: PID and every process below it.
+ktimer_descendants() {
+	local p
+	echo "$1"
+	for p in $(pgrep -P "$1"); do ktimer_descendants "$p"; done
+}
+
+# ktimer_dump PID: where the processes of the tree under PID (timeout(1),
+# fluxctl, the program and its threads) are waiting, as comments.
+ktimer_dump() {
+	local p t nr rest name
+	note "still running after $((KTIMER_TIMEOUT - 3)) s: where its tasks wait"
+	for p in $(ktimer_descendants "$1"); do
+		for t in /proc/"$p"/task/*; do
+			[ -r "$t/stat" ] || continue
+			read -r nr rest <"$t/syscall" 2>/dev/null || nr='?'
+			name=
+			case "$nr" in [0-9]*) name=$(ktimer_syscall_name "$nr") ;; esac
+			# state, and CPU time (utime + stime, ticks): busy or asleep
+			note "  pid $p tid ${t##*/} ($(cat "$t/comm" 2>/dev/null)," \
+				"$(sed 's/.*) //' "$t/stat" 2>/dev/null |
+					awk '{ printf "state %s, cpu %d ticks", $1, $12 + $13 }')):" \
+				"syscall $nr${name:+ ($name)}, wchan $(cat "$t/wchan" 2>/dev/null)"
+			sed 's/^/#       /' "$t/stack" 2>/dev/null | head -n 12
+		done
+	done
+}
+
+# ktimer_run NAME: run build/ktimers/NAME under fluxctl, like tap.sh's timed
+# (output in $tmp/out and $tmp/err; $rc, $took), with the dump before the
+# limit (3 s before it).
+ktimer_run() {
+	local name=$1 pid dog t0 t1
+	rc=0
+	t0=$(now)
+	timeout -k 5 "$KTIMER_TIMEOUT" "$fluxctl" run --mode "$MODE" -- "$build/ktimers/$name" \
+		</dev/null >"$tmp/out" 2>"$tmp/err" &
+	pid=$!
+	rm -f "$tmp/dumping"
+	(
+		sleep $((KTIMER_TIMEOUT - 3))
+		kill -0 "$pid" 2>/dev/null || exit 0
+		touch "$tmp/dumping"
+		ktimer_dump "$pid" >"$tmp/dump"
+	) &
+	dog=$!
+	wait "$pid" || rc=$?
+	t1=$(now)
+	# A dump under way (slow in an emulated guest) is let finish.
+	[ -e "$tmp/dumping" ] || kill "$dog" 2>/dev/null
+	wait "$dog" 2>/dev/null
+	took=$(minus "$t1" "$t0")
+	note "took $took s, exit $rc: fluxctl run --mode $MODE -- ktimers/$name"
+}
+
+# t_ktimer NAME: one program's case.
+t_ktimer() {
+	local name=$1 out="$tmp/ktimer-$1.out" pass why=''
+	: >"$tmp/dump"
+	ktimer_run "$name"
+	ktimer_took[$name]=$took
+	cp "$tmp/out" "$out"
+	# The program's own lines, as comments (its "ok" lines must not count);
+	# a last line without its newline (killed mid-printf) gets one.
+	sed 's/^/#   | /' "$out"
+	[ ! -s "$out" ] || [ -z "$(tail -c 1 "$out")" ] || echo
+	sed 's/^/#   stderr: /' "$tmp/err" | head -n 20
+	cat "$tmp/dump"
+	: >"$tmp/out"	# check() shows nothing twice
+	: >"$tmp/err"
+	pass=$(grep -Ec '^ok [0-9]+ [^#]*$|\[OK\]' "$out")
+	note "$name: $pass pass lines (want >= ${KTIMER_MIN_PASS[$name]})"
+	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+		why="hang: killed by timeout(1) after $KTIMER_TIMEOUT s"
+	elif [ "$rc" != 0 ]; then
+		why="exit $rc"
+	elif grep -Eq '^not ok|\[FAIL' "$out"; then
+		why="a failed check: $(grep -Em1 '^not ok|\[FAIL' "$out" | tr -s ' ')"
+	elif ! grep -Eq '^# Totals: pass:[0-9]+ fail:0 ' "$out"; then
+		why="no '# Totals: ... fail:0' line"
+	elif [ "$pass" -lt "${KTIMER_MIN_PASS[$name]}" ]; then
+		why="only $pass pass lines"
+	fi
+	ktimer_verdict[$name]=${why:-pass}
+	[ -z "$why" ] || { note "$name failed: $why"; return 1; }
+}
+
+# t_ktimer_target ALL-PASSED TOTAL LIMIT
+t_ktimer_target() {
+	note "acceptance target: all five pass, under $3 s real in all" \
+		"(this run: $2 s, $([ "$1" = 1 ] && echo all pass || echo not all pass))"
+	[ "$1" = 1 ] && in_range "$2" 0 "$3"
+}
+
+# ktimer_cases LIMIT: every program's case, then the acceptance target.
+ktimer_cases() {
+	local limit=$1 name total=0 all=1 line=''
+	for name in "${KTIMERS[@]}"; do
+		check "ktimers/$name under fluxctl run --mode $MODE: exit 0, its pass lines" \
+			t_ktimer "$name"
+		total=$(awk -v a="$total" -v b="${ktimer_took[$name]}" 'BEGIN { printf "%.3f", a + b }')
+		[ "${ktimer_verdict[$name]}" = pass ] || all=0
+		line="$line $name ${ktimer_verdict[$name]%%:*} ${ktimer_took[$name]} s;"
+	done
+	note "summary ($MODE):$line total $total s"
+	check "acceptance: the five pass under --mode $MODE in under $limit s real in all" \
+		t_ktimer_target "$all" "$total" "$limit"
+}
