@@ -10,8 +10,9 @@
  *    sleeper.h); both, since a compiler may fold one into the other;
  *  - common_timer_get: a fired program timer is brought up to date before
  *    its owner reads it (forward.c does it for hrtimer_forward);
- *  - common_hrtimer_arm, alarm_timer_arm: absolute POSIX timers of members
- *    are in virtual time;
+ *  - common_hrtimer_arm, alarm_timer_arm, alarm_timer_nsleep,
+ *    do_mq_timedsend/receive: absolute times of members are in virtual
+ *    time;
  *  - hrtimer_nanosleep and futex_setup_timer: absolute deadlines given by a
  *    member are virtual, and become host time there;
  *  - the three time-reading syscalls (timeread.c).
@@ -247,6 +248,45 @@ static int fc_kp_futex_timer(struct kprobe *kp, struct pt_regs *regs)
 	return 0;
 }
 
+/* The same for a timespec64 the kernel holds (caller's stack). */
+static void fc_ts_abs_to_host(clockid_t id, struct timespec64 *ts)
+{
+	struct fc_group *g;
+
+	if (!ts || (current->flags & PF_KTHREAD))
+		return;
+	rcu_read_lock();
+	g = fc_group_of(current);
+	if (g)
+		*ts = ktime_to_timespec64(fc_abs_to_host(g, id,
+							 timespec64_to_ktime(*ts)));
+	rcu_read_unlock();
+}
+
+/*
+ * alarm_timer_nsleep(clockid, int flags, const struct timespec64 *tsreq):
+ * an absolute sleep on an alarm clock (the sleep itself holds the group:
+ * its timer is the alarm's).
+ */
+static int fc_kp_alarm_nsleep(struct kprobe *kp, struct pt_regs *regs)
+{
+	if (fc_arch_arg(regs, 1) & TIMER_ABSTIME)
+		fc_ts_abs_to_host((clockid_t)fc_arch_arg(regs, 0),
+				  (struct timespec64 *)fc_arch_arg(regs, 2));
+	return 0;
+}
+
+/*
+ * do_mq_timedsend/do_mq_timedreceive(mqdes, ptr, len, prio,
+ * struct timespec64 *ts): ts is an absolute CLOCK_REALTIME deadline.
+ */
+static int fc_kp_mq_timed(struct kprobe *kp, struct pt_regs *regs)
+{
+	fc_ts_abs_to_host(CLOCK_REALTIME,
+			  (struct timespec64 *)fc_arch_arg(regs, 4));
+	return 0;
+}
+
 static struct kprobe fc_kprobes[] = {
 	{ .symbol_name = "hrtimer_start_range_ns", .pre_handler = fc_kp_arm },
 	{ .symbol_name = "hrtimer_try_to_cancel", .pre_handler = fc_kp_cancel },
@@ -254,6 +294,10 @@ static struct kprobe fc_kprobes[] = {
 	{ .symbol_name = "common_timer_get", .pre_handler = fc_kp_posix_get },
 	{ .symbol_name = "common_hrtimer_arm", .pre_handler = fc_kp_posix_arm },
 	{ .symbol_name = "alarm_timer_arm", .pre_handler = fc_kp_alarm_arm },
+	{ .symbol_name = "alarm_timer_nsleep",
+	  .pre_handler = fc_kp_alarm_nsleep },
+	{ .symbol_name = "do_mq_timedsend", .pre_handler = fc_kp_mq_timed },
+	{ .symbol_name = "do_mq_timedreceive", .pre_handler = fc_kp_mq_timed },
 	{ .symbol_name = "hrtimer_nanosleep", .pre_handler = fc_kp_nanosleep },
 	{ .symbol_name = "futex_setup_timer",
 	  .pre_handler = fc_kp_futex_timer },

@@ -40,6 +40,7 @@ struct fc_reg {
 	clockid_t base;			/* the timer's clock */
 	u64 gen;			/* clock generation its expiry is right for */
 	struct fc_time off;		/* the clock's offset at that generation */
+	ktime_t tim;			/* a sleeper's expiry as its owner armed it */
 	bool due;			/* aimed to fire now: not aimed again */
 };
 
@@ -122,9 +123,65 @@ static void fc_reg_forget(struct fc_reg *r)
 	call_rcu(&r->rcu, fc_reg_free_rcu);
 }
 
+/*
+ * Under fc_lock: the virtual deadline an earlier arm gave the same wait,
+ * if this arm repeats it. poll, select and epoll sleep in a loop, each
+ * time on a fresh on-stack sleeper at the same address with the host
+ * deadline computed at entry; futex_wait re-arms its sleeper as it is.
+ * After a jump that host time means a later virtual one, so a member woken
+ * without an event every virtual second would never time out. A restart
+ * (restart_syscall after a stop) arms it from another stack depth, so the
+ * match is the task and the host expiry, a value in nanoseconds that no
+ * other wait of the task computes.
+ */
+static bool fc_reg_repeat(struct fc_sleepers *s, struct fc_reg *r,
+			  struct hrtimer *timer, ktime_t tim,
+			  enum hrtimer_mode mode, struct fc_time *deadline)
+{
+	int i;
+
+	if (mode & HRTIMER_MODE_REL)
+		return false;
+	if (r) {
+		/* Re-armed as it stands (aimed, late or parked): same deadline. */
+		if (r->kind != FC_TIMER_SLEEPER || !fc_sleeper_queued(&r->qnode) ||
+		    tim != hrtimer_get_softexpires(timer))
+			return false;
+		*deadline = r->qnode.deadline;
+		return true;
+	}
+	for (i = 0; i < ARRAY_SIZE(s->tombs); i++) {
+		struct fc_tomb *t = &s->tombs[i];
+
+		if (t->task == current && t->tim == tim) {
+			*deadline = t->deadline;
+			t->task = NULL;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Under fc_lock: r's owner cancels it; remember it for fc_reg_repeat(). */
+static void fc_reg_bury(struct fc_reg *r)
+{
+	struct fc_sleepers *s = r->set;
+	struct fc_tomb *t;
+
+	if (r->kind != FC_TIMER_SLEEPER || r->task != current ||
+	    !fc_sleeper_queued(&r->qnode))
+		return;
+	t = &s->tombs[s->tomb_next++ % ARRAY_SIZE(s->tombs)];
+	t->task = current;
+	t->tim = r->tim;
+	t->deadline = r->qnode.deadline;
+}
+
 bool fc_reg_arm(struct fc_sleepers *s, struct hrtimer *timer,
 		enum fc_timer_kind kind, ktime_t tim, enum hrtimer_mode mode)
 {
+	struct fc_time deadline;
+	bool repeat;
 	struct fc_reg *r, *fresh;
 	unsigned long flags;
 	ktime_t mono_now, host_mono;
@@ -144,7 +201,9 @@ bool fc_reg_arm(struct fc_sleepers *s, struct hrtimer *timer,
 
 	raw_spin_lock_irqsave(&fc_lock, flags);
 	r = fc_reg_lookup(timer);
-	if (s->closed || far) {
+	repeat = kind == FC_TIMER_SLEEPER && !s->closed &&
+		 fc_reg_repeat(s, r, timer, tim, mode, &deadline);
+	if (s->closed || (far && !repeat)) {
 		/* No timeout, or no group: the timer runs in real time. */
 		if (r)
 			fc_reg_forget(r);
@@ -169,6 +228,7 @@ bool fc_reg_arm(struct fc_sleepers *s, struct hrtimer *timer,
 	r->pid = task_pid_nr(current);
 	r->base = base;
 	r->due = false;
+	r->tim = tim;
 	gen = fc_vclock_gen(s->clock);
 	r->off = fc_vclock_offset(s->clock, false, mono_now);
 	s->arms++;
@@ -178,6 +238,12 @@ bool fc_reg_arm(struct fc_sleepers *s, struct hrtimer *timer,
 		/* Not a jump target: while it is armed the group holds. */
 		s->holds++;
 		r->gen = gen;
+		goto out_unlock;
+	}
+	if (repeat) {
+		/* Its host expiry is from an older clock: late, aimed when due. */
+		fc_sleepq_insert(&s->q, &r->qnode, deadline);
+		r->gen = gen - 1;
 		goto out_unlock;
 	}
 	fc_sleepq_insert(&s->q, &r->qnode, fc_time_add_ns(r->off, host_mono));
@@ -336,6 +402,7 @@ void fc_reg_cancel(struct hrtimer *timer)
 			expires = fc_reg_expiry(r, ktime_get(), &due);
 		/* timerfd_settime reads the old value after its cancel. */
 		fc_reg_bring_up_to_date(r, ktime_get(), true);
+		fc_reg_bury(r);
 		fc_reg_forget(r);
 	}
 	raw_spin_unlock_irqrestore(&fc_lock, flags);

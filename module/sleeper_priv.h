@@ -13,12 +13,21 @@
 struct cgroup;
 struct fc_vclock;
 
+/* A sleeper its owner cancelled, in case the same wait arms it again. */
+struct fc_tomb {
+	struct task_struct *task;	/* compared only, never dereferenced */
+	ktime_t tim;
+	struct fc_time deadline;
+};
+
 struct fc_sleepers {
 	struct fc_sleepq q;		/* struct fc_reg, by virtual deadline */
 	struct list_head timers;	/* the registrations of non-sleepers */
 	u32 holds;			/* armed timers the module cannot move */
 	atomic_t waits;			/* members in waits it cannot see */
 	void (*kick)(struct fc_sleepers *s);	/* asks for a check */
+	struct fc_tomb tombs[4];
+	u8 tomb_next;
 	struct fc_vclock *clock;	/* the deadlines' timebase */
 	struct cgroup *cgrp;		/* owners outside it are forgotten */
 	bool closed;			/* the group is gone: no new arms */

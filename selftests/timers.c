@@ -514,6 +514,39 @@ static void rcvtimeo_holds(struct fx_result *r, void *arg)
 	check_elapsed(r, "the long sleep", vnow() - t0, 100 * FX_NSEC);
 }
 
+/* ---- a wait re-armed after a stop keeps its virtual deadline ---- */
+
+/*
+ * poll(10 s), stopped and continued every virtual second by a child: the
+ * kernel restarts it (restart_syscall) with the host deadline it computed
+ * at entry, which must still mean 10 virtual seconds after the jumps in
+ * between.
+ */
+static void poll_restarted(struct fx_result *r, void *arg)
+{
+	struct timespec ts = { 1, 0 };
+	long long t0 = vnow();
+	pid_t parent = getpid(), kid;
+	int ret, i;
+
+	(void)arg;
+	kid = fork();
+	if (kid == 0) {
+		for (i = 0; i < 5; i++) {
+			nanosleep(&ts, NULL);
+			kill(parent, SIGSTOP);
+			kill(parent, SIGCONT);
+		}
+		_exit(0);
+	}
+	fx_ready();
+	ret = poll(NULL, 0, 10000);
+	if (ret != 0)
+		BAD(r, "poll: %d (%s)", ret, strerror(errno));
+	check_elapsed(r, "poll", vnow() - t0, 10 * FX_NSEC);
+	waitpid(kid, NULL, 0);
+}
+
 FIXTURE(timer) {
 	struct fx_env e;
 };
@@ -556,6 +589,7 @@ KIND(timerfd_missed_expirations_long_jump, tfd_missed, &long_jump);
 KIND(timerfd_gettime_after_jump, tfd_gettime, NULL);
 KIND(timer_300_years_is_no_timeout, far_timer, NULL);
 KIND(so_rcvtimeo_holds, rcvtimeo_holds, NULL);
+KIND(poll_restarted_keeps_deadline, poll_restarted, NULL);
 
 FIXTURE_SETUP(timer)
 {
