@@ -214,7 +214,10 @@ static int fc_put_group(struct sk_buff *msg, struct fc_group *g)
 	    nla_put_u64_64bit(msg, FLUXCAP_A_GROUP_JUMPED_NS, st.clock.jumped_ns,
 			      FLUXCAP_A_PAD) ||
 	    nla_put_u64_64bit(msg, FLUXCAP_A_GROUP_IDLE_FOREVER,
-			      st.idle_forever, FLUXCAP_A_PAD))
+			      st.idle_forever, FLUXCAP_A_PAD) ||
+	    nla_put_u32(msg, FLUXCAP_A_GROUP_HOLDS, st.holds) ||
+	    nla_put_u64_64bit(msg, FLUXCAP_A_GROUP_HELD, st.held,
+			      FLUXCAP_A_PAD))
 		goto out;
 	ret = 0;
 out:

@@ -128,6 +128,8 @@ static void json_group(struct fc_json *j, const struct fc_group_info *g)
 	U("jumps", JUMPS, jumps);
 	U("jumped_ns", JUMPED_NS, jumped_ns);
 	U("idle_forever", IDLE_FOREVER, idle_forever);
+	U("holds", HOLDS, holds);
+	U("held", HELD, held);
 	fc_json_close(j, '}');
 #undef U
 #undef S
@@ -266,6 +268,11 @@ static void show_text(const struct fc_group_info *g)
 	     fc_duration_format((int64_t)(g->jumped_ns > INT64_MAX ? INT64_MAX : g->jumped_ns),
 				buf, sizeof(buf)));
 	LINE("idle forever", IDLE_FOREVER, "%" PRIu64, g->idle_forever);
+	/* Slow and correct: what keeps a quiet group from jumping. */
+	LINE("holds", HOLDS, "%" PRIu32 " (timers and waits it cannot move)",
+	     g->holds);
+	LINE("held", HELD, "%" PRIu64 " (quiet, but held by one of them)",
+	     g->held);
 #undef LINE
 }
 

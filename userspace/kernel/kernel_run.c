@@ -9,6 +9,7 @@
 
 #define _GNU_SOURCE
 #include <errno.h>
+#include <inttypes.h>
 #include <linux/capability.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -107,6 +108,21 @@ static void wait_all(const pid_t *pids, int *st, int n, const char *dir)
 	}
 }
 
+/* -v: what the clock did, and whether something the module cannot move held it. */
+static void log_summary(const struct fc_kernel_run_opts *o, struct fc_nl *nl,
+			const char *name)
+{
+	struct fc_group_info g;
+
+	if (fc_nl_group_get(nl, name, &g))
+		return;
+	fprintf(o->log, "fluxctl: %" PRIu64 " jumps, %.3f s jumped\n", g.jumps,
+		g.jumped_ns / 1e9);
+	if (g.held)
+		fprintf(o->log, "fluxctl: held %" PRIu64 " time(s) at real speed: a member waited on a timer fluxcap cannot move (alarm clock, io_uring, SO_RCVTIMEO or another schedule_timeout wait)\n",
+			g.held);
+}
+
 int fc_kernel_run(const struct fc_kernel_run_opts *o, int *exit_status)
 {
 	char name[FLUXCAP_GROUP_NAME_MAX], dir[4200];
@@ -160,6 +176,8 @@ int fc_kernel_run(const struct fc_kernel_run_opts *o, int *exit_status)
 	}
 	sigprocmask(SIG_SETMASK, &mask, NULL);
 	wait_all(pids, st, o->ncmds, dir);
+	if (o->verbose)
+		log_summary(o, &nl, name);
 	/* Like ptrace mode: what the commands leave running has no clock left. */
 	fc_group_delete("run", &nl, name, true);
 

@@ -33,6 +33,8 @@ static struct nla_policy policy[FLUXCAP_A_MAX + 1] = {
 	[FLUXCAP_A_GROUP_JUMPS]		= { .type = NLA_U64 },
 	[FLUXCAP_A_GROUP_JUMPED_NS]	= { .type = NLA_U64 },
 	[FLUXCAP_A_GROUP_IDLE_FOREVER]	= { .type = NLA_U64 },
+	[FLUXCAP_A_GROUP_HOLDS]		= { .type = NLA_U32 },
+	[FLUXCAP_A_GROUP_HELD]		= { .type = NLA_U64 },
 	[FLUXCAP_A_EVENT_JUMP_NS]	= { .type = NLA_U64 },
 	[FLUXCAP_A_EVENT_PID]		= { .type = NLA_U32 },
 };
@@ -72,6 +74,8 @@ static int parse_group(struct nl_msg *msg, struct fc_group_info *g)
 	U64(FLUXCAP_A_GROUP_JUMPS, jumps);
 	U64(FLUXCAP_A_GROUP_JUMPED_NS, jumped_ns);
 	U64(FLUXCAP_A_GROUP_IDLE_FOREVER, idle_forever);
+	U32(FLUXCAP_A_GROUP_HOLDS, holds);
+	U64(FLUXCAP_A_GROUP_HELD, held);
 	U64(FLUXCAP_A_EVENT_JUMP_NS, event_jump_ns);
 	U32(FLUXCAP_A_EVENT_PID, event_pid);
 #undef U32

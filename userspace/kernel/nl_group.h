@@ -26,8 +26,8 @@ struct fc_group_info {
 	char cgroup_path[PATH_MAX];
 	uint32_t flags;
 	int64_t mono_ns, boot_ns, real_ns, offset_ns, real_shift_ns;
-	uint32_t members, sleepers;
-	uint64_t jumps, jumped_ns, idle_forever;
+	uint32_t members, sleepers, holds;
+	uint64_t jumps, jumped_ns, idle_forever, held;
 	uint64_t event_jump_ns;
 	uint32_t event_pid;
 };

@@ -119,8 +119,13 @@
  *    every group. Reply: one message per group with GROUP_ID, GROUP_NAME,
  *    GROUP_CGROUP_ID, GROUP_CGROUP_PATH, GROUP_FLAGS, GROUP_MONO_NS,
  *    GROUP_BOOT_NS, GROUP_REAL_NS (virtual now per clock), GROUP_OFFSET_NS,
- *    GROUP_REAL_SHIFT_NS, GROUP_MEMBERS, GROUP_SLEEPERS, GROUP_JUMPS,
- *    GROUP_JUMPED_NS, GROUP_IDLE_FOREVER.
+ *    GROUP_REAL_SHIFT_NS, GROUP_MEMBERS, GROUP_SLEEPERS (timed waits and
+ *    armed timers: the deadlines a jump may go to), GROUP_JUMPS,
+ *    GROUP_JUMPED_NS, GROUP_IDLE_FOREVER, GROUP_HOLDS (armed timers and
+ *    waits of members the module cannot move: alarm-clock and io_uring
+ *    timers, schedule_timeout() waits such as SO_RCVTIMEO; while there are
+ *    any, the group does not jump), GROUP_HELD (checks that found every
+ *    member blocked but did not jump because of a hold).
  *
  * FLUXCAP_CMD_SET_GROUP (needs CAP_NET_ADMIN)
  *    Request: GROUP_NAME or GROUP_ID, and at least one of:
@@ -200,6 +205,8 @@ enum fluxcap_attr {
 	FLUXCAP_A_GROUP_START_NS,		/* s64 */
 	FLUXCAP_A_EVENT_JUMP_NS,		/* u64 */
 	FLUXCAP_A_EVENT_PID,			/* u32 */
+	FLUXCAP_A_GROUP_HOLDS,			/* u32 */
+	FLUXCAP_A_GROUP_HELD,			/* u64 */
 
 	/* add new attributes above here */
 	__FLUXCAP_A_MAX,
