@@ -67,7 +67,6 @@ static struct kmem_cache *fc_reg_cache;
  */
 static DEFINE_PER_CPU(bool, fc_aiming);
 
-
 unsigned long fc_sleepers_lock(struct fc_sleepers *s)
 	__acquires(fc_lock)
 {
@@ -501,7 +500,6 @@ static bool fc_reg_aim(struct fc_reg *r, ktime_t mono_now, bool park)
 	 * an arm under way is undone. One that fired is brought up to date
 	 * when its owner next touches it (fc_reg_sync()).
 	 */
-	if (r->kind == FC_TIMER_PROGRAM)
 	if (r->kind == FC_TIMER_PROGRAM && hrtimer_try_to_cancel(timer) != 1) {
 		this_cpu_write(fc_aiming, false);
 		return false;

@@ -29,7 +29,6 @@ struct cgroup;
 struct fc_sleepers;
 struct fc_vclock;
 
-
 /*
  * An empty set on clock, for the members of cgrp; kick (any context) asks
  * for a quiescence check when a program timer fired.

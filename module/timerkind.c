@@ -80,7 +80,7 @@ int fc_timerkind_init(void)
 		fc_callback_fn[i] = fc_symbol(fc_callbacks[i].name);
 		if (!fc_callback_fn[i])
 			pr_debug("no %s in this kernel: its timers run in real time\n",
-				fc_callbacks[i].name);
+				 fc_callbacks[i].name);
 	}
 	return 0;
 }
