@@ -33,8 +33,8 @@ struct fx_group {
 	__u64 cgroup_id;
 	__u32 flags;
 	__s64 mono_ns, boot_ns, real_ns, offset_ns, shift_ns;
-	__u32 members, sleepers;
-	__u64 jumps, jumped_ns, idle_forever;
+	__u32 members, sleepers, holds;
+	__u64 jumps, jumped_ns, idle_forever, held;
 	__u64 jump_ns;		/* events */
 	__u32 pid;		/* events */
 	__u64 seen;		/* bit (1 << type) per attribute present */
@@ -49,6 +49,7 @@ static inline int fx_attr_size(int type)
 	case FLUXCAP_A_GROUP_ID: case FLUXCAP_A_GROUP_CGROUP_FD:
 	case FLUXCAP_A_GROUP_FLAGS: case FLUXCAP_A_GROUP_MEMBERS:
 	case FLUXCAP_A_GROUP_SLEEPERS: case FLUXCAP_A_EVENT_PID:
+	case FLUXCAP_A_GROUP_HOLDS:
 		return 4;
 	case FLUXCAP_A_GROUP_AUTO: case FLUXCAP_A_GROUP_FROZEN:
 		return 1;
@@ -110,6 +111,8 @@ static inline int fx_group_parse(const struct genl_msg *m, struct fx_group *g)
 		case FLUXCAP_A_GROUP_JUMPS: g->jumps = v; break;
 		case FLUXCAP_A_GROUP_JUMPED_NS: g->jumped_ns = v; break;
 		case FLUXCAP_A_GROUP_IDLE_FOREVER: g->idle_forever = v; break;
+		case FLUXCAP_A_GROUP_HOLDS: g->holds = v; break;
+		case FLUXCAP_A_GROUP_HELD: g->held = v; break;
 		case FLUXCAP_A_EVENT_JUMP_NS: g->jump_ns = v; break;
 		case FLUXCAP_A_EVENT_PID: g->pid = v; break;
 		}

@@ -295,6 +295,7 @@ static void check_fresh(struct __test_metadata *_metadata, const struct fx_group
 		FLUXCAP_A_GROUP_BOOT_NS, FLUXCAP_A_GROUP_REAL_NS, FLUXCAP_A_GROUP_OFFSET_NS,
 		FLUXCAP_A_GROUP_REAL_SHIFT_NS, FLUXCAP_A_GROUP_MEMBERS, FLUXCAP_A_GROUP_SLEEPERS,
 		FLUXCAP_A_GROUP_JUMPS, FLUXCAP_A_GROUP_JUMPED_NS, FLUXCAP_A_GROUP_IDLE_FOREVER,
+		FLUXCAP_A_GROUP_HOLDS, FLUXCAP_A_GROUP_HELD,
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(attrs); i++) {
@@ -307,6 +308,8 @@ static void check_fresh(struct __test_metadata *_metadata, const struct fx_group
 	EXPECT_EQ(FLUXCAP_GROUP_F_AUTO, g->flags);
 	EXPECT_EQ(0, g->members);
 	EXPECT_EQ(0, g->sleepers);
+	EXPECT_EQ(0, g->holds);
+	EXPECT_EQ(0, g->held);
 	EXPECT_EQ(0, g->jumps);
 	EXPECT_EQ(0, g->jumped_ns);
 	/* a fresh clock reads the host's */

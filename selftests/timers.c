@@ -554,10 +554,11 @@ FIXTURE(timer) {
 FIXTURE_VARIANT(timer) {
 	fx_fn fn;
 	const void *arg;
+	bool held;		/* the group reports it held (GROUP_HELD) */
 };
 
-#define KIND(vname, f, a)							\
-	FIXTURE_VARIANT_ADD(timer, vname) { .fn = f, .arg = a }
+#define KIND(vname, f, a, ...)							\
+	FIXTURE_VARIANT_ADD(timer, vname) { .fn = f, .arg = a, __VA_ARGS__ }
 
 KIND(posix_realtime, posix_signal, &p_real);
 KIND(posix_monotonic, posix_signal, &p_mono);
@@ -588,7 +589,7 @@ KIND(timerfd_missed_expirations, tfd_missed, NULL);
 KIND(timerfd_missed_expirations_long_jump, tfd_missed, &long_jump);
 KIND(timerfd_gettime_after_jump, tfd_gettime, NULL);
 KIND(timer_300_years_is_no_timeout, far_timer, NULL);
-KIND(so_rcvtimeo_holds, rcvtimeo_holds, NULL);
+KIND(so_rcvtimeo_holds, rcvtimeo_holds, NULL, .held = true);
 KIND(poll_restarted_keeps_deadline, poll_restarted, NULL);
 
 FIXTURE_SETUP(timer)
@@ -619,6 +620,10 @@ TEST_F_TIMEOUT(timer, as_native, 60)
 	ASSERT_NE(FX_NOJOIN, r.ret) TH_LOG("%s: %s", r.msg, strerror(r.err));
 	TH_LOG("%.3f s real", (c->t_done - c->t_spawn) / 1e9);
 	EXPECT_EQ(0, r.ret) TH_LOG("%s", r.msg);
+	ASSERT_EQ(0, fx_get(&self->e, &g));
+	EXPECT_EQ(0, g.holds);	/* nothing armed is left */
+	if (variant->held)
+		EXPECT_LT(0, g.held);
 }
 
 TEST_HARNESS_MAIN
