@@ -35,4 +35,11 @@ static inline void fc_vma_forbid_write(struct vm_area_struct *vma)
 }
 #endif
 
+/* 6.12 marks kernel threads cloned from a user thread (io_uring workers). */
+#ifdef PF_USER_WORKER
+#define FC_PF_USER_WORKER	PF_USER_WORKER
+#else
+#define FC_PF_USER_WORKER	0
+#endif
+
 #endif /* _FC_COMPAT_H */

@@ -14,6 +14,7 @@
 #include <linux/sched.h>
 
 #include "arch.h"
+#include "compat.h"
 #include "group.h"
 #include "heldwait.h"
 #include "sleeper.h"
@@ -29,8 +30,13 @@ static int fc_heldwait_entry(struct kretprobe_instance *ri,
 	long timeout = fc_arch_arg(regs, 0);
 	struct fc_group *g;
 
+	/*
+	 * io_uring's workers live in the member's cgroup and idle in
+	 * schedule_timeout(5 s) until the ring goes: not the program's wait.
+	 */
 	if (timeout == MAX_SCHEDULE_TIMEOUT || timeout <= 0 ||
-	    (current->flags & PF_KTHREAD) || !in_task())
+	    (current->flags & (PF_KTHREAD | PF_IO_WORKER | FC_PF_USER_WORKER)) ||
+	    !in_task())
 		return 1;
 	rcu_read_lock();
 	g = fc_group_of(current);
@@ -61,7 +67,7 @@ static int fc_heldwait_return(struct kretprobe_instance *ri,
 	.entry_handler = fc_heldwait_entry,				\
 	.handler = fc_heldwait_return,					\
 	.data_size = sizeof(struct fc_heldwait_call),			\
-	.maxactive = 1024,						\
+	.maxactive = 4096,						\
 }
 
 static struct kretprobe fc_heldwait_probe;

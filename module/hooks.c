@@ -91,7 +91,8 @@ static int fc_kp_arm(struct kprobe *kp, struct pt_regs *regs)
 	rcu_read_lock();
 	g = fc_group_of(current);
 	if (g) {
-		if (kind == FC_TIMER_PROGRAM && fc_timerfd_abs_arm(mode)) {
+		if ((kind == FC_TIMER_PROGRAM && fc_timerfd_abs_arm(mode)) ||
+		    (!(mode & HRTIMER_MODE_REL) && fc_timer_user_abs(timer))) {
 			tim = fc_abs_to_host(g, timer->base->clockid, tim);
 			fc_arch_set_arg(regs, 1, tim);
 		}
@@ -144,7 +145,9 @@ static int fc_kp_posix_get(struct kprobe *kp, struct pt_regs *regs)
 static int fc_posix_arm(struct pt_regs *regs, bool hrtimer_based)
 {
 	struct k_itimer *timr = (struct k_itimer *)fc_arch_arg(regs, 0);
-	bool absolute = fc_arch_arg(regs, 2), sigev_none = fc_arch_arg(regs, 3);
+	/* A bool argument is the register's low byte; the rest is undefined. */
+	bool absolute = (u8)fc_arch_arg(regs, 2);
+	bool sigev_none = (u8)fc_arch_arg(regs, 3);
 	struct fc_group *g;
 
 	if (!(absolute || sigev_none) || (current->flags & PF_KTHREAD))

@@ -102,6 +102,12 @@ static void fc_reg_free_rcu(struct rcu_head *head)
 	kmem_cache_free(fc_reg_cache, container_of(head, struct fc_reg, rcu));
 }
 
+static void fc_sleepers_kick(struct fc_sleepers *s)
+{
+	if (s->kick)
+		s->kick(s);
+}
+
 /* Under fc_lock: takes r out of its set (not out of the registry). */
 static void fc_reg_unlink(struct fc_reg *r)
 {
@@ -109,8 +115,9 @@ static void fc_reg_unlink(struct fc_reg *r)
 	if (r->kind == FC_TIMER_SLEEPER)
 		return;
 	list_del_init(&r->tnode);
-	if (r->kind == FC_TIMER_HOLD)
-		r->set->holds--;
+	/* The last hold gone: a quiet group may jump now. */
+	if (r->kind == FC_TIMER_HOLD && !--r->set->holds)
+		fc_sleepers_kick(r->set);
 }
 
 /* Under fc_lock: drops r (its timer stays as aimed). */
@@ -348,11 +355,11 @@ static s64 fc_reg_bring_up_to_date(struct fc_reg *r, ktime_t mono_now,
 	struct fc_time off;
 	s64 shift, slack, soft;
 
-	if (r->kind != FC_TIMER_PROGRAM || hrtimer_active(timer) ||
-	    r->gen == fc_vclock_gen(r->set->clock))
+	if (r->kind != FC_TIMER_PROGRAM || hrtimer_active(timer))
 		return 0;
+	/* Negative after a thaw or while frozen: the expiry moves later. */
 	off = fc_vclock_offset(r->set->clock, false, mono_now);
-	if (fc_time_to_ns(fc_time_sub(off, r->off), &shift) || shift < 0)
+	if (fc_time_to_ns(fc_time_sub(off, r->off), &shift) || !shift)
 		return 0;
 	r->gen = fc_vclock_gen(r->set->clock);
 	r->off = off;
@@ -441,8 +448,7 @@ void fc_reg_expired(struct hrtimer *timer)
 		 * A fire may wake no one (a blocked signal, an unread timerfd),
 		 * so no member blocks again to ask for the next jump: ask.
 		 */
-		if (r->set->kick)
-			r->set->kick(r->set);
+		fc_sleepers_kick(r->set);
 	} else if (r && r->kind == FC_TIMER_HOLD) {
 		/* io_uring frees its timer after firing, with no cancel. */
 		fc_reg_forget(r);
@@ -467,8 +473,32 @@ static bool fc_owner_blocked(struct task_struct *t)
  * now), false otherwise or when the owner was running (then the set turns
  * stale and a later check aims it).
  */
+/*
+ * Under fc_lock: a due program timer fires at once, but with the expiry of
+ * its own deadline, so that the periods a jump or an advance passed are
+ * counted when its owner forwards it (timerfd reads, overruns). Below the
+ * clock's 0 it is 0; *off is then the offset that makes that expiry its
+ * deadline, and fc_reg_bring_up_to_date() moves it by the rest later.
+ */
+static ktime_t fc_reg_due_expiry(struct fc_reg *r, ktime_t mono_now,
+				 struct fc_time *off)
+{
+	s64 host_mono, expires, base_shift;
+
+	fc_time_to_ns(fc_time_sub(r->qnode.deadline, *off), &host_mono);
+	base_shift = fc_ns_sub_sat(fc_host_base_at(r->base, mono_now), mono_now);
+	expires = fc_ns_add_sat(host_mono, base_shift);
+	if (expires < 0) {
+		expires = 0;
+		*off = fc_time_sub(r->qnode.deadline,
+				   fc_time_from_ns(-base_shift));
+	}
+	return expires;
+}
+
 static bool fc_reg_aim(struct fc_reg *r, ktime_t mono_now, bool park)
 {
+	struct fc_time off;
 	struct hrtimer *timer = r->timer;
 	enum hrtimer_mode mode;
 	ktime_t expires, soft;
@@ -486,12 +516,16 @@ static bool fc_reg_aim(struct fc_reg *r, ktime_t mono_now, bool park)
 	gen = fc_vclock_gen(r->set->clock);
 	soft = hrtimer_get_softexpires(timer);
 	slack = due ? 0 : ktime_sub(hrtimer_get_expires(timer), soft);
-	mode = HRTIMER_MODE_ABS | (timer->is_soft ? HRTIMER_MODE_SOFT : 0);
+	mode = HRTIMER_MODE_ABS | (timer->is_soft ? HRTIMER_MODE_SOFT : 0) |
+	       (timer->is_hard ? HRTIMER_MODE_HARD : 0);
 	if (!due && soft == expires && hrtimer_active(timer)) {
 		r->gen = gen;
 		r->off = fc_vclock_offset(r->set->clock, false, mono_now);
 		return false;
 	}
+	off = fc_vclock_offset(r->set->clock, false, mono_now);
+	if (due && r->kind == FC_TIMER_PROGRAM)
+		expires = fc_reg_due_expiry(r, mono_now, &off);
 
 	this_cpu_write(fc_aiming, true);
 	/*
@@ -507,7 +541,7 @@ static bool fc_reg_aim(struct fc_reg *r, ktime_t mono_now, bool park)
 	hrtimer_start_range_ns(timer, expires, slack, mode);
 	this_cpu_write(fc_aiming, false);
 	r->gen = !due && park ? gen - 1 : gen;
-	r->off = fc_vclock_offset(r->set->clock, false, mono_now);
+	r->off = off;
 	r->due = due;
 	return due;
 }
@@ -625,7 +659,8 @@ void fc_sleepers_wait_begin(struct fc_sleepers *s)
 
 void fc_sleepers_wait_end(struct fc_sleepers *s)
 {
-	atomic_dec(&s->waits);
+	if (atomic_dec_and_test(&s->waits))
+		fc_sleepers_kick(s);
 }
 
 static enum hrtimer_restart fc_sleepers_due_fire(struct hrtimer *timer)

@@ -18,13 +18,15 @@
 static const struct {
 	const char *name;
 	enum fc_timer_kind kind;
+	bool user_abs;		/* every absolute arm is the program's time */
 } fc_callbacks[] = {
 	{ "timerfd_tmrproc", FC_TIMER_PROGRAM },
 	{ "it_real_fn", FC_TIMER_PROGRAM },
 	{ "posix_timer_fn", FC_TIMER_PROGRAM },
 	{ "alarmtimer_fired", FC_TIMER_HOLD },
-	{ "io_timeout_fn", FC_TIMER_HOLD },
-	{ "io_link_timeout_fn", FC_TIMER_HOLD },
+	/* IORING_TIMEOUT_ABS: armed with the request's own time and mode. */
+	{ "io_timeout_fn", FC_TIMER_HOLD, true },
+	{ "io_link_timeout_fn", FC_TIMER_HOLD, true },
 	{ "io_cqring_timer_wakeup", FC_TIMER_HOLD },	/* 6.12's wait timeout */
 };
 
@@ -48,6 +50,17 @@ enum fc_timer_kind fc_timer_kind(const struct hrtimer *timer)
  * The function's start: a kprobe's address may be past an ENDBR64 (IBT),
  * so the offset sprint_symbol() reports is taken off.
  */
+bool fc_timer_user_abs(const struct hrtimer *timer)
+{
+	void *fn = READ_ONCE(timer->function);
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(fc_callback_fn); i++)
+		if (fn == fc_callback_fn[i] && fn)
+			return fc_callbacks[i].user_abs;
+	return false;
+}
+
 static void *fc_symbol(const char *name)
 {
 	struct kprobe kp = { .symbol_name = name,

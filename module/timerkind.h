@@ -28,6 +28,12 @@ enum fc_timer_kind {
 
 enum fc_timer_kind fc_timer_kind(const struct hrtimer *timer);
 
+/*
+ * True when every absolute arm of timer is in its program's (virtual)
+ * time: io_uring's IORING_TIMEOUT_ABS timeouts and linked timeouts.
+ */
+bool fc_timer_user_abs(const struct hrtimer *timer);
+
 /* Finds the callbacks by name; 0, or an error if hrtimer_wakeup is missing. */
 int fc_timerkind_init(void);
 

@@ -626,4 +626,70 @@ TEST_F_TIMEOUT(timer, as_native, 60)
 		EXPECT_LT(0, g.held);
 }
 
+/* ---- an advance passes the periods of an armed periodic timer ---- */
+
+struct advance_arg {
+	int go[2];		/* the test writes a byte when it has advanced */
+};
+
+static void tfd_after_advance(struct fx_result *r, void *arg)
+{
+	struct itimerspec its = { .it_value = { 1, 0 }, .it_interval = { 1, 0 } };
+	struct advance_arg *a = arg;
+	uint64_t n = 0;
+	char c;
+	int fd;
+
+	fd = timerfd_create(CLOCK_MONOTONIC, 0);
+	timerfd_settime(fd, 0, &its, NULL);
+	fx_ready();
+	if (read(a->go[0], &c, 1) != 1)
+		BAD(r, "no go from the test");
+	r->t1 = vnow();
+	if (read(fd, &n, sizeof(n)) != sizeof(n))
+		BAD(r, "read: %s", strerror(errno));
+	r->v[0] = n;
+}
+
+FIXTURE(manual) {
+	struct fx_env e;
+};
+
+FIXTURE_SETUP(manual)
+{
+	FX_SETUP("tmrm", 0);	/* AUTO off: only the advance moves time */
+}
+
+FIXTURE_TEARDOWN(manual)
+{
+	fx_env_cleanup(&self->e);
+}
+
+/*
+ * A 1 s periodic timerfd, then ADVANCE 10.5 s while its member waits on a
+ * pipe: the read counts 10 expirations, as 10.5 s of time would.
+ */
+TEST_F_TIMEOUT(manual, advance_counts_periods, 60)
+{
+	struct advance_arg a;
+	struct fx_result r;
+	struct fx_child *c;
+	struct fx_group g;
+
+	FX_RETURN_IF_SKIPPED();
+	ASSERT_EQ(0, pipe(a.go));
+	c = fx_spawn(&self->e, tfd_after_advance, &a);
+	ASSERT_NE(NULL, c);
+	ASSERT_EQ(0, fx_wait_ready(c, 10000));
+	fx_msleep(100);
+	ASSERT_EQ(0, fx_group_set(&self->e.sock, self->e.family, self->e.name,
+				  FLUXCAP_A_GROUP_ADVANCE_NS,
+				  10 * FX_NSEC + FX_NSEC / 2, 8, &g));
+	ASSERT_EQ(1, write(a.go[1], "g", 1));
+	ASSERT_EQ(0, fx_collect(c, FX_BOUND_MS, &r));
+	EXPECT_EQ(0, r.ret) TH_LOG("%s", r.msg);
+	/* 10.5 s advanced, and less than 0.5 s of real time since the arm. */
+	EXPECT_EQ(10, r.v[0]) TH_LOG("read %lld expirations", r.v[0]);
+}
+
 TEST_HARNESS_MAIN
