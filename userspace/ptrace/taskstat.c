@@ -106,3 +106,17 @@ int fc_taskstat_confirm(struct fc_taskstat_files *f, bool runtime, struct fc_tas
 	st->runtime = st->slices = 0;
 	return runtime ? read_runtime(f, st) : 0;
 }
+
+int fc_taskstat_syscall(struct fc_taskstat_files *f, long *nr, unsigned long args[6])
+{
+	char buf[256];
+	ssize_t n;
+
+	n = read_at(f->syscall_fd, f->tid, "syscall", buf, sizeof(buf));
+	if (n <= 0)
+		return n < 0 ? (int)n : -ESRCH;
+	if (sscanf(buf, "%ld 0x%lx 0x%lx 0x%lx 0x%lx 0x%lx 0x%lx", nr, &args[0], &args[1],
+		   &args[2], &args[3], &args[4], &args[5]) != 7)
+		return 1;	/* "running", or "-1 ..." outside a syscall */
+	return 0;
+}

@@ -54,4 +54,11 @@ static inline bool fc_taskstat_sleeping(const struct fc_taskstat *st)
  */
 int fc_taskstat_confirm(struct fc_taskstat_files *f, bool runtime, struct fc_taskstat *st);
 
+/*
+ * The syscall a blocked task sits in, from /proc/<tid>/syscall: its number
+ * and six arguments. Return: 0, 1 when it is running (or not in a
+ * syscall), or -errno.
+ */
+int fc_taskstat_syscall(struct fc_taskstat_files *f, long *nr, unsigned long args[6]);
+
 #endif /* _FC_TASKSTAT_H */
