@@ -94,6 +94,24 @@ int fc_taskstat_read(struct fc_taskstat_files *f, bool runtime, struct fc_taskst
 	return runtime ? read_runtime(f, st) : 0;
 }
 
+/* "nr 0xarg1 ... 0xarg6 0xsp 0xpc" of a task blocked in a syscall. */
+static void parse_syscall(const char *buf, struct fc_taskstat *st)
+{
+	char *end;
+	int i;
+
+	st->nr = -1;
+	if (st->state != 'S')
+		return;
+	st->nr = strtol(buf, &end, 10);
+	for (i = 0; i < 6 && end != buf; i++) {
+		buf = end;
+		st->args[i] = strtoul(buf, &end, 16);
+	}
+	if (i < 6 || end == buf)
+		st->nr = -1;	/* "-1 sp pc": not in a syscall */
+}
+
 int fc_taskstat_confirm(struct fc_taskstat_files *f, bool runtime, struct fc_taskstat *st)
 {
 	char buf[256];
@@ -104,19 +122,7 @@ int fc_taskstat_confirm(struct fc_taskstat_files *f, bool runtime, struct fc_tas
 		return n < 0 ? (int)n : -ESRCH;
 	st->state = strncmp(buf, "running", 7) ? 'S' : 'R';
 	st->runtime = st->slices = 0;
+	parse_syscall(buf, st);
 	return runtime ? read_runtime(f, st) : 0;
 }
 
-int fc_taskstat_syscall(struct fc_taskstat_files *f, long *nr, unsigned long args[6])
-{
-	char buf[256];
-	ssize_t n;
-
-	n = read_at(f->syscall_fd, f->tid, "syscall", buf, sizeof(buf));
-	if (n <= 0)
-		return n < 0 ? (int)n : -ESRCH;
-	if (sscanf(buf, "%ld 0x%lx 0x%lx 0x%lx 0x%lx 0x%lx 0x%lx", nr, &args[0], &args[1],
-		   &args[2], &args[3], &args[4], &args[5]) != 7)
-		return 1;	/* "running", or "-1 ..." outside a syscall */
-	return 0;
-}

@@ -345,28 +345,22 @@ static bool blocked(const struct tracee *t, const struct fc_taskstat *st)
 }
 
 /*
- * Is a thread other than skip blocked in a timed wait the filter does not
- * stop (hidden_wait.h)? Its timeout runs on host time: no jump may pass it.
+ * Is t, seen blocked in the syscall of st, in a timed wait the filter does
+ * not stop (hidden_wait.h)? Its timeout runs on host time: no jump may
+ * pass it.
  */
-static bool holding(struct tracer *tr, const struct tracee *skip)
+static bool holding(struct tracer *tr, struct tracee *t, const struct fc_taskstat *st)
 {
-	unsigned long args[6];
-	struct tracee *t;
 	char desc[96];
-	long nr;
 
-	for (t = tr->all; t; t = t->next) {
-		if (t == skip || t->state == IN_WAIT || t->listening ||
-		    fc_taskstat_syscall(&t->files, &nr, args) ||
-		    !fc_hidden_wait(tgid(t), nr, args, desc, sizeof(desc)))
-			continue;
-		if (!tr->reported_hold)
-			logv(tr, "time holds: thread %d is in %s, whose timeout runs on real time",
-			     t->tid, desc);
-		tr->reported_hold = true;
-		return true;
-	}
-	return false;
+	if (t->state == IN_WAIT || t->listening || st->nr < 0 ||
+	    !fc_hidden_wait(tgid(t), st->nr, st->args, desc, sizeof(desc)))
+		return false;
+	if (!tr->reported_hold)
+		logv(tr, "time holds: thread %d is in %s, whose timeout runs on real time",
+		     t->tid, desc);
+	tr->reported_hold = true;
+	return true;
 }
 
 /*
@@ -376,7 +370,7 @@ static bool holding(struct tracer *tr, const struct tracee *skip)
  * in a wait we track needs its state only: had it run, it would have left
  * the syscall and stopped at its exit.
  */
-static bool quiescent(struct tracer *tr, const struct tracee *skip)
+static bool quiescent(struct tracer *tr, struct tracee *skip)
 {
 	struct fc_taskstat st;
 	struct tracee *t;
@@ -397,13 +391,6 @@ static bool quiescent(struct tracer *tr, const struct tracee *skip)
 		    !blocked(t, &tr->snap[i]))
 			return false;
 	}
-	/*
-	 * A hidden timed wait holds time. Looked at between the passes: one
-	 * that ends meanwhile has its thread run, which the confirming
-	 * passes see.
-	 */
-	if (holding(tr, skip))
-		return false;
 	/* confirm twice, yielding the CPU in between to let wakeups land */
 	for (pass = 0; pass < 2; pass++) {
 		if (pass)
@@ -414,6 +401,13 @@ static bool quiescent(struct tracer *tr, const struct tracee *skip)
 			if (fc_taskstat_confirm(&t->files, t->state != IN_WAIT, &st) ||
 			    (st.state != 'S' && !t->listening) ||
 			    fc_taskstat_ran(&tr->snap[i], &st))
+				return false;
+			/*
+			 * A hidden timed wait holds time. One that ends after
+			 * this look has its thread run, which the next pass
+			 * sees; one that ended before, the runtime shows.
+			 */
+			if (!pass && holding(tr, t, &st))
 				return false;
 		}
 	}
