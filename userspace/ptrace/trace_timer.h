@@ -20,13 +20,9 @@
 #include <sys/user.h>
 
 #include "fc_clock.h"
+#include "timer_arm.h"
 #include "vtimer.h"
 
-struct fc_timers {
-	struct fc_vtimers vt;
-	const struct fc_clock *clk;
-	pid_t self;
-};
 
 /* What a timer syscall needs between its entry and exit stops. */
 struct fc_timer_call {
@@ -41,11 +37,6 @@ struct fc_timer_call {
 	char desc[160];			/* for -v; empty when nothing to say */
 };
 
-enum fc_timer_action {
-	FC_TA_RUN,	/* let the kernel do it; no exit stop needed */
-	FC_TA_EXIT,	/* let the kernel do it; call fc_timers_exit() */
-	FC_TA_SKIP,	/* done here: regs skip the syscall with its result */
-};
 
 void fc_timers_init(struct fc_timers *ts, const struct fc_clock *clk);
 void fc_timers_destroy(struct fc_timers *ts);

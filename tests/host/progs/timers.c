@@ -23,6 +23,7 @@
 #include <sys/epoll.h>
 #include <sys/ipc.h>
 #include <sys/sem.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
 #include <sys/wait.h>
@@ -276,6 +277,32 @@ static void do_posix_periodic(const struct kind *k)
 		expect_elapsed(k, "since the start", now - t0, S(i + 1));
 	}
 	timer_delete(t);
+}
+
+/* A periodic timer read through a signalfd: 5 signals, 1 s apart. */
+static void do_posix_signalfd(const struct kind *k)
+{
+	__int128 t0 = prog_now(CLOCK_MONOTONIC);
+	struct signalfd_siginfo si;
+	sigset_t set;
+	timer_t t;
+	int fd, i;
+
+	block(SIGUSR1, true);
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	fd = signalfd(-1, &set, SFD_CLOEXEC);
+	t = make_timer(k, CLOCK_MONOTONIC, SIGEV_SIGNAL, SIGUSR1);
+	settime(k, t, 0, TS(1), TS(1));
+	for (i = 0; i < 5; i++) {
+		if (read(fd, &si, sizeof(si)) != sizeof(si))
+			prog_fail("%s: read signalfd: %s", k->name, strerror(errno));
+		expect_int(k, "ssi_code", si.ssi_code, SI_TIMER);
+		expect_int(k, "ssi_int", si.ssi_int, 4242);
+		expect_elapsed(k, "since the start", prog_now(CLOCK_MONOTONIC) - t0, S(i + 1));
+	}
+	timer_delete(t);
+	close(fd);
 }
 
 static sem_t thread_sem;
@@ -789,6 +816,7 @@ static const struct kind kinds[] = {
 	{ "posix_overrun", do_posix_overrun, CLOCK_MONOTONIC, false,
 	  "1 s periodic, blocked 10.2 s: si_overrun 9" },
 	{ "posix_periodic", do_posix_periodic, CLOCK_MONOTONIC, false, "sigwaitinfo x 5" },
+	{ "posix_signalfd", do_posix_signalfd, CLOCK_MONOTONIC, false, "signalfd read x 5" },
 	{ "posix_thread", do_posix_thread, CLOCK_MONOTONIC, false, "SIGEV_THREAD" },
 	{ "posix_thread_id", do_posix_thread_id, CLOCK_MONOTONIC, false,
 	  "SIGEV_THREAD_ID reaches that thread" },
