@@ -217,6 +217,7 @@ expect(timed(3600, lambda: e.poll(3600)), [])'
 l.acquire()
 expect(timed(3600, lambda: l.acquire(timeout=3600)), False)'
 	user_py_threads_asyncio
+	user_py_timers
 	pycase "subprocess.run(['sleep', '3600']) (vfork/clone3 followed)" \
 		'import subprocess
 expect(timed(3600, lambda: subprocess.run(["sleep", "3600"]).returncode), 0)'

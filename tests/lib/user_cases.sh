@@ -181,6 +181,26 @@ user_py_select() {
 expect(timed(3600, lambda: select.select([r], [], [], 3600)), ([], [], []))'
 }
 
+user_py_timers() {
+	pycase "signal.setitimer(ITIMER_REAL, 100, 10): SIGALRM at 100, 110, 120 s" \
+		'import signal
+ticks = []
+signal.signal(signal.SIGALRM, lambda s, f: ticks.append(time.monotonic()))
+def three():
+    signal.setitimer(signal.ITIMER_REAL, 100, 10)
+    while len(ticks) < 3:
+        signal.pause()
+    signal.setitimer(signal.ITIMER_REAL, 0)
+t0 = time.monotonic()
+timed(120, three)
+expect([round(t - t0) for t in ticks], [100, 110, 120])'
+	pycase "signal.alarm(3600) then signal.pause()" \
+		'import signal
+signal.signal(signal.SIGALRM, lambda s, f: None)
+expect(signal.alarm(3600), 0)
+timed(3600, signal.pause)'
+}
+
 user_py_event() {
 	pycase "threading.Event().wait(3600) returns False" \
 		'expect(timed(3600, lambda: threading.Event().wait(3600)), False)'

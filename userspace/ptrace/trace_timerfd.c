@@ -68,6 +68,11 @@ static struct fc_vtimer *timerfd_of(struct fc_timers *ts, pid_t tgid, int fd, bo
 	struct fc_vtimer *v;
 	int clock, pidfd, id;
 
+	/* where it was seen last: one kcmp, not one per timerfd */
+	for (v = ts->vt.all; v; v = v->next)
+		if (v->kind == FC_VT_TIMERFD && v->tgid == tgid && v->id == fd &&
+		    same_file(ts, v, tgid, fd))
+			return v;
 	for (v = ts->vt.all; v; v = v->next) {
 		if (v->kind == FC_VT_TIMERFD && same_file(ts, v, tgid, fd)) {
 			v->tgid = tgid;	/* the holder to look at first */
