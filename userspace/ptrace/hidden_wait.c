@@ -55,13 +55,6 @@ bool fc_hidden_wait(pid_t tgid, long nr, const unsigned long *args, char *desc, 
 	const char *name = NULL;
 
 	switch (nr) {
-	case SYS_semtimedop:
-		name = args[3] ? "semtimedop" : NULL;
-		break;
-	case SYS_mq_timedsend:
-	case SYS_mq_timedreceive:
-		name = args[4] ? "mq_timedsend/mq_timedreceive" : NULL;
-		break;
 	case SYS_io_getevents:
 	case SYS_io_pgetevents:
 		name = args[4] ? "io_getevents" : NULL;

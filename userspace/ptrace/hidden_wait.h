@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Timed waits the seccomp filter does not stop: semtimedop, mq_timed*,
- * io_getevents, recvmmsg with a timeout, io_uring_enter waiting for
- * completions, and socket calls on a socket with SO_RCVTIMEO/SO_SNDTIMEO.
+ * Timed waits the seccomp filter does not stop: io_getevents and recvmmsg
+ * with a timeout, io_uring_enter waiting for completions, and socket calls
+ * on a socket with SO_RCVTIMEO/SO_SNDTIMEO.
  * Their kernel timer runs on host time, so the supervisor cannot know
  * when they end: while a thread blocks in one, virtual time must not jump
  * (slow and correct, never fast and wrong).

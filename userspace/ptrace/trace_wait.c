@@ -107,6 +107,9 @@ const char *fc_syscall_name(long nr)
 	case SYS_futex: return "futex";
 	case SYS_futex_waitv: return "futex_waitv";
 	case SYS_rt_sigtimedwait: return "rt_sigtimedwait";
+	case SYS_semtimedop: return "semtimedop";
+	case SYS_mq_timedsend: return "mq_timedsend";
+	case SYS_mq_timedreceive: return "mq_timedreceive";
 	case SYS_clock_gettime: return "clock_gettime";
 	case SYS_gettimeofday: return "gettimeofday";
 	case SYS_time: return "time";
@@ -313,6 +316,25 @@ int fc_wait_decode(pid_t tid, struct user_regs_struct *regs,
 		if (ret <= 0 || (!t.sec && !t.nsec))
 			return ret < 0 ? ret : 0;
 		set_relative(w, clk, now, t);
+		break;
+	case SYS_semtimedop:
+		/* relative; a signal (or our interrupt) makes it -EINTR */
+		ret = read_ts(tid, regs->r10, &t);
+		if (ret <= 0 || (!t.sec && !t.nsec))
+			return ret < 0 ? ret : 0;
+		set_relative(w, clk, now, t);
+		w->timeout_ret = -EAGAIN;
+		break;
+	case SYS_mq_timedsend:
+	case SYS_mq_timedreceive:
+		/* an absolute REALTIME deadline: made endless, we end it */
+		ret = read_ts(tid, regs->r8, &t);
+		if (ret <= 0)
+			return ret;
+		set_absolute(w, clk, now, FC_CLOCK_REALTIME, t);
+		w->timeout_ret = -ETIMEDOUT;
+		regs->r8 = 0;
+		*regs_changed = true;
 		break;
 	case SYS_rt_sigtimedwait:
 		ret = read_ts(tid, regs->rdx, &t);

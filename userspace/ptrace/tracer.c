@@ -70,6 +70,7 @@ struct tracee {
 	bool startup;		/* auto-attached: its first stop is pending */
 	bool swallow_sigcont;	/* our own SIGCONT of the start-up */
 	bool listening;		/* in a group-stop (PTRACE_LISTEN) */
+	bool reaped;		/* its /proc entry is gone: a stale entry */
 	enum tracee_state state;
 	bool fired;		/* we ended its wait */
 	struct user_regs_struct saved;	/* registers at the seccomp stop */
@@ -374,7 +375,7 @@ static bool quiescent(struct tracer *tr, struct tracee *skip)
 {
 	struct fc_taskstat st;
 	struct tracee *t;
-	int i, pass;
+	int i, pass, err;
 
 	if (tr->ntracees > tr->snap_size) {
 		struct fc_taskstat *more = realloc(tr->snap, tr->ntracees * 2 * sizeof(*more));
@@ -385,10 +386,15 @@ static bool quiescent(struct tracer *tr, struct tracee *skip)
 		tr->snap_size = tr->ntracees * 2;
 	}
 	for (i = 0, t = tr->all; t; t = t->next, i++) {
-		if (t == skip)
+		if (t == skip || t->reaped)
 			continue;
-		if (fc_taskstat_read(&t->files, t->state != IN_WAIT, &tr->snap[i]) ||
-		    !blocked(t, &tr->snap[i]))
+		err = fc_taskstat_read(&t->files, t->state != IN_WAIT, &tr->snap[i]);
+		/* reaped, yet here (its exit came first): it blocks nothing */
+		if (err == -ESRCH || err == -ENOENT) {
+			t->reaped = true;
+			continue;
+		}
+		if (err || !blocked(t, &tr->snap[i]))
 			return false;
 	}
 	/* confirm twice, yielding the CPU in between to let wakeups land */
@@ -396,7 +402,7 @@ static bool quiescent(struct tracer *tr, struct tracee *skip)
 		if (pass)
 			sched_yield();
 		for (i = 0, t = tr->all; t; t = t->next, i++) {
-			if (t == skip)
+			if (t == skip || t->reaped)
 				continue;
 			if (fc_taskstat_confirm(&t->files, t->state != IN_WAIT, &st) ||
 			    (st.state != 'S' && !t->listening) ||
@@ -450,12 +456,28 @@ static void dump_threads(struct tracer *tr)
 	}
 }
 
+/* Forgets the entries quiescent() found reaped. */
+static void drop_reaped(struct tracer *tr)
+{
+	struct tracee *t, *next;
+
+	for (t = tr->all; t; t = next) {
+		next = t->next;
+		if (t->reaped) {
+			logv(tr, "thread %d is gone", t->tid);
+			fc_timers_gone(&tr->timers, t->tid);
+			drop(tr, t);
+		}
+	}
+}
+
 /* Jumps if the tree is idle; otherwise arranges to look again soon. */
 static void check_idle(struct tracer *tr)
 {
 	struct fc_time when;
 	pid_t why;
 
+	drop_reaped(tr);
 	if (!quiescent(tr, NULL)) {
 		if (next_deadline(tr, &when, &why))
 			schedule_recheck(tr, false);

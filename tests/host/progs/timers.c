@@ -15,7 +15,9 @@
  * Prints "ok KIND ..." and exits 0, or "FAIL ..." and exits 1.
  */
 #define _GNU_SOURCE
+#include <fcntl.h>
 #include <limits.h>
+#include <mqueue.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <signal.h>
@@ -704,7 +706,10 @@ static void do_timer_busy(const struct kind *k)
 	timer_delete(t);
 }
 
-/* ---- waits the filter does not see: time must hold ---- */
+/*
+ * ---- other timed waits beside a sleeper: each ends at its own deadline
+ * (socket timeouts hold virtual time; semtimedop and mq_timed* are virtual)
+ */
 
 static void *sleeper(void *arg)
 {
@@ -752,6 +757,44 @@ static int rcvtimeo_1s(void)
 	close(sv[0]);
 	close(sv[1]);
 	return r == EWOULDBLOCK ? EAGAIN : r;
+}
+
+static int mq_timedreceive_1s(void)
+{
+	struct mq_attr attr = { .mq_maxmsg = 1, .mq_msgsize = 8 };
+	char name[64], buf[8];
+	struct timespec ts;
+	mqd_t q;
+	int r;
+
+	snprintf(name, sizeof(name), "/fluxcap-timers-%d", getpid());
+	q = mq_open(name, O_RDWR | O_CREAT | O_EXCL, 0600, &attr);
+	if (q == (mqd_t)-1)
+		prog_fail("mq_open: %s", strerror(errno));
+	mq_unlink(name);
+	ts = prog_ns_ts(prog_now(CLOCK_REALTIME) + PROG_NSEC);
+	r = mq_timedreceive(q, buf, sizeof(buf), NULL, &ts) < 0 ? errno : 0;
+	mq_close(q);
+	return r == ETIMEDOUT ? EAGAIN : r;
+}
+
+static void do_mq_timedreceive(const struct kind *k)
+{
+	hidden(k, mq_timedreceive_1s);
+}
+
+/* A 100 s semtimedop alone: EAGAIN after 100 s, nothing else to wait for. */
+static void do_semtimedop_long(const struct kind *k)
+{
+	struct sembuf op = { .sem_num = 0, .sem_op = -1 };
+	struct timespec ts = TS(100);
+	int id = semget(IPC_PRIVATE, 1, 0600), r;
+	__int128 t0 = prog_now(CLOCK_MONOTONIC);
+
+	r = semtimedop(id, &op, 1, &ts) ? errno : 0;
+	expect_elapsed(k, "monotonic", prog_now(CLOCK_MONOTONIC) - t0, S(100));
+	semctl(id, 0, IPC_RMID);
+	expect_int(k, "errno", r, EAGAIN);
 }
 
 static void do_semtimedop(const struct kind *k)
@@ -847,6 +890,10 @@ static const struct kind kinds[] = {
 	  "0.5 s timer while a thread spins: on time" },
 	{ "semtimedop", do_semtimedop, CLOCK_MONOTONIC, false,
 	  "1 s semtimedop beside a 100 s sleeper" },
+	{ "semtimedop_long", do_semtimedop_long, CLOCK_MONOTONIC, false,
+	  "100 s semtimedop: EAGAIN" },
+	{ "mq_timedreceive", do_mq_timedreceive, CLOCK_REALTIME, false,
+	  "mq_timedreceive 1 s ahead beside a 100 s sleeper: ETIMEDOUT" },
 	{ "so_rcvtimeo", do_so_rcvtimeo, CLOCK_MONOTONIC, false,
 	  "1 s SO_RCVTIMEO recv beside a 100 s sleeper" },
 	{ "far_timer", do_far_timer, CLOCK_MONOTONIC, false, "LONG_MAX s timer never fires" },
