@@ -46,7 +46,7 @@ cpu_ticks() {
 
 for f in "$fluxctl" "$fluxcapacitor" "$progs/timeouts" "$progs/timeouts.static" \
 	"$progs/clocks" "$progs/tcp_delay" "$progs/threads" "$progs/huge" "$progs/fdcheck" \
-	"$progs/crowd"; do
+	"$progs/crowd" "$progs/timers" "$progs/timers.static"; do
 	if [ ! -x "$f" ]; then
 		echo "not ok 1 - $f is built (make userspace host-tests)"
 		echo "1..1"
@@ -145,6 +145,28 @@ check "timeouts: a 1 ns clock_nanosleep and a 0 ms poll behave" \
 check "timeouts: 10 years of epoll_pwait2, one wait" \
 	fc_prog 5 -- "$progs/timeouts" epoll_pwait2 315576000
 
+# --- timers -----------------------------------------------------------------
+
+user_timers
+
+# The same program natively, every kind at once (scaled down to seconds):
+# what it checks is what the kernel does.
+t_timers_native() {
+	local k pids=() bad=0 i=0 t0
+	t0=$(now)
+	for k in $("$progs/timers" --list); do
+		timeout 60 "$progs/timers" --scale=0.1 "$k" >"$tmp/native.$k" 2>&1 &
+		pids+=("$!")
+	done
+	for k in $("$progs/timers" --list); do
+		wait "${pids[$i]}" || { bad=1; sed 's/^/#   /' "$tmp/native.$k"; }
+		i=$((i + 1))
+	done
+	note "took $(minus "$(now)" "$t0") s"
+	return "$bad"
+}
+check "timers natively (--scale=0.1, all kinds in parallel): the kernel agrees" t_timers_native
+
 # --- clocks -----------------------------------------------------------------
 
 note "--- clocks"
@@ -195,6 +217,7 @@ expect(timed(3600, lambda: e.poll(3600)), [])'
 l.acquire()
 expect(timed(3600, lambda: l.acquire(timeout=3600)), False)'
 	user_py_threads_asyncio
+	user_py_timers
 	pycase "subprocess.run(['sleep', '3600']) (vfork/clone3 followed)" \
 		'import subprocess
 expect(timed(3600, lambda: subprocess.run(["sleep", "3600"]).returncode), 0)'

@@ -72,6 +72,42 @@ user_every_wait() {
 	done
 }
 
+# --- timers -----------------------------------------------------------------
+
+# user_timers: every kind of tests/host/progs/timers (POSIX timers, alarm,
+# setitimer, timerfd, waits the supervisor cannot see), each its own run and
+# all of them statically linked from one shell; timeout(1), which arms a
+# POSIX timer; timeouts past the kernel's KTIME_MAX, which never end.
+user_timers() {
+	local k
+	note "--- timers"
+	for k in $("$progs/timers" --list); do
+		check "timers $k: the native result, on virtual time" \
+			fc_prog $((5 * slow)) -- "$progs/timers" "$k"
+	done
+	check "timers.static --raw: every kind in turn, from one shell" \
+		fc_prog $((20 * slow)) -- sh -c 'for k in $("$1" --list); do
+			"$2" --raw "$k" >"$3" || { cat "$3"; exit 1; }; done
+			echo "ok every kind"' sh "$progs/timers" "$progs/timers.static" "$tmp/one-timer.out"
+	check "timeout 5 sleep 100: killed by its timer, exit 124, within $(per "$slow" 2) s real" \
+		fc 124 "$(per "$slow" 2)" -- timeout 5 sleep 100
+	check "timeout 100 sleep 5: the sleep wins, exit 0" fc 0 $((5 * slow)) -- timeout 100 sleep 5
+	check "timeout 3600 with a sleep 30 in another command: both on virtual time" \
+		fc 0 $((5 * slow)) -- timeout 3600 sleep 60 -- sleep 30
+	check "a 1 s SO_RCVTIMEO recv beside a 100 s sleep in another command: its own 1 s" \
+		fc_prog $((5 * slow)) -- "$progs/timers" so_rcvtimeo -- sleep 100
+	check "a 1 s semtimedop beside a 100 s sleep in another command: its own 1 s" \
+		fc_prog $((5 * slow)) -- "$progs/timers" semtimedop -- sleep 100
+	check "mq_timedreceive 1 s ahead with --start=@1000000000 (a past date): ETIMEDOUT after 1 s" \
+		fc_prog $((5 * slow)) --start=@1000000000 -- "$progs/timers" mq_timedreceive
+	# killed by timeout(1) after 2 s real, or it returned
+	check "a 1e10 s select is endless (past KTIME_MAX): still waiting after 2 s real" \
+		timed 137 $((5 * slow)) timeout -s KILL 2 "$fluxctl" run --mode "$MODE" -- \
+		perl -e 'select(undef, undef, undef, 1e10); print "returned\n"'
+	check "sleep infinity is endless: still waiting after 2 s real" \
+		timed 137 $((5 * slow)) timeout -s KILL 2 "$fluxctl" run --mode "$MODE" -- sleep infinity
+}
+
 # --- clocks -----------------------------------------------------------------
 
 t_clocks_start() {
@@ -145,6 +181,27 @@ user_py_select() {
 	pycase "select.select on an idle pipe, 3600 s" \
 		'r, w = os.pipe()
 expect(timed(3600, lambda: select.select([r], [], [], 3600)), ([], [], []))'
+}
+
+user_py_timers() {
+	pycase "signal.setitimer(ITIMER_REAL, 100, 10): SIGALRM at 100, 110, 120 s" \
+		'import signal
+ticks = []
+signal.signal(signal.SIGALRM, lambda s, f: ticks.append(time.monotonic()))
+def three():
+    signal.setitimer(signal.ITIMER_REAL, 100, 10)
+    while len(ticks) < 3:
+        signal.pause()
+    signal.setitimer(signal.ITIMER_REAL, 0)
+t0 = time.monotonic()
+timed(120, three)
+expect([round(t - t0) for t in ticks], [100, 110, 120])'
+	pycase "signal.alarm(3600) then signal.pause()" \
+		'import signal
+signal.signal(signal.SIGALRM, lambda s, f: None)
+left = []
+timed(3600, lambda: (left.append(signal.alarm(3600)), signal.pause()))
+expect(left, [0])'
 }
 
 user_py_event() {

@@ -94,6 +94,24 @@ int fc_taskstat_read(struct fc_taskstat_files *f, bool runtime, struct fc_taskst
 	return runtime ? read_runtime(f, st) : 0;
 }
 
+/* "nr 0xarg1 ... 0xarg6 0xsp 0xpc" of a task blocked in a syscall. */
+static void parse_syscall(const char *buf, struct fc_taskstat *st)
+{
+	char *end;
+	int i;
+
+	st->nr = -1;
+	if (st->state != 'S')
+		return;
+	st->nr = strtol(buf, &end, 10);
+	for (i = 0; i < 6 && end != buf; i++) {
+		buf = end;
+		st->args[i] = strtoul(buf, &end, 16);
+	}
+	if (i < 6 || end == buf)
+		st->nr = -1;	/* "-1 sp pc": not in a syscall */
+}
+
 int fc_taskstat_confirm(struct fc_taskstat_files *f, bool runtime, struct fc_taskstat *st)
 {
 	char buf[256];
@@ -104,5 +122,7 @@ int fc_taskstat_confirm(struct fc_taskstat_files *f, bool runtime, struct fc_tas
 		return n < 0 ? (int)n : -ESRCH;
 	st->state = strncmp(buf, "running", 7) ? 'S' : 'R';
 	st->runtime = st->slices = 0;
+	parse_syscall(buf, st);
 	return runtime ? read_runtime(f, st) : 0;
 }
+

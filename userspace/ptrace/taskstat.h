@@ -14,6 +14,8 @@ struct fc_taskstat {
 	char state;			/* R, S, D, T, t, Z, ... */
 	unsigned long long runtime;	/* ns on a CPU, ever */
 	unsigned long long slices;	/* times it was given a CPU */
+	long nr;			/* confirm: the syscall it blocks in, or -1 */
+	unsigned long args[6];		/* ... and its arguments */
 };
 
 /* Did the task run between two readings? */
@@ -49,8 +51,9 @@ static inline bool fc_taskstat_sleeping(const struct fc_taskstat *st)
  * The confirming reading: /proc/<tid>/syscall says "running" for a task
  * that is on a CPU or queued for one, checked under the runqueue lock,
  * where the state letter of stat can still read S for a task whose wakeup
- * is under way. Fills state with 'R' for running, else 'S' (blocked), and
- * with runtime the CPU time counters.
+ * is under way. Fills state with 'R' for running, else 'S' (blocked), nr
+ * and args with the syscall it blocks in (nr -1 if none), and with runtime
+ * the CPU time counters.
  */
 int fc_taskstat_confirm(struct fc_taskstat_files *f, bool runtime, struct fc_taskstat *st);
 

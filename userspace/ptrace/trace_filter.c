@@ -31,7 +31,7 @@
 #define AND(k)		INSN(BPF_STMT(BPF_ALU | BPF_AND | BPF_K, (k)))
 
 enum rule_kind {
-	STOP_ALWAYS,	/* time reads, sleeps, restart_syscall */
+	STOP_ALWAYS,	/* time reads, sleeps, restart_syscall, timers */
 	STOP_IF_PTR,	/* a timeout pointer: NULL waits forever */
 	STOP_IF_POSITIVE,	/* an int timeout in ms: 0 polls, < 0 forever */
 	STOP_IF_FUTEX_WAIT,	/* waiting futex ops with a timeout pointer */
@@ -48,13 +48,27 @@ static const struct rule {
 	{ SYS_nanosleep, STOP_ALWAYS, 0 },
 	{ SYS_clock_nanosleep, STOP_ALWAYS, 0 },
 	{ SYS_restart_syscall, STOP_ALWAYS, 0 },
+	/* timers: emulated; sigwait: may dequeue a timer's signal */
+	{ SYS_rt_sigtimedwait, STOP_ALWAYS, 0 },
+	{ SYS_timer_create, STOP_ALWAYS, 0 },
+	{ SYS_timer_settime, STOP_ALWAYS, 0 },
+	{ SYS_timer_gettime, STOP_ALWAYS, 0 },
+	{ SYS_timer_getoverrun, STOP_ALWAYS, 0 },
+	{ SYS_timer_delete, STOP_ALWAYS, 0 },
+	{ SYS_alarm, STOP_ALWAYS, 0 },
+	{ SYS_setitimer, STOP_ALWAYS, 0 },
+	{ SYS_getitimer, STOP_ALWAYS, 0 },
+	{ SYS_timerfd_settime, STOP_ALWAYS, 0 },
+	{ SYS_timerfd_gettime, STOP_ALWAYS, 0 },
 	{ SYS_futex, STOP_IF_FUTEX_WAIT, 3 },
 	{ SYS_select, STOP_IF_PTR, 4 },
 	{ SYS_pselect6, STOP_IF_PTR, 4 },
 	{ SYS_ppoll, STOP_IF_PTR, 2 },
-	{ SYS_rt_sigtimedwait, STOP_IF_PTR, 2 },
 	{ SYS_epoll_pwait2, STOP_IF_PTR, 3 },
 	{ SYS_futex_waitv, STOP_IF_PTR, 3 },
+	{ SYS_semtimedop, STOP_IF_PTR, 3 },
+	{ SYS_mq_timedsend, STOP_IF_PTR, 4 },
+	{ SYS_mq_timedreceive, STOP_IF_PTR, 4 },
 	{ SYS_poll, STOP_IF_POSITIVE, 2 },
 	{ SYS_epoll_wait, STOP_IF_POSITIVE, 3 },
 	{ SYS_epoll_pwait, STOP_IF_POSITIVE, 3 },

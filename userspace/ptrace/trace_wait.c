@@ -19,32 +19,14 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
-#include <sys/uio.h>
 #include <time.h>
 
 #include "trace_wait.h"
+#include "tracemem.h"
 
 #ifndef CLOCK_TAI
 #define CLOCK_TAI 11
 #endif
-
-static int mem_read(pid_t tid, unsigned long addr, void *buf, size_t len)
-{
-	struct iovec local = { buf, len }, remote = { (void *)addr, len };
-
-	if (process_vm_readv(tid, &local, 1, &remote, 1, 0) != (ssize_t)len)
-		return -EFAULT;
-	return 0;
-}
-
-static int mem_write(pid_t tid, unsigned long addr, const void *buf, size_t len)
-{
-	struct iovec local = { (void *)buf, len }, remote = { (void *)addr, len };
-
-	if (process_vm_writev(tid, &local, 1, &remote, 1, 0) != (ssize_t)len)
-		return -EFAULT;
-	return 0;
-}
 
 static struct fc_time ts_now(clockid_t id)
 {
@@ -125,6 +107,9 @@ const char *fc_syscall_name(long nr)
 	case SYS_futex: return "futex";
 	case SYS_futex_waitv: return "futex_waitv";
 	case SYS_rt_sigtimedwait: return "rt_sigtimedwait";
+	case SYS_semtimedop: return "semtimedop";
+	case SYS_mq_timedsend: return "mq_timedsend";
+	case SYS_mq_timedreceive: return "mq_timedreceive";
 	case SYS_clock_gettime: return "clock_gettime";
 	case SYS_gettimeofday: return "gettimeofday";
 	case SYS_time: return "time";
@@ -138,7 +123,7 @@ static int read_ts(pid_t tid, unsigned long addr, struct fc_time *t)
 {
 	struct timespec ts;
 
-	if (mem_read(tid, addr, &ts, sizeof(ts)))
+	if (fc_mem_read(tid, addr, &ts, sizeof(ts)))
 		return -EFAULT;
 	if (ts.tv_sec < 0 || fc_time_from_ts(ts.tv_sec, ts.tv_nsec, t))
 		return 0;
@@ -149,7 +134,7 @@ static int read_tv(pid_t tid, unsigned long addr, struct fc_time *t)
 {
 	struct timeval tv;
 
-	if (mem_read(tid, addr, &tv, sizeof(tv)))
+	if (fc_mem_read(tid, addr, &tv, sizeof(tv)))
 		return -EFAULT;
 	if (tv.tv_sec < 0 || tv.tv_usec < 0 || tv.tv_usec >= 1000000)
 		return 0;
@@ -165,7 +150,23 @@ static int read_tv(pid_t tid, unsigned long addr, struct fc_time *t)
 static void save_remain(pid_t tid, struct fc_wait *w)
 {
 	w->remain_saved = w->remain_addr &&
-		!mem_read(tid, w->remain_addr, &w->remain_before, sizeof(w->remain_before));
+		!fc_mem_read(tid, w->remain_addr, &w->remain_before, sizeof(w->remain_before));
+}
+
+/*
+ * Would the kernel's hrtimer for t never expire? Its expiry, a ktime,
+ * saturates at KTIME_MAX (S64_MAX ns, some 292 years of uptime): host
+ * now + t for a relative timeout, t itself for an absolute one.
+ */
+static bool past_ktime_max(const struct fc_host_now *now, struct fc_time t, bool abs)
+{
+	s64 ns, base = 0;
+
+	if (fc_time_to_ns(t, &ns))
+		return true;
+	if (!abs)
+		fc_time_to_ns(now->mono, &base);
+	return fc_ns_add_sat(base, ns) == S64_MAX;
 }
 
 /* A relative timeout t from now, on the virtual monotonic base. */
@@ -174,6 +175,7 @@ static void set_relative(struct fc_wait *w, const struct fc_clock *clk,
 {
 	struct fc_time vnow = fc_clock_to_virtual(clk, FC_CLOCK_MONOTONIC, now->mono);
 
+	w->forever = past_ktime_max(now, t, false);
 	w->absolute = false;
 	w->deadline = fc_time_add(vnow, t);
 }
@@ -183,6 +185,7 @@ static void set_absolute(struct fc_wait *w, const struct fc_clock *clk,
 			 struct fc_time v)
 {
 	w->absolute = true;
+	w->forever = past_ktime_max(now, v, true);
 	w->clock = id;
 	w->deadline = fc_clock_deadline_mono(clk, id, v, now->mono, host_of(now, id));
 }
@@ -314,6 +317,25 @@ int fc_wait_decode(pid_t tid, struct user_regs_struct *regs,
 			return ret < 0 ? ret : 0;
 		set_relative(w, clk, now, t);
 		break;
+	case SYS_semtimedop:
+		/* relative; a signal (or our interrupt) makes it -EINTR */
+		ret = read_ts(tid, regs->r10, &t);
+		if (ret <= 0 || (!t.sec && !t.nsec))
+			return ret < 0 ? ret : 0;
+		set_relative(w, clk, now, t);
+		w->timeout_ret = -EAGAIN;
+		break;
+	case SYS_mq_timedsend:
+	case SYS_mq_timedreceive:
+		/* an absolute REALTIME deadline: made endless, we end it */
+		ret = read_ts(tid, regs->r8, &t);
+		if (ret <= 0)
+			return ret;
+		set_absolute(w, clk, now, FC_CLOCK_REALTIME, t);
+		w->timeout_ret = -ETIMEDOUT;
+		regs->r8 = 0;
+		*regs_changed = true;
+		break;
 	case SYS_rt_sigtimedwait:
 		ret = read_ts(tid, regs->rdx, &t);
 		if (ret <= 0 || (!t.sec && !t.nsec))
@@ -344,6 +366,9 @@ int fc_wait_decode(pid_t tid, struct user_regs_struct *regs,
 	}
 	if (ret <= 0)
 		return ret;
+	/* endless for the kernel too: no deadline, nothing to jump to */
+	if (w->forever)
+		return 0;
 
 	snprintf(w->desc, sizeof(w->desc), "%s(%s%s %lld.%09u s)",
 		 fc_syscall_name(nr), w->absolute ? "until " : "",
@@ -359,11 +384,11 @@ static void write_remaining(pid_t tid, const struct fc_wait *w, struct fc_time l
 	if (w->remain == FC_REMAIN_TIMESPEC) {
 		struct timespec ts = { .tv_sec = left.sec, .tv_nsec = left.nsec };
 
-		mem_write(tid, w->remain_addr, &ts, sizeof(ts));
+		fc_mem_write(tid, w->remain_addr, &ts, sizeof(ts));
 	} else if (w->remain == FC_REMAIN_TIMEVAL) {
 		struct timeval tv = { .tv_sec = left.sec, .tv_usec = left.nsec / 1000 };
 
-		mem_write(tid, w->remain_addr, &tv, sizeof(tv));
+		fc_mem_write(tid, w->remain_addr, &tv, sizeof(tv));
 	}
 }
 
@@ -388,12 +413,12 @@ void fc_wait_finish(pid_t tid, struct user_regs_struct *regs,
 		if (!w->remain_on_eintr_only)
 			write_remaining(tid, w, (struct fc_time){ 0, 0 });
 		else if (w->remain_saved)
-			mem_write(tid, w->remain_addr, &w->remain_before,
+			fc_mem_write(tid, w->remain_addr, &w->remain_before,
 				  sizeof(w->remain_before));
 		/* a select that times out clears its fd sets */
 		for (i = 0; i < 3 && bytes <= sizeof(zeros); i++)
 			if (w->fdsets[i])
-				mem_write(tid, w->fdsets[i], zeros, bytes);
+				fc_mem_write(tid, w->fdsets[i], zeros, bytes);
 		return;
 	}
 	if (w->remain_on_eintr_only && !interrupted(ret))
@@ -414,23 +439,23 @@ void fc_wait_patch_timeread(pid_t tid, struct user_regs_struct *regs,
 	case SYS_clock_gettime:
 		id = clock_of((long)(int)saved->rdi);
 		if ((long)regs->rax != 0 || id < 0 ||
-		    mem_read(tid, saved->rsi, &ts, sizeof(ts)))
+		    fc_mem_read(tid, saved->rsi, &ts, sizeof(ts)))
 			return;
 		t = fc_time_add(fc_time_normalise(ts.tv_sec, ts.tv_nsec),
 				fc_clock_offset(clk, id));
 		ts.tv_sec = t.sec;
 		ts.tv_nsec = t.nsec;
-		mem_write(tid, saved->rsi, &ts, sizeof(ts));
+		fc_mem_write(tid, saved->rsi, &ts, sizeof(ts));
 		break;
 	case SYS_gettimeofday:
 		if ((long)regs->rax != 0 || !saved->rdi ||
-		    mem_read(tid, saved->rdi, &tv, sizeof(tv)))
+		    fc_mem_read(tid, saved->rdi, &tv, sizeof(tv)))
 			return;
 		t = fc_time_add(fc_time_normalise(tv.tv_sec, tv.tv_usec * 1000LL),
 				fc_clock_offset(clk, FC_CLOCK_REALTIME));
 		tv.tv_sec = t.sec;
 		tv.tv_usec = t.nsec / 1000;
-		mem_write(tid, saved->rdi, &tv, sizeof(tv));
+		fc_mem_write(tid, saved->rdi, &tv, sizeof(tv));
 		break;
 	case SYS_time:
 		if ((long)regs->rax < 0)
@@ -439,7 +464,7 @@ void fc_wait_patch_timeread(pid_t tid, struct user_regs_struct *regs,
 		t = fc_time_add(ts_now(CLOCK_REALTIME), off);
 		regs->rax = (unsigned long)t.sec;
 		if (saved->rdi)
-			mem_write(tid, saved->rdi, &t.sec, sizeof(t.sec));
+			fc_mem_write(tid, saved->rdi, &t.sec, sizeof(t.sec));
 		break;
 	}
 }
@@ -448,7 +473,7 @@ bool fc_wait_futex_would_block(pid_t tid, const struct fc_wait *w)
 {
 	unsigned int v;
 
-	return w->futex_addr && !mem_read(tid, w->futex_addr, &v, sizeof(v)) &&
+	return w->futex_addr && !fc_mem_read(tid, w->futex_addr, &v, sizeof(v)) &&
 	       v == w->futex_val;
 }
 

@@ -39,6 +39,7 @@ struct fc_wait {
 	bool remain_saved;
 	unsigned long fdsets[3];	/* select: cleared on a timeout */
 	unsigned long nfds;
+	bool forever;			/* past KTIME_MAX: the kernel never ends it */
 	char desc[192];			/* decoded call, for -v */
 };
 

@@ -38,9 +38,11 @@
 #include "clockpage.h"
 #include "fc_clock.h"
 #include "fc_sleepq.h"
+#include "hidden_wait.h"
 #include "preload.h"
 #include "taskstat.h"
 #include "trace_filter.h"
+#include "trace_timer.h"
 #include "trace_wait.h"
 #include "tracer.h"
 
@@ -57,18 +59,23 @@
 #define CONFIRM_NS 300000LL		/* idle: look again after 300 us */
 #define TABLE_SIZE 1024
 
-enum tracee_state { RUNNING, IN_WAIT, IN_READ };
+/* IN_TIMER: a timer syscall to finish at its exit; IN_SIGWAIT: a sigwait
+ * without timeout, which may dequeue a timer's signal */
+enum tracee_state { RUNNING, IN_WAIT, IN_READ, IN_TIMER, IN_SIGWAIT };
 
 struct tracee {
 	pid_t tid;
+	pid_t tgid;		/* its process, 0 until looked up */
 	int cmd;		/* index of the command it leads, or -1 */
 	bool startup;		/* auto-attached: its first stop is pending */
 	bool swallow_sigcont;	/* our own SIGCONT of the start-up */
 	bool listening;		/* in a group-stop (PTRACE_LISTEN) */
+	bool reaped;		/* its /proc entry is gone: a stale entry */
 	enum tracee_state state;
 	bool fired;		/* we ended its wait */
 	struct user_regs_struct saved;	/* registers at the seccomp stop */
 	struct fc_wait wait;
+	struct fc_timer_call tcall;
 	struct fc_sleeper node;
 	/* an interrupted wait the kernel will restart: keep its deadline */
 	struct {
@@ -89,6 +96,7 @@ struct tracer {
 	const struct fc_trace_opts *o;
 	struct fc_clock clock;
 	struct fc_sleepq q;
+	struct fc_timers timers;	/* POSIX timers, itimers, timerfds */
 	struct fc_clockpage_file page;
 	bool have_page;
 	struct tracee *table[TABLE_SIZE];
@@ -102,6 +110,7 @@ struct tracer {
 	long long recheck_ns;	/* next idle re-check delay, 0: none due */
 	struct timespec recheck_at;
 	bool reported_forever;
+	bool reported_hold;		/* -v said why time holds */
 	bool idle_pending;		/* idle once: confirming before a jump */
 	bool woke_parent;		/* reaped a process since the last jump */
 	struct rlimit nofile;		/* the caller's, for the commands */
@@ -139,6 +148,36 @@ static void logv(struct tracer *tr, const char *fmt, ...)
 }
 
 /* ---- the tracee table ---- */
+
+static pid_t tgid_of(pid_t tid);
+
+/* t's process (thread group), looked up once. */
+static pid_t tgid(struct tracee *t)
+{
+	if (!t->tgid)
+		t->tgid = tgid_of(t->tid);
+	return t->tgid;
+}
+
+/* The distinct processes of the tree (the caller frees the array). */
+static pid_t *collect_tgids(struct tracer *tr, int *n)
+{
+	pid_t *all = calloc(tr->ntracees + 1, sizeof(*all)), g;
+	struct tracee *t;
+	int i;
+
+	*n = 0;
+	if (!all)
+		return NULL;
+	for (t = tr->all; t; t = t->next) {
+		g = tgid(t);
+		for (i = 0; i < *n && all[i] != g; i++)
+			;
+		if (g && i == *n)
+			all[(*n)++] = g;
+	}
+	return all;
+}
 
 static struct tracee *find(struct tracer *tr, pid_t tid)
 {
@@ -242,14 +281,60 @@ static void fire(struct tracer *tr, struct tracee *t)
 		logv(tr, "PTRACE_INTERRUPT %d: %s", t->tid, strerror(errno));
 }
 
-/* Ends every wait whose virtual deadline has come. */
+static void schedule_recheck(struct tracer *tr, bool reset);
+
+/* Fires every timer whose virtual expiry has come. */
+static void fire_timers(struct tracer *tr, struct fc_time vnow)
+{
+	struct fc_vtimer *v;
+	pid_t *tgids = NULL;
+	char what[128];
+	int n = 0;
+
+	while ((v = fc_timers_first(&tr->timers)) && fc_time_cmp(v->expiry, vnow) <= 0) {
+		if (v->kind == FC_VT_TIMERFD && !tgids)
+			tgids = collect_tgids(tr, &n);
+		fc_timers_describe(v, what, sizeof(what));
+		if (fc_timers_fire(&tr->timers, v, vnow, tgids, n))
+			logv(tr, "%s expired: no one left to notify, dropped", what);
+		else
+			logv(tr, "%s expired", what);
+		/* whether it woke anyone or not, look at the tree again */
+		schedule_recheck(tr, true);
+	}
+	free(tgids);
+}
+
+/* Ends every wait whose virtual deadline has come, fires due timers. */
 static void fire_due(struct tracer *tr)
 {
 	struct fc_time vnow = vnow_mono(tr);
 	struct fc_sleeper *s;
 
+	fire_timers(tr, vnow);
 	while ((s = fc_sleepq_first(&tr->q)) && fc_time_cmp(s->deadline, vnow) <= 0)
 		fire(tr, container_of(s, struct tracee, node));
+}
+
+/*
+ * The earliest moment something can wake a tracee: a wait's deadline or
+ * an armed timer's expiry; *why is the thread or process, for -v.
+ */
+static bool next_deadline(struct tracer *tr, struct fc_time *when, pid_t *why)
+{
+	struct fc_sleeper *s = fc_sleepq_first(&tr->q);
+	struct fc_vtimer *v = fc_timers_first(&tr->timers);
+
+	if (s && (!v || fc_time_cmp(s->deadline, v->expiry) <= 0)) {
+		*when = s->deadline;
+		*why = container_of(s, struct tracee, node)->tid;
+		return true;
+	}
+	if (!v)
+		return false;
+	*when = v->expiry;
+	*why = v->tgid;
+	return true;
 }
 
 /* ---- idleness ---- */
@@ -261,17 +346,36 @@ static bool blocked(const struct tracee *t, const struct fc_taskstat *st)
 }
 
 /*
+ * Is t, seen blocked in the syscall of st, in a timed wait the filter does
+ * not stop (hidden_wait.h)? Its timeout runs on host time: no jump may
+ * pass it.
+ */
+static bool holding(struct tracer *tr, struct tracee *t, const struct fc_taskstat *st)
+{
+	char desc[96];
+
+	if (t->state == IN_WAIT || t->listening || st->nr < 0 ||
+	    !fc_hidden_wait(tgid(t), st->nr, st->args, desc, sizeof(desc)))
+		return false;
+	if (!tr->reported_hold)
+		logv(tr, "time holds: thread %d is in %s, whose timeout runs on real time",
+		     t->tid, desc);
+	tr->reported_hold = true;
+	return true;
+}
+
+/*
  * Is every thread but skip blocked, twice in a row with no CPU time used in
  * between? One pass reads them all (stat: S, not D, R or stopped), a second
  * confirms none is running or queued to run and none ran. A thread
  * in a wait we track needs its state only: had it run, it would have left
  * the syscall and stopped at its exit.
  */
-static bool quiescent(struct tracer *tr, const struct tracee *skip)
+static bool quiescent(struct tracer *tr, struct tracee *skip)
 {
 	struct fc_taskstat st;
 	struct tracee *t;
-	int i, pass;
+	int i, pass, err;
 
 	if (tr->ntracees > tr->snap_size) {
 		struct fc_taskstat *more = realloc(tr->snap, tr->ntracees * 2 * sizeof(*more));
@@ -282,10 +386,15 @@ static bool quiescent(struct tracer *tr, const struct tracee *skip)
 		tr->snap_size = tr->ntracees * 2;
 	}
 	for (i = 0, t = tr->all; t; t = t->next, i++) {
-		if (t == skip)
+		if (t == skip || t->reaped)
 			continue;
-		if (fc_taskstat_read(&t->files, t->state != IN_WAIT, &tr->snap[i]) ||
-		    !blocked(t, &tr->snap[i]))
+		err = fc_taskstat_read(&t->files, t->state != IN_WAIT, &tr->snap[i]);
+		/* reaped, yet here (its exit came first): it blocks nothing */
+		if (err == -ESRCH || err == -ENOENT) {
+			t->reaped = true;
+			continue;
+		}
+		if (err || !blocked(t, &tr->snap[i]))
 			return false;
 	}
 	/* confirm twice, yielding the CPU in between to let wakeups land */
@@ -293,11 +402,18 @@ static bool quiescent(struct tracer *tr, const struct tracee *skip)
 		if (pass)
 			sched_yield();
 		for (i = 0, t = tr->all; t; t = t->next, i++) {
-			if (t == skip)
+			if (t == skip || t->reaped)
 				continue;
 			if (fc_taskstat_confirm(&t->files, t->state != IN_WAIT, &st) ||
 			    (st.state != 'S' && !t->listening) ||
 			    fc_taskstat_ran(&tr->snap[i], &st))
+				return false;
+			/*
+			 * A hidden timed wait holds time. One that ends after
+			 * this look has its thread run, which the next pass
+			 * sees; one that ended before, the runtime shows.
+			 */
+			if (!pass && holding(tr, t, &st))
 				return false;
 		}
 	}
@@ -340,20 +456,39 @@ static void dump_threads(struct tracer *tr)
 	}
 }
 
+/* Forgets the entries quiescent() found reaped. */
+static void drop_reaped(struct tracer *tr)
+{
+	struct tracee *t, *next;
+
+	for (t = tr->all; t; t = next) {
+		next = t->next;
+		if (t->reaped) {
+			logv(tr, "thread %d is gone", t->tid);
+			fc_timers_gone(&tr->timers, t->tid);
+			drop(tr, t);
+		}
+	}
+}
+
 /* Jumps if the tree is idle; otherwise arranges to look again soon. */
 static void check_idle(struct tracer *tr)
 {
-	struct fc_sleeper *s = fc_sleepq_first(&tr->q);
+	struct fc_time when;
+	pid_t why;
 
+	drop_reaped(tr);
 	if (!quiescent(tr, NULL)) {
-		if (s)
+		if (next_deadline(tr, &when, &why))
 			schedule_recheck(tr, false);
 		tr->reported_forever = false;
 		tr->idle_pending = false;
 		return;
 	}
 	tr->recheck_ns = 0;
-	if (!s) {
+	/* timer signals dequeued unseen (signalfd): rearm their timers now */
+	fc_timers_reconcile(&tr->timers, vnow_mono(tr));
+	if (!next_deadline(tr, &when, &why)) {
 		if (!tr->reported_forever)
 			logv(tr, "every task is blocked with no timeout: waiting for real events");
 		tr->reported_forever = true;
@@ -374,9 +509,10 @@ static void check_idle(struct tracer *tr)
 	}
 	tr->idle_pending = false;
 	tr->woke_parent = false;
+	tr->reported_hold = false;
 	if (tr->o->verbose > 1)
 		dump_threads(tr);
-	jump_to(tr, s->deadline, container_of(s, struct tracee, node)->tid);
+	jump_to(tr, when, why);
 	fire_due(tr);
 }
 
@@ -398,6 +534,7 @@ static void resume(struct tracer *tr, struct tracee *t, int how, int sig)
 static bool can_skip(struct tracer *tr, struct tracee *t)
 {
 	struct fc_sleeper *first = fc_sleepq_first(&tr->q);
+	struct fc_vtimer *timer;
 
 	if (!t->wait.pure_sleep && !t->wait.futex_addr)
 		return false;
@@ -406,6 +543,11 @@ static bool can_skip(struct tracer *tr, struct tracee *t)
 	if (first && fc_time_cmp(t->wait.deadline, first->deadline) > 0)
 		return false;
 	if (!quiescent(tr, t))
+		return false;
+	/* a timer due first (or at once) may signal it: no skipping */
+	fc_timers_reconcile(&tr->timers, vnow_mono(tr));
+	timer = fc_timers_first(&tr->timers);
+	if (timer && fc_time_cmp(timer->expiry, t->wait.deadline) <= 0)
 		return false;
 	return t->wait.pure_sleep || fc_wait_futex_would_block(t->tid, &t->wait);
 }
@@ -482,6 +624,26 @@ static bool read_by_preload(struct tracer *tr, struct tracee *t,
 	return t->preloaded && regs->rip >= t->vdso_lo && regs->rip < t->vdso_hi;
 }
 
+/* A timer syscall: emulated and skipped, or run and maybe finished at exit. */
+static void timer_call(struct tracer *tr, struct tracee *t, struct user_regs_struct *regs)
+{
+	switch (fc_timers_entry(&tr->timers, t->tid, tgid(t), regs, &t->tcall)) {
+	case FC_TA_SKIP:
+		ptrace(PTRACE_SETREGS, t->tid, 0, regs);
+		resume(tr, t, PTRACE_CONT, 0);
+		break;
+	case FC_TA_EXIT:
+		t->state = IN_TIMER;
+		resume(tr, t, PTRACE_SYSCALL, 0);
+		break;
+	default:
+		resume(tr, t, PTRACE_CONT, 0);
+		break;
+	}
+	if (t->tcall.desc[0])
+		logv(tr, "%d %s", t->tid, t->tcall.desc);
+}
+
 static void seccomp_stop(struct tracer *tr, struct tracee *t)
 {
 	struct user_regs_struct regs;
@@ -514,12 +676,23 @@ static void seccomp_stop(struct tracer *tr, struct tracee *t)
 		return;
 	}
 
+	if (fc_timers_traps((long)regs.orig_rax)) {
+		timer_call(tr, t, &regs);
+		return;
+	}
+
 	/* the kernel re-running an interrupted wait keeps its deadline */
 	restarted = t->restart.valid && t->restart.nr == (long)regs.orig_rax &&
 		    fc_regs_args_equal(&regs, &t->restart.regs);
 	t->restart.valid = false;
 	fc_host_now(&now);
 	ret = fc_wait_decode(t->tid, &regs, &tr->clock, &now, &t->wait, &changed);
+	if (ret != 1 && (long)regs.orig_rax == SYS_rt_sigtimedwait) {
+		/* no timeout: still, it may take a timer's signal */
+		t->state = IN_SIGWAIT;
+		resume(tr, t, PTRACE_SYSCALL, 0);
+		return;
+	}
 	if (ret != 1) {
 		resume(tr, t, PTRACE_CONT, 0);
 		return;
@@ -558,9 +731,15 @@ static void syscall_exit_stop(struct tracer *tr, struct tracee *t)
 		}
 		if (timed_out && (long)regs.rax != ret)
 			logv(tr, "%d %s timed out", t->tid, fc_syscall_name(t->wait.nr));
+		if (t->wait.nr == SYS_rt_sigtimedwait && (long)regs.rax > 0)
+			fc_timers_sigwait(&tr->timers, t->tid, tgid(t), (int)regs.rax, t->saved.rsi);
 		/* the syscall ABI preserves argument registers: give them back */
 		fc_regs_restore_args(&regs, &t->saved);
 		ptrace(PTRACE_SETREGS, t->tid, 0, &regs);
+	} else if (t->state == IN_TIMER) {
+		fc_timers_exit(&tr->timers, t->tid, tgid(t), &t->tcall, &regs);
+	} else if (t->state == IN_SIGWAIT && (long)regs.rax > 0) {
+		fc_timers_sigwait(&tr->timers, t->tid, tgid(t), (int)regs.rax, t->saved.rsi);
 	}
 	t->state = RUNNING;
 	t->fired = false;
@@ -580,7 +759,38 @@ static void tracee_exited(struct tracer *tr, struct tracee *t, int wstatus)
 		logv(tr, "command %d (pid %d) exited with status %d", i + 1, t->tid, tr->status[i]);
 	}
 	tr->woke_parent = true;
+	fc_timers_gone(&tr->timers, t->tid);	/* a process's timers end with it */
 	drop(tr, t);
+}
+
+/*
+ * A signal-delivery-stop: the signal has just been dequeued. A timer's
+ * gets what the kernel does at dequeue (rearm, si_overrun, SI_KERNEL for
+ * SIGALRM); one the kernel would drop is dropped. Returns the signal.
+ */
+static int delivering(struct tracer *tr, struct tracee *t, int sig)
+{
+	bool changed;
+	siginfo_t si;
+
+	if (ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si))
+		return sig;
+	if (!fc_timers_dequeued(&tr->timers, tgid(t), &si, &changed)) {
+		logv(tr, "%d: signal %d of a re-armed or deleted timer dropped", t->tid, sig);
+		return 0;
+	}
+	if (changed)
+		ptrace(PTRACE_SETSIGINFO, t->tid, 0, &si);
+	return sig;
+}
+
+/* Has thread tid been reaped (its /proc entry is gone)? */
+static bool gone(pid_t tid)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", tid);
+	return access(path, F_OK) && errno == ENOENT;
 }
 
 static void handle_event(struct tracer *tr, pid_t tid, int wstatus)
@@ -616,10 +826,14 @@ static void handle_event(struct tracer *tr, pid_t tid, int wstatus)
 		if (!ptrace(PTRACE_GETEVENTMSG, tid, 0, &msg)) {
 			struct tracee *child = find(tr, (pid_t)msg);
 
-			if (!child) {
+			if (!child && gone((pid_t)msg)) {
+				/* a thread that ran, exited and was reaped already */
+			} else if (!child) {
 				child = add(tr, (pid_t)msg);
 				child->startup = true;
 			}
+			if (child && event != PTRACE_EVENT_CLONE)
+				child->tgid = child->tid;	/* a new process */
 		}
 		resume(tr, t, PTRACE_CONT, 0);
 		return;
@@ -635,6 +849,8 @@ static void handle_event(struct tracer *tr, pid_t tid, int wstatus)
 		t->state = RUNNING;
 		t->restart.valid = false;
 		t->maps_known = false;
+		t->tgid = tid;
+		fc_timers_exec(&tr->timers, tid);	/* exec deletes POSIX timers */
 		resume(tr, t, PTRACE_CONT, 0);
 		return;
 	case PTRACE_EVENT_STOP:
@@ -661,6 +877,8 @@ static void handle_event(struct tracer *tr, pid_t tid, int wstatus)
 		sig = 0;
 	}
 	t->listening = false;
+	if (sig)
+		sig = delivering(tr, t, sig);
 	resume(tr, t, PTRACE_CONT, sig);
 }
 
@@ -741,12 +959,13 @@ err_kill:
 static void arm_timer(struct tracer *tr)
 {
 	struct itimerspec its = { 0 };
-	struct fc_sleeper *s = fc_sleepq_first(&tr->q);
 	struct timespec when = { 0, 0 };
+	struct fc_time deadline;
 	bool have = false;
+	pid_t why;
 
-	if (s) {
-		struct fc_time h = fc_clock_to_host(&tr->clock, FC_CLOCK_MONOTONIC, s->deadline);
+	if (next_deadline(tr, &deadline, &why)) {
+		struct fc_time h = fc_clock_to_host(&tr->clock, FC_CLOCK_MONOTONIC, deadline);
 
 		when.tv_sec = h.sec;
 		when.tv_nsec = h.nsec;
@@ -921,6 +1140,7 @@ int fc_trace_run(const struct fc_trace_opts *o, int *exit_status)
 	}
 	fc_clock_init(&tr->clock);
 	fc_sleepq_init(&tr->q);
+	fc_timers_init(&tr->timers, &tr->clock);
 	raise_nofile(tr);
 	if (o->has_start) {
 		fc_host_now(&now);
@@ -977,6 +1197,7 @@ out:
 		fc_clockpage_destroy(&tr->page);
 	while (tr->all)
 		drop(tr, tr->all);
+	fc_timers_destroy(&tr->timers);
 	free(tr->pids);
 	free(tr->status);
 	free(tr->snap);
