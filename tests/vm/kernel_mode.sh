@@ -144,6 +144,10 @@ check "clocks.static --only=sys: raw syscall clocks move by 3600 s over nanoslee
 check "huge.static --raw: 10 x 100-year sleeps, year past 2500 on raw syscall clocks" \
 	fc_prog 10 -- "$progs/huge.static" --raw
 
+# --- timers ----------------------------------------------------------------
+
+user_timers
+
 # --- clocks ----------------------------------------------------------------
 
 note "--- clocks"
@@ -171,6 +175,7 @@ print("ok time.time() moved %.3f s; os.times elapsed %.2f" % (d, c1.elapsed - c0
 	user_py_select
 	user_py_event
 	user_py_threads_asyncio
+	user_py_timers
 	pycase "subprocess.run(['sleep', '3600'])" \
 		'import subprocess
 expect(timed(3600, lambda: subprocess.run(["sleep", "3600"]).returncode), 0)'
