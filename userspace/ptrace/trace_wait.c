@@ -256,6 +256,19 @@ int fc_wait_decode(pid_t tid, struct user_regs_struct *regs,
 		save_remain(tid, w);
 		break;
 	case SYS_clock_nanosleep:
+		/*
+		 * Only the four clocks the kernel sleeps on with an hrtimer:
+		 * it refuses RAW and COARSE (EOPNOTSUPP), and the alarm clocks
+		 * need an RTC and CAP_WAKE_ALARM; those go to the kernel as
+		 * they are, for its own answer.
+		 */
+		switch ((int)regs->rdi) {
+		case CLOCK_MONOTONIC: case CLOCK_BOOTTIME:
+		case CLOCK_REALTIME: case CLOCK_TAI:
+			break;
+		default:
+			return 0;
+		}
 		id = clock_of((long)(int)regs->rdi);
 		if (id < 0)
 			return 0;
