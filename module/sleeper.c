@@ -130,6 +130,30 @@ static void fc_reg_forget(struct fc_reg *r)
 }
 
 /*
+ * Under fc_lock: r (timer's registration, or NULL) taken out of its set
+ * for a new arm, or *fresh made timer's registration (then *fresh is
+ * NULL). Return: the registration, or NULL when there is none to use.
+ */
+static struct fc_reg *fc_reg_take(struct fc_reg *r, struct hrtimer *timer,
+				  struct fc_reg **fresh)
+{
+	if (r) {
+		fc_reg_unlink(r);
+		return r;
+	}
+	r = *fresh;
+	if (!r)
+		return NULL;
+	*fresh = NULL;
+	r->timer = timer;
+	fc_sleeper_init(&r->qnode);
+	INIT_LIST_HEAD(&r->tnode);
+	hash_add_rcu(fc_regs, &r->hnode, (unsigned long)timer);
+	atomic_inc(&fc_nr_regs);
+	return r;
+}
+
+/*
  * Under fc_lock: the virtual deadline an earlier arm gave the same wait,
  * if this arm repeats it. poll, select and epoll sleep in a loop, each
  * time on a fresh on-stack sleeper at the same address with the host
@@ -215,19 +239,9 @@ bool fc_reg_arm(struct fc_sleepers *s, struct hrtimer *timer,
 			fc_reg_forget(r);
 		goto out_unlock;
 	}
-	if (!r) {
-		if (!fresh)
-			goto out_unlock;	/* untracked: real time */
-		r = fresh;
-		fresh = NULL;
-		r->timer = timer;
-		fc_sleeper_init(&r->qnode);
-		INIT_LIST_HEAD(&r->tnode);
-		hash_add_rcu(fc_regs, &r->hnode, (unsigned long)timer);
-		atomic_inc(&fc_nr_regs);
-	} else {
-		fc_reg_unlink(r);
-	}
+	r = fc_reg_take(r, timer, &fresh);
+	if (!r)
+		goto out_unlock;	/* untracked: real time */
 	r->set = s;
 	r->kind = kind;
 	r->task = kind == FC_TIMER_SLEEPER ? current : NULL;
@@ -273,19 +287,9 @@ void fc_reg_note(struct fc_sleepers *s, struct hrtimer *timer)
 	r = fc_reg_lookup(timer);
 	if (s->closed)
 		goto out_unlock;
-	if (!r) {
-		if (!fresh)
-			goto out_unlock;
-		r = fresh;
-		fresh = NULL;
-		r->timer = timer;
-		fc_sleeper_init(&r->qnode);
-		INIT_LIST_HEAD(&r->tnode);
-		hash_add_rcu(fc_regs, &r->hnode, (unsigned long)timer);
-		atomic_inc(&fc_nr_regs);
-	} else {
-		fc_reg_unlink(r);
-	}
+	r = fc_reg_take(r, timer, &fresh);
+	if (!r)
+		goto out_unlock;	/* untracked: real time */
 	r->set = s;
 	r->kind = FC_TIMER_PROGRAM;
 	r->task = NULL;
