@@ -110,14 +110,27 @@ procs_in() {
 	echo "${#p[@]}"
 }
 
-# wait_members DIR COUNT: until DIR has COUNT processes (5 s at most).
+# started DIR [FILE...]: DIR's processes, plus each measured member's FILE
+# that is there already (it slept and left: it started too; a slow guest
+# may take longer than its sleep to start the rest).
+started() {
+	local dir=$1 f k
+	k=$(procs_in "$dir")
+	shift
+	for f in "$@"; do [ -e "$f" ] && k=$((k + 1)); done
+	echo "$k"
+}
+
+# wait_members DIR COUNT [FILE...]: until DIR's members have all started,
+# counted by started() (10 s at most).
 wait_members() {
-	local i
-	for ((i = 0; i < 50; i++)); do
-		[ "$(procs_in "$1")" -ge "$2" ] && return 0
+	local i dir=$1 count=$2
+	shift 2
+	for ((i = 0; i < 100; i++)); do
+		[ "$(started "$dir" "$@")" -ge "$count" ] && return 0
 		sleep 0.1
 	done
-	note "$1 has $(procs_in "$1") processes, want $2"
+	note "$dir has $(procs_in "$dir") processes and $(($(started "$dir" "$@") - $(procs_in "$dir"))) finished, want $count"
 	return 1
 }
 
@@ -216,8 +229,10 @@ for ((c = 1; c <= cycles; c++)); do
 		members=6
 		wait_members "$cg/fluxcap/u${c}c" 1 || why="$why; members of u${c}c never started"
 	fi
-	wait_members "$cg/fluxcap/u${c}a" 3 || why="$why; members of u${c}a never started"
-	wait_members "$cg/fluxcap/u${c}b" 2 || why="$why; members of u${c}b never started"
+	wait_members "$cg/fluxcap/u${c}a" 3 "$tmp/sleep.$c.a" ||
+		why="$why; members of u${c}a never started"
+	wait_members "$cg/fluxcap/u${c}b" 2 "$tmp/sleep.$c.b" ||
+		why="$why; members of u${c}b never started"
 	sleep 0.2
 	tq=$(now)
 

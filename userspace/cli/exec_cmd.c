@@ -90,7 +90,7 @@ int exec_main(int argc, char *argv[])
 		return ret;
 
 	fc_forward_start(&mask);
-	pid = fc_exec_spawn("fluxctl exec", dir, argv + i + 1, preload, &mask);
+	pid = fc_exec_spawn("fluxctl exec", dir, argv + i + 1, preload, &mask, NULL);
 	if (pid < 0) {
 		fprintf(stderr, "fluxctl exec: cannot fork: %s\n", strerror(-pid));
 		return FC_EXIT_FAIL;

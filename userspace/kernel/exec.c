@@ -20,8 +20,26 @@
 #include "forward.h"
 #include "preload.h"
 
+/*
+ * Blocks until the gate's write end is closed everywhere: the parent closes
+ * it once every command is a member, so that no command can be jumped past
+ * while a later one is still on its way into the group.
+ */
+static void wait_gate(const int *gate)
+{
+	char c;
+
+	if (!gate)
+		return;
+	close(gate[1]);
+	while (read(gate[0], &c, 1) < 0 && errno == EINTR)
+		;
+	close(gate[0]);
+}
+
 static __attribute__((noreturn))
-void child(const char *prog, const char *dir, char **argv, const char *preload)
+void child(const char *prog, const char *dir, char **argv, const char *preload,
+	   const int *gate)
 {
 	int fd, ret;
 
@@ -33,6 +51,7 @@ void child(const char *prog, const char *dir, char **argv, const char *preload)
 		_exit(127);
 	}
 	close(fd);
+	wait_gate(gate);
 	if (fc_preload_setenv(preload, FC_DEVICE_PAGE))
 		_exit(127);
 	execvp(argv[0], argv);
@@ -41,7 +60,7 @@ void child(const char *prog, const char *dir, char **argv, const char *preload)
 }
 
 pid_t fc_exec_spawn(const char *prog, const char *dir, char **argv,
-		    const char *preload, const sigset_t *mask)
+		    const char *preload, const sigset_t *mask, const int *gate)
 {
 	pid_t pid;
 
@@ -51,7 +70,7 @@ pid_t fc_exec_spawn(const char *prog, const char *dir, char **argv,
 		return -errno;
 	if (!pid) {
 		fc_forward_child(mask);
-		child(prog, dir, argv, preload);
+		child(prog, dir, argv, preload, gate);
 	}
 	return pid;
 }

@@ -17,10 +17,12 @@
  * FLUXCAP_CLOCK_PAGE and LD_PRELOAD (preload prepended, when not NULL),
  * and runs argv; a child that cannot do so exits 127 after saying why.
  * mask: the signal mask and defaults to restore in the child (forward.h).
+ * gate: NULL, or a pipe (close-on-exec): once a member, the child waits
+ * until every copy of gate[1] is closed, the caller's last.
  * Return: the child's pid, or -errno if fork() failed.
  */
 pid_t fc_exec_spawn(const char *prog, const char *dir, char **argv,
-		    const char *preload, const sigset_t *mask);
+		    const char *preload, const sigset_t *mask, const int *gate);
 
 /* A wait status as a shell reports it: the exit code, or 128 + signal. */
 int fc_exec_status(int wstatus);

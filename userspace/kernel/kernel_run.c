@@ -9,6 +9,7 @@
 
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <linux/capability.h>
 #include <stdbool.h>
@@ -126,7 +127,7 @@ static void log_summary(const struct fc_kernel_run_opts *o, struct fc_nl *nl,
 int fc_kernel_run(const struct fc_kernel_run_opts *o, int *exit_status)
 {
 	char name[FLUXCAP_GROUP_NAME_MAX], dir[4200];
-	int i, n, ret, *st;
+	int i, n, ret, *st, gate[2];
 	struct fc_nl nl;
 	sigset_t mask;
 	pid_t *pids;
@@ -163,9 +164,17 @@ int fc_kernel_run(const struct fc_kernel_run_opts *o, int *exit_status)
 	if (o->verbose)
 		fprintf(o->log, "fluxctl: mode kernel (group %s, cgroup %s)\n", name, dir);
 
+	/* The commands start together: none is jumped past before all are in. */
+	if (pipe2(gate, O_CLOEXEC)) {
+		ret = -errno;
+		fprintf(stderr, "fluxctl run: cannot make a pipe: %s\n", strerror(errno));
+		fc_group_delete("run", &nl, name, true);
+		goto out_close;
+	}
 	fc_forward_start(&mask);
 	for (i = 0; i < o->ncmds; i++) {
-		pids[i] = fc_exec_spawn("fluxctl run", dir, o->cmds[i], o->preload, &mask);
+		pids[i] = fc_exec_spawn("fluxctl run", dir, o->cmds[i], o->preload,
+					&mask, gate);
 		if (pids[i] < 0) {
 			fprintf(stderr, "fluxctl run: cannot fork: %s\n", strerror(-pids[i]));
 			st[i] = 127;
@@ -174,6 +183,8 @@ int fc_kernel_run(const struct fc_kernel_run_opts *o, int *exit_status)
 		}
 		fc_forward_add(pids[i]);
 	}
+	close(gate[0]);
+	close(gate[1]);
 	sigprocmask(SIG_SETMASK, &mask, NULL);
 	wait_all(pids, st, o->ncmds, dir);
 	if (o->verbose)
