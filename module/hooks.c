@@ -15,6 +15,7 @@
  *    time;
  *  - hrtimer_nanosleep and futex_setup_timer: absolute deadlines given by a
  *    member are virtual, and become host time there;
+ *  - nanosleep_copyout: an alarm-clock sleep's time left is virtual;
  *  - the three time-reading syscalls (timeread.c).
  * Tracepoints (not exported, found by name): sched_switch tells when a
  * member blocks, which is when its group may have become idle;
@@ -268,14 +269,32 @@ static void fc_ts_abs_to_host(clockid_t id, struct timespec64 *ts)
 
 /*
  * alarm_timer_nsleep(clockid, int flags, const struct timespec64 *tsreq):
- * an absolute sleep on an alarm clock (the sleep itself holds the group:
- * its timer is the alarm's).
+ * an absolute sleep on an alarm clock (its timer is then a sleeper's).
  */
 static int fc_kp_alarm_nsleep(struct kprobe *kp, struct pt_regs *regs)
 {
 	if (fc_arch_arg(regs, 1) & TIMER_ABSTIME)
 		fc_ts_abs_to_host((clockid_t)fc_arch_arg(regs, 0),
 				  (struct timespec64 *)fc_arch_arg(regs, 2));
+	return 0;
+}
+
+/*
+ * nanosleep_copyout(restart, struct timespec64 *ts): the time left of a
+ * member's sleep cut short, before it is written out.
+ */
+static int fc_kp_sleep_left(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct fc_group *g;
+
+	if (current->flags & PF_KTHREAD)
+		return 0;
+	rcu_read_lock();
+	g = fc_group_of(current);
+	if (g)
+		fc_sleepers_alarm_left(fc_group_sleepers(g),
+				       (struct timespec64 *)fc_arch_arg(regs, 1));
+	rcu_read_unlock();
 	return 0;
 }
 
@@ -299,6 +318,7 @@ static struct kprobe fc_kprobes[] = {
 	{ .symbol_name = "alarm_timer_arm", .pre_handler = fc_kp_alarm_arm },
 	{ .symbol_name = "alarm_timer_nsleep",
 	  .pre_handler = fc_kp_alarm_nsleep },
+	{ .symbol_name = "nanosleep_copyout", .pre_handler = fc_kp_sleep_left },
 	{ .symbol_name = "do_mq_timedsend", .pre_handler = fc_kp_mq_timed },
 	{ .symbol_name = "do_mq_timedreceive", .pre_handler = fc_kp_mq_timed },
 	{ .symbol_name = "hrtimer_nanosleep", .pre_handler = fc_kp_nanosleep },

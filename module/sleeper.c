@@ -205,6 +205,45 @@ static void fc_reg_bury(struct fc_reg *r)
 	t->task = current;
 	t->tim = r->tim;
 	t->deadline = r->qnode.deadline;
+	t->base = r->base;
+	t->alarm = fc_timer_alarm_sleep(r->timer);
+}
+
+/*
+ * An alarm-clock sleep cut short by a signal computes what is left from
+ * its host expiry (the one it armed, kept on its stack), which is too much
+ * by the jumps made since. Its owner's newest tomb is that sleep: the one
+ * cancelled a moment ago, with *ts computed from its expiry.
+ */
+void fc_sleepers_alarm_left(struct fc_sleepers *s, struct timespec64 *ts)
+{
+	ktime_t mono_now = ktime_get();
+	struct fc_tomb *t = NULL;
+	unsigned long flags;
+	s64 armed, left;
+	int i;
+
+	raw_spin_lock_irqsave(&fc_lock, flags);
+	for (i = 1; i <= ARRAY_SIZE(s->tombs); i++) {
+		t = &s->tombs[(u8)(s->tomb_next - i) % ARRAY_SIZE(s->tombs)];
+		if (t->task == current)
+			break;
+		t = NULL;
+	}
+	if (!t || !t->alarm)
+		goto out_unlock;
+	/* The expiry *ts was computed from: now less what it says is left. */
+	armed = fc_host_base_at(t->base, mono_now) - timespec64_to_ns(ts);
+	if (t->tim < armed - NSEC_PER_SEC || t->tim > armed)
+		goto out_unlock;
+	fc_time_to_ns(fc_time_sub(t->deadline,
+				  fc_time_add_ns(fc_vclock_offset(s->clock, false,
+								  mono_now),
+						 mono_now)),
+		      &left);
+	*ts = ns_to_timespec64(max_t(s64, left, 0));
+out_unlock:
+	raw_spin_unlock_irqrestore(&fc_lock, flags);
 }
 
 bool fc_reg_arm(struct fc_sleepers *s, struct hrtimer *timer,

@@ -74,6 +74,14 @@ void fc_reg_cancel(struct hrtimer *timer);
 void fc_reg_note(struct fc_sleepers *s, struct hrtimer *timer);
 
 /*
+ * nanosleep_copyout hook, a member of s writes *ts (host time) out as the
+ * time left of a sleep cut short: if the sleep was on an alarm clock, *ts
+ * becomes what is left of its virtual deadline (hrtimer sleeps read their
+ * aimed timer and are right already).
+ */
+void fc_sleepers_alarm_left(struct fc_sleepers *s, struct timespec64 *ts);
+
+/*
  * A registered program timer that fired is no longer a deadline (the
  * hrtimer_expire_entry tracepoint); a hold timer is forgotten.
  */

@@ -18,6 +18,8 @@ struct fc_tomb {
 	struct task_struct *task;	/* compared only, never dereferenced */
 	ktime_t tim;
 	struct fc_time deadline;
+	clockid_t base;			/* tim's clock */
+	bool alarm;			/* an alarm-clock sleep */
 };
 
 struct fc_sleepers {

@@ -9,6 +9,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/alarmtimer.h>
 #include <linux/kernel.h>
 #include <linux/kallsyms.h>
 #include <linux/kprobes.h>
@@ -23,6 +24,7 @@ static const struct {
 	{ "timerfd_tmrproc", FC_TIMER_PROGRAM },
 	{ "it_real_fn", FC_TIMER_PROGRAM },
 	{ "posix_timer_fn", FC_TIMER_PROGRAM },
+	/* Alarm timers; an alarm-clock sleep is told apart below. */
 	{ "alarmtimer_fired", FC_TIMER_HOLD },
 	/* IORING_TIMEOUT_ABS: armed with the request's own time and mode. */
 	{ "io_timeout_fn", FC_TIMER_HOLD, true },
@@ -32,13 +34,30 @@ static const struct {
 
 static void *fc_callback_fn[ARRAY_SIZE(fc_callbacks)];
 static void *fc_wakeup_fn;
+static void *fc_alarm_fired_fn;	/* alarmtimer_fired: in a struct alarm */
+static void *fc_alarm_sleep_fn;	/* the alarm function of an alarm sleep */
+
+/*
+ * An alarm-clock clock_nanosleep: an on-stack struct alarm whose own
+ * function wakes the task. Its alarm expiry (node.expires) only matters
+ * for waking a suspended machine; the hrtimer is aimed like a sleeper's.
+ */
+bool fc_timer_alarm_sleep(const struct hrtimer *timer)
+{
+	const struct alarm *alarm;
+
+	if (!fc_alarm_sleep_fn || READ_ONCE(timer->function) != fc_alarm_fired_fn)
+		return false;
+	alarm = container_of(timer, struct alarm, timer);
+	return (void *)READ_ONCE(alarm->function) == fc_alarm_sleep_fn;
+}
 
 enum fc_timer_kind fc_timer_kind(const struct hrtimer *timer)
 {
 	void *fn = READ_ONCE(timer->function);
 	int i;
 
-	if (fn == fc_wakeup_fn)
+	if (fn == fc_wakeup_fn || fc_timer_alarm_sleep(timer))
 		return FC_TIMER_SLEEPER;
 	for (i = 0; i < ARRAY_SIZE(fc_callback_fn); i++)
 		if (fn == fc_callback_fn[i] && fn)
@@ -95,5 +114,9 @@ int fc_timerkind_init(void)
 			pr_debug("no %s in this kernel: its timers run in real time\n",
 				 fc_callbacks[i].name);
 	}
+	fc_alarm_fired_fn = fc_symbol("alarmtimer_fired");
+	fc_alarm_sleep_fn = fc_symbol("alarmtimer_nsleep_wakeup");
+	if (!fc_alarm_fired_fn || !fc_alarm_sleep_fn)
+		pr_debug("no alarm-clock sleeps found: they hold the group\n");
 	return 0;
 }

@@ -11,7 +11,11 @@
 
 enum fc_timer_kind {
 	FC_TIMER_OTHER,		/* not a member's wake-up source: ignored */
-	FC_TIMER_SLEEPER,	/* hrtimer_wakeup: an on-stack hrtimer_sleeper */
+	/*
+	 * hrtimer_wakeup: an on-stack hrtimer_sleeper; or an alarm-clock
+	 * sleep's on-stack struct alarm (fc_timer_alarm_sleep()).
+	 */
+	FC_TIMER_SLEEPER,
 	/*
 	 * timerfd, it_real_fn, posix_timer_fn: lives in an object that
 	 * cancels it before it is freed; the module aims it at its virtual
@@ -19,7 +23,8 @@ enum fc_timer_kind {
 	 */
 	FC_TIMER_PROGRAM,
 	/*
-	 * alarm clocks (their own expiry beside the hrtimer's) and io_uring
+	 * alarm-clock timers (their own expiry beside the hrtimer's, forwarded
+	 * by alarm code) and io_uring
 	 * (freed after firing, without a cancel): while one is armed, its
 	 * group holds instead of jumping.
 	 */
@@ -27,6 +32,9 @@ enum fc_timer_kind {
 };
 
 enum fc_timer_kind fc_timer_kind(const struct hrtimer *timer);
+
+/* True for the hrtimer of an alarm-clock clock_nanosleep. */
+bool fc_timer_alarm_sleep(const struct hrtimer *timer);
 
 /*
  * True when every absolute arm of timer is in its program's (virtual)

@@ -2,7 +2,8 @@
 /*
  * Timers of a member on the virtual clock: POSIX timers (each clock,
  * relative and absolute, each notify kind, periodic with overrun, gettime,
- * delete), alarm and ITIMER_REAL, timerfd (each clock, relative and
+ * delete), alarm and ITIMER_REAL, sleeps on the alarm clocks (relative,
+ * absolute, cut short), timerfd (each clock, relative and
  * absolute, periodic, missed expirations, gettime), and a wait the module
  * cannot move (SO_RCVTIMEO), which must hold the group instead of being
  * jumped past. The member is alone in its group, so every timer is jumped
@@ -296,7 +297,10 @@ static void handle(int sig)
 	sigaction(sig, &sa, NULL);
 }
 
-/* A 2 s timer ends a 30 s nanosleep: EINTR with 28 s left. */
+/*
+ * A 2 s timer ends a 30 s nanosleep (arg NULL), or a clock_nanosleep on
+ * the clock *arg: EINTR with 28 s left.
+ */
 static void posix_cuts_sleep(struct fx_result *r, void *arg)
 {
 	struct sigevent ev = { .sigev_notify = SIGEV_SIGNAL,
@@ -304,24 +308,55 @@ static void posix_cuts_sleep(struct fx_result *r, void *arg)
 	struct itimerspec its = { .it_value = { 2, 0 } };
 	struct timespec ts = { 30, 0 }, rem = { 0, 0 };
 	long long t0 = vnow(), left;
+	const clockid_t *clk = arg;
 	timer_t id;
-	int ret;
+	int err;
 
-	(void)arg;
 	handle(SIGUSR1);
 	timer_create(CLOCK_MONOTONIC, &ev, &id);
 	timer_settime(id, 0, &its, NULL);
 	fx_ready();
-	ret = nanosleep(&ts, &rem);
-	if (ret != -1 || errno != EINTR || !got_signal)
-		BAD(r, "nanosleep: %d (%s), %d signals", ret, strerror(errno),
-		    got_signal);
-	check_elapsed(r, "nanosleep", vnow() - t0, 2 * FX_NSEC);
+	if (clk)
+		err = clock_nanosleep(*clk, 0, &ts, &rem);
+	else
+		err = nanosleep(&ts, &rem) ? errno : 0;
+	if (err != EINTR || !got_signal)
+		BAD(r, "the sleep: %s, %d signals", strerror(err), got_signal);
+	check_elapsed(r, "the sleep", vnow() - t0, 2 * FX_NSEC);
 	/* The sleep started a little after the timer: a little more is left. */
 	left = fx_ts_ns(&rem);
 	if (left > 28 * FX_NSEC + SLACK_NS || left < 28 * FX_NSEC - SLACK_NS)
 		BAD(r, "%.3f s left, not 28", left / 1e9);
 }
+
+static const clockid_t c_boot_alarm = CLOCK_BOOTTIME_ALARM;
+
+/*
+ * clock_nanosleep on an alarm clock (root: CAP_WAKE_ALARM; the VM has an
+ * RTC): 1000 virtual s, relative or absolute.
+ */
+static void alarm_sleep(struct fx_result *r, void *arg)
+{
+	const struct posix_arg *a = arg;
+	clockid_t base = a->clk == CLOCK_REALTIME_ALARM ? CLOCK_REALTIME :
+			 CLOCK_BOOTTIME;
+	struct timespec ts = fx_ns_ts(TMO_NS);
+	long long t0 = vnow();
+	int err;
+
+	if (a->abs)
+		ts = fx_ns_ts(fx_vclock_ns(base) + TMO_NS);
+	fx_ready();
+	err = clock_nanosleep(a->clk, a->abs ? TIMER_ABSTIME : 0, &ts, NULL);
+	if (err)
+		BAD(r, "clock_nanosleep: %s", strerror(err));
+	check_elapsed(r, "the sleep", vnow() - t0, TMO_NS);
+}
+
+static const struct posix_arg a_real = { CLOCK_REALTIME_ALARM, false };
+static const struct posix_arg a_boot = { CLOCK_BOOTTIME_ALARM, false };
+static const struct posix_arg a_real_abs = { CLOCK_REALTIME_ALARM, true };
+static const struct posix_arg a_boot_abs = { CLOCK_BOOTTIME_ALARM, true };
 
 /* ---- alarm and ITIMER_REAL ---- */
 
@@ -517,19 +552,19 @@ static void rcvtimeo_holds(struct fx_result *r, void *arg)
 /* ---- a wait re-armed after a stop keeps its virtual deadline ---- */
 
 /*
- * poll(10 s), stopped and continued every virtual second by a child: the
- * kernel restarts it (restart_syscall) with the host deadline it computed
- * at entry, which must still mean 10 virtual seconds after the jumps in
- * between.
+ * poll(10 s), or a 10 s clock_nanosleep on the clock *arg, stopped and
+ * continued every virtual second by a child: the kernel restarts it
+ * (restart_syscall) with the host deadline it computed at entry, which must
+ * still mean 10 virtual seconds after the jumps in between.
  */
 static void poll_restarted(struct fx_result *r, void *arg)
 {
-	struct timespec ts = { 1, 0 };
+	struct timespec ts = { 1, 0 }, ten = { 10, 0 };
+	const clockid_t *clk = arg;
 	long long t0 = vnow();
 	pid_t parent = getpid(), kid;
 	int ret, i;
 
-	(void)arg;
 	kid = fork();
 	if (kid == 0) {
 		for (i = 0; i < 5; i++) {
@@ -540,10 +575,16 @@ static void poll_restarted(struct fx_result *r, void *arg)
 		_exit(0);
 	}
 	fx_ready();
-	ret = poll(NULL, 0, 10000);
-	if (ret != 0)
-		BAD(r, "poll: %d (%s)", ret, strerror(errno));
-	check_elapsed(r, "poll", vnow() - t0, 10 * FX_NSEC);
+	if (clk) {
+		ret = clock_nanosleep(*clk, 0, &ten, NULL);
+		if (ret)
+			BAD(r, "clock_nanosleep: %s", strerror(ret));
+	} else {
+		ret = poll(NULL, 0, 10000);
+		if (ret != 0)
+			BAD(r, "poll: %d (%s)", ret, strerror(errno));
+	}
+	check_elapsed(r, "the wait", vnow() - t0, 10 * FX_NSEC);
 	waitpid(kid, NULL, 0);
 }
 
@@ -576,6 +617,11 @@ KIND(posix_gettime_after_jump, posix_gettime, NULL);
 KIND(posix_sigev_none_gettime, posix_sigev_none, NULL);
 KIND(posix_deleted_while_armed, posix_delete, NULL);
 KIND(posix_ends_nanosleep_eintr, posix_cuts_sleep, NULL);
+KIND(posix_ends_alarm_sleep_eintr, posix_cuts_sleep, &c_boot_alarm);
+KIND(alarm_sleep_realtime, alarm_sleep, &a_real);
+KIND(alarm_sleep_boottime, alarm_sleep, &a_boot);
+KIND(alarm_sleep_abs_realtime, alarm_sleep, &a_real_abs);
+KIND(alarm_sleep_abs_boottime, alarm_sleep, &a_boot_abs);
 KIND(alarm_pause, alarm_pause, NULL);
 KIND(itimer_real_periodic, itimer_periodic, NULL);
 KIND(timerfd_realtime, tfd_oneshot, &t_real);
@@ -591,6 +637,7 @@ KIND(timerfd_gettime_after_jump, tfd_gettime, NULL);
 KIND(timer_300_years_is_no_timeout, far_timer, NULL);
 KIND(so_rcvtimeo_holds, rcvtimeo_holds, NULL, .held = true);
 KIND(poll_restarted_keeps_deadline, poll_restarted, NULL);
+KIND(alarm_sleep_restarted_keeps_deadline, poll_restarted, &c_boot_alarm);
 
 FIXTURE_SETUP(timer)
 {
