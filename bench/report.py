@@ -126,6 +126,7 @@ def main(argv):
         }
 
     res["a0_2000_sleeps_1us_native_floor"] = per("sleeps_1us", "native")
+    res["f0_timerfd_reads_native_floor"] = per("timerfd_reads", "native")
     for name, key in (("startup", "s_startup_true"), ("sleeps", "a_2000_sleeps_1ms"),
                       ("vdso", "b_clock_gettime_vdso"), ("syscall", "b_clock_gettime_syscall"),
                       ("walk", "c_tmpfs_walk_no_sleeps"),
@@ -268,6 +269,13 @@ def main(argv):
     L.append("| (f) same, inner (first to last tick) | " + " | ".join(
         cell("f_timerfd_1ms_ticks", m, lambda r: mmm(r, "inner", 3), "speedup_inner") for m in modes)
         + " | |")
+    fl = res["f0_timerfd_reads_native_floor"]
+    nat = (res.get("f_timerfd_1ms_ticks") or {}).get("native")
+    if fl:
+        best = f", at best {nat['inner_s'] / fl['inner_s']:.0f}x" if nat else ""
+        L.append(f"| (f0) floor: the same loop's syscalls, never blocking (a timerfd always due), "
+                 f"inner, min / median / max | {mmm(fl, 'inner', 3)}{best} | "
+                 + " | ".join("-" for m in modes[1:]) + " | |")
     for n in ("1", "100", "1000"):
         row = []
         for m in modes:

@@ -10,7 +10,8 @@
 #   (d) jump latency with 1, 100 and 1000 sleeping threads (nanosleep;
 #   kernel mode also through poll, which always takes the quiescence check)
 #   (f) 10,000 ticks of a 1 ms periodic timerfd, read in an epoll loop
-#   (F_ROUNDS rounds, default 10: min/median/max)
+#   (F_ROUNDS rounds, default 10: min/median/max), and its floor: the
+#   same loop's syscalls natively, on a timerfd that is always due
 #   (s) start-up: a trivial `sh -c` under `fluxctl run`
 #
 #   bench/run.sh [--kernel K]...  one VM boot per kernel (default: every
@@ -175,6 +176,10 @@ if [ -n "$guest" ]; then
 	if row f; then
 		log "$(uname -r): (f) $f_ticks timerfd ticks, $f_rounds rounds"
 		rounds timerfd "$f_rounds" "$f_ticks" "$f_ticks" "$w" timerfd COUNT 1000
+		# the floor: the loop's syscalls alone, never blocking, natively
+		for ((r = 0; r < f_rounds; r++)); do
+			sample timerfd_reads native "$f_ticks" "$w" timerfd-reads "$f_ticks"
+		done
 	fi
 
 	# (d): one thread sleeps 10 s of virtual time, N-1 threads 10^6 s. In

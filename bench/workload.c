@@ -17,6 +17,9 @@
  *   timerfd N US       a periodic timerfd (CLOCK_MONOTONIC, every US
  *                      microseconds) read in an epoll loop until it has
  *                      ticked N times (expirations, overruns included)
+ *   timerfd-reads N    the same loop for N reads of a timerfd that is
+ *                      always due (1 ns period): the syscalls of N ticks
+ *                      without ever blocking, the floor of "timerfd"
  *   tsc-hz             the TSC's ticks per second, against CLOCK_MONOTONIC
  *                      (run it natively: under fluxcap every clock is virtual)
  *
@@ -35,6 +38,7 @@
 #include <ftw.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -188,7 +192,8 @@ static int jumps(long n, long reps, long us, uint64_t budget, long warmup,
 }
 
 /* The checksum is the number of reads: N when every tick woke the loop. */
-static int timerfd_ticks(long n, long us)
+/* reads: n counts reads, not expirations (us is then the period in ns). */
+static int timerfd_ticks(long n, long us, bool reads)
 {
 	struct timespec period = { us / 1000000, (us % 1000000) * 1000 };
 	struct itimerspec its = { period, period };
@@ -197,6 +202,9 @@ static int timerfd_ticks(long n, long us)
 	uint64_t exp;
 	int tfd, ep;
 
+	if (reads)
+		period = (struct timespec){ 0, us };
+	its = (struct itimerspec){ period, period };
 	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
 	ep = epoll_create1(EPOLL_CLOEXEC);
 	if (tfd < 0 || ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, tfd, &ev) ||
@@ -210,7 +218,7 @@ static int timerfd_ticks(long n, long us)
 		if (r < 0)
 			return perror("epoll_wait"), 1;
 		if (r == 1 && read(tfd, &exp, sizeof(exp)) == (ssize_t)sizeof(exp)) {
-			got += exp;
+			got += reads ? 1 : exp;
 			sum++;
 		}
 	}
@@ -271,7 +279,10 @@ int main(int argc, char *argv[])
 			sum += (unsigned long long)ts.tv_nsec;
 		}
 	} else if (!strcmp(argv[1], "timerfd") && argc == 4) {
-		if (timerfd_ticks(n, atol(argv[3])))
+		if (timerfd_ticks(n, atol(argv[3]), false))
+			return 1;
+	} else if (!strcmp(argv[1], "timerfd-reads")) {
+		if (timerfd_ticks(n, 1, true))
 			return 1;
 	} else if (!strcmp(argv[1], "walk")) {
 		long passes = argc > 3 ? atol(argv[3]) : 1;
@@ -285,7 +296,7 @@ int main(int argc, char *argv[])
 	return 0;
 usage:
 	fprintf(stderr, "usage: workload sleeps N US | clock N | clock-sys N | walk DIR [PASSES]\n"
-		"       | timerfd N US\n"
+		"       | timerfd N US | timerfd-reads N\n"
 		"       | mktree DIR N | jumps N REPS US BUDGET_TICKS [WARMUP [poll]] | tsc-hz\n");
 	return 1;
 }

@@ -196,40 +196,61 @@ void fc_groups_note_migration(void)
 	rcu_read_unlock();
 }
 
-bool fc_group_instant_sleep(struct fc_group *g, ktime_t host_mono,
-			    struct fc_event *ev)
+enum fc_instant fc_group_instant(struct fc_group *g, const ktime_t *host_mono,
+				 bool others, struct fc_event *ev)
 {
 	struct fc_time deadline, first;
+	enum fc_instant ret = FC_INSTANT_NONE;
+	bool own = host_mono, has_first;
+	struct fc_sleepers *s = &g->sleepers;
 	struct fc_quiet v;
 	unsigned long flags;
 	ktime_t mono_now;
-	bool ok = false;
+	pid_t pid;
 
 	/* Every listed member but the caller blocked: so is everyone else. */
 	if (!fc_quiesce_others_blocked(&g->quiesce, &v))
-		return false;
+		return FC_INSTANT_NONE;
 
-	flags = fc_sleepers_lock(&g->sleepers);
+	flags = fc_sleepers_lock(s);
 	if (g->dead || !g->auto_jump || fc_vclock_frozen(&g->clock) ||
-	    fc_sleepers_holds(&g->sleepers) ||
-	    !fc_quiesce_still(&g->quiesce, &v))
+	    fc_sleepers_holds(s) || !fc_quiesce_still(&g->quiesce, &v))
 		goto out;
 	mono_now = ktime_get();
-	deadline = fc_time_add_ns(fc_vclock_offset(&g->clock, false, mono_now),
-				  host_mono);
-	if (fc_sleepers_first(&g->sleepers, &first) &&
-	    fc_time_cmp(first, deadline) < 0)
-		goto out;	/* another sleeper is due first */
+	has_first = fc_sleepers_first(s, &first);
+	/* A restarted wait (tombs) keeps the deadline it had. */
+	if (own && !fc_sleepers_tomb(s, *host_mono, &deadline))
+		deadline = fc_time_add_ns(fc_vclock_offset(&g->clock, false,
+							   mono_now),
+					  *host_mono);
+	if (own && (!has_first || fc_time_cmp(deadline, first) <= 0)) {
+		ret = FC_INSTANT_OWN;
+	} else if (others && has_first) {
+		/* Another deadline first: it fires now, and may wake the caller. */
+		deadline = first;
+		ret = FC_INSTANT_OTHER;
+		fc_sleepers_instant_begin(s);
+	} else {
+		goto out;	/* another deadline first, or none at all */
+	}
 	ev->jump_ns = fc_vclock_jump_to(&g->clock, mono_now, deadline);
-	/* Sleepers due at the same instant. */
-	fc_sleepers_aim_due(&g->sleepers, mono_now);
+	/* What is due at that instant: the caller's own deadline aside. */
+	pid = fc_sleepers_aim_due(s, mono_now);
 	g->idle_reported = false;
 	ev->type = FLUXCAP_CMD_EVENT_JUMP;
-	ev->pid = task_pid_nr(current);
-	ok = true;
+	ev->pid = ret == FC_INSTANT_OWN || !pid ? task_pid_nr(current) : pid;
 out:
+	fc_sleepers_unlock(s, flags);
+	return ret;
+}
+
+void fc_group_instant_end(struct fc_group *g)
+{
+	unsigned long flags;
+
+	flags = fc_sleepers_lock(&g->sleepers);
+	fc_sleepers_instant_end(&g->sleepers);
 	fc_sleepers_unlock(&g->sleepers, flags);
-	return ok;
 }
 
 /* Under the lock. */

@@ -109,16 +109,27 @@ struct fc_sleepers *fc_group_sleepers(struct fc_group *g);
 /* Asks for a quiescence check of g (any context, even under rq locks). */
 void fc_group_kick(struct fc_group *g);
 
+/* What fc_group_instant() did. */
+enum fc_instant {
+	FC_INSTANT_NONE,	/* nothing: the caller blocks as usual */
+	FC_INSTANT_OWN,		/* jumped to the caller's deadline */
+	FC_INSTANT_OTHER,	/* jumped to an earlier deadline, which fires */
+};
+
 /*
- * The calling member is about to sleep until host CLOCK_MONOTONIC
- * host_mono (on g's clock now). When every other member is blocked and no
- * sleeper is due earlier, the group would jump there as soon as the caller
- * blocked: jump now instead. Return: true if it did (ev is the jump's
- * event, for fc_group_send_event() once no lock is held); the caller then
- * returns at once.
+ * The calling member is about to block, until host CLOCK_MONOTONIC
+ * *host_mono (on g's clock now), or with no timeout (host_mono NULL).
+ * When every other member is blocked, the group would jump as soon as the
+ * caller blocked: jump now instead. To the caller's own deadline when no
+ * other is earlier (FC_INSTANT_OWN: the caller returns at once, timed out);
+ * with others, to an earlier one (FC_INSTANT_OTHER: its timer fires now,
+ * and its fire asks for no check until fc_group_instant_end(), as the
+ * caller checks when it blocks). ev is the jump's event, for
+ * fc_group_send_event() once no lock is held.
  */
-bool fc_group_instant_sleep(struct fc_group *g, ktime_t host_mono,
-			    struct fc_event *ev);
+enum fc_instant fc_group_instant(struct fc_group *g, const ktime_t *host_mono,
+				 bool others, struct fc_event *ev);
+void fc_group_instant_end(struct fc_group *g);
 
 /* Probes: member p is being woken (fork: is_new) / some task migrated. */
 void fc_group_note_wakeup(struct fc_group *g, struct task_struct *p,

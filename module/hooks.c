@@ -16,6 +16,7 @@
  *  - hrtimer_nanosleep and futex_setup_timer: absolute deadlines given by a
  *    member are virtual, and become host time there;
  *  - nanosleep_copyout: an alarm-clock sleep's time left is virtual;
+ *  - schedule_hrtimeout_range: poll, select and epoll waits (instant.h);
  *  - the three time-reading syscalls (timeread.c).
  * Tracepoints (not exported, found by name): sched_switch tells when a
  * member blocks, which is when its group may have become idle;
@@ -279,6 +280,22 @@ static int fc_kp_alarm_nsleep(struct kprobe *kp, struct pt_regs *regs)
 	return 0;
 }
 
+/* schedule_hrtimeout_range(expires, delta, mode): poll, select, epoll. */
+static int fc_kp_wait(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct fc_group *g;
+	int ret = 0;
+
+	if (current->flags & PF_KTHREAD)
+		return 0;
+	rcu_read_lock();
+	g = fc_group_of(current);
+	if (g)
+		ret = fc_instant_wait(g, regs);
+	rcu_read_unlock();
+	return ret;
+}
+
 /*
  * nanosleep_copyout(restart, struct timespec64 *ts): the time left of a
  * member's sleep cut short, before it is written out.
@@ -319,6 +336,7 @@ static struct kprobe fc_kprobes[] = {
 	{ .symbol_name = "alarm_timer_nsleep",
 	  .pre_handler = fc_kp_alarm_nsleep },
 	{ .symbol_name = "nanosleep_copyout", .pre_handler = fc_kp_sleep_left },
+	{ .symbol_name = "schedule_hrtimeout_range", .pre_handler = fc_kp_wait },
 	{ .symbol_name = "do_mq_timedsend", .pre_handler = fc_kp_mq_timed },
 	{ .symbol_name = "do_mq_timedreceive", .pre_handler = fc_kp_mq_timed },
 	{ .symbol_name = "hrtimer_nanosleep", .pre_handler = fc_kp_nanosleep },

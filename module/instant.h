@@ -2,7 +2,8 @@
 /*
  * Instant sleeps: a member's nanosleep or clock_nanosleep that would make
  * its group idle with this sleep's deadline the earliest jumps the clock
- * and returns at once, without blocking, arming a timer or a check.
+ * and returns at once, without blocking, arming a timer or a check; and
+ * instant waits, the same for poll, select and epoll.
  */
 #ifndef _FC_INSTANT_H
 #define _FC_INSTANT_H
@@ -17,5 +18,15 @@ struct fc_group;
  * was sent to the module's own ending (return value 0), else 0.
  */
 int fc_instant_nanosleep(struct fc_group *g, struct pt_regs *regs);
+
+/*
+ * From the schedule_hrtimeout_range kprobe (poll, select, epoll), under
+ * rcu_read_lock(), for member group g: a wait that would make its group
+ * idle returns at once, timed out, when its own deadline is the first; when
+ * another deadline is first (a program timer: a timerfd it polls, a POSIX
+ * timer's signal), the group jumps there and the wait blocks only if that
+ * fire does not wake it. Returns 1 when the call was redirected, else 0.
+ */
+int fc_instant_wait(struct fc_group *g, struct pt_regs *regs);
 
 #endif /* _FC_INSTANT_H */

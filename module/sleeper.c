@@ -192,6 +192,22 @@ static bool fc_reg_repeat(struct fc_sleepers *s, struct fc_reg *r,
 	return false;
 }
 
+bool fc_sleepers_tomb(const struct fc_sleepers *s, ktime_t tim,
+		      struct fc_time *deadline)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(s->tombs); i++) {
+		const struct fc_tomb *t = &s->tombs[i];
+
+		if (t->task == current && t->tim == tim) {
+			*deadline = t->deadline;
+			return true;
+		}
+	}
+	return false;
+}
+
 /* Under fc_lock: r's owner cancels it; remember it for fc_reg_repeat(). */
 static void fc_reg_bury(struct fc_reg *r)
 {
@@ -489,9 +505,12 @@ void fc_reg_expired(struct hrtimer *timer)
 		fc_sleepq_remove(&r->set->q, &r->qnode);
 		/*
 		 * A fire may wake no one (a blocked signal, an unread timerfd),
-		 * so no member blocks again to ask for the next jump: ask.
+		 * so no member blocks again to ask for the next jump: ask;
+		 * unless a member that runs made it fire (instant): it asks
+		 * when it blocks.
 		 */
-		fc_sleepers_kick(r->set);
+		if (!r->set->instant)
+			fc_sleepers_kick(r->set);
 	} else if (r && r->kind == FC_TIMER_HOLD) {
 		/* io_uring frees its timer after firing, with no cancel. */
 		fc_reg_forget(r);
@@ -693,6 +712,16 @@ u64 fc_sleepers_arms(const struct fc_sleepers *s)
 u32 fc_sleepers_holds(const struct fc_sleepers *s)
 {
 	return s->holds + atomic_read(&s->waits);
+}
+
+void fc_sleepers_instant_begin(struct fc_sleepers *s)
+{
+	s->instant = true;
+}
+
+void fc_sleepers_instant_end(struct fc_sleepers *s)
+{
+	s->instant = false;
 }
 
 void fc_sleepers_wait_begin(struct fc_sleepers *s)

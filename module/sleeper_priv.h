@@ -34,6 +34,7 @@ struct fc_sleepers {
 	struct cgroup *cgrp;		/* owners outside it are forgotten */
 	bool closed;			/* the group is gone: no new arms */
 	bool stale;			/* a sleeper was not aimed: retry */
+	bool instant;			/* fires ask for no check (instant) */
 	u64 arms;			/* arms registered so far */
 	/*
 	 * After a jump only the due sleepers are aimed again; the others keep

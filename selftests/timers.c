@@ -331,6 +331,28 @@ static void posix_cuts_sleep(struct fx_result *r, void *arg)
 
 static const clockid_t c_boot_alarm = CLOCK_BOOTTIME_ALARM;
 
+/* A 2 s timer's signal ends a 30 s poll: EINTR at 2 s. */
+static void posix_cuts_poll(struct fx_result *r, void *arg)
+{
+	struct sigevent ev = { .sigev_notify = SIGEV_SIGNAL,
+			       .sigev_signo = SIGUSR1 };
+	struct itimerspec its = { .it_value = { 2, 0 } };
+	long long t0 = vnow();
+	timer_t id;
+	int ret;
+
+	(void)arg;
+	handle(SIGUSR1);
+	timer_create(CLOCK_MONOTONIC, &ev, &id);
+	timer_settime(id, 0, &its, NULL);
+	fx_ready();
+	ret = poll(NULL, 0, 30000);
+	if (ret != -1 || errno != EINTR || !got_signal)
+		BAD(r, "poll: %d (%s), %d signals", ret, strerror(errno),
+		    got_signal);
+	check_elapsed(r, "poll", vnow() - t0, 2 * FX_NSEC);
+}
+
 /*
  * clock_nanosleep on an alarm clock (root: CAP_WAKE_ALARM; the VM has an
  * RTC): 1000 virtual s, relative or absolute.
@@ -432,21 +454,22 @@ static const struct tfd_arg t_mono_abs = { CLOCK_MONOTONIC, true };
 static const struct tfd_arg t_boot_abs = { CLOCK_BOOTTIME, true };
 
 /* 100 expirations of a 1 s timerfd in an epoll loop: 100 virtual s. */
+/* arg: epoll_wait's timeout in ms (NULL: -1, none), never reached. */
 static void tfd_epoll(struct fx_result *r, void *arg)
 {
 	struct itimerspec its = { .it_value = { 1, 0 }, .it_interval = { 1, 0 } };
 	struct epoll_event e = { .events = EPOLLIN };
+	int tmo = arg ? *(const int *)arg : -1;
 	long long t0 = vnow();
 	uint64_t n, total = 0;
 	int fd, ep, reads = 0;
 
-	(void)arg;
 	fd = timerfd_create(CLOCK_MONOTONIC, 0);
 	ep = epoll_create1(0);
 	epoll_ctl(ep, EPOLL_CTL_ADD, fd, &e);
 	timerfd_settime(fd, 0, &its, NULL);
 	fx_ready();
-	while (total < 100 && epoll_wait(ep, &e, 1, -1) == 1) {
+	while (total < 100 && epoll_wait(ep, &e, 1, tmo) == 1) {
 		if (read(fd, &n, sizeof(n)) != sizeof(n))
 			break;
 		total += n;
@@ -457,6 +480,8 @@ static void tfd_epoll(struct fx_result *r, void *arg)
 		    reads);
 	check_elapsed(r, "100 expirations", vnow() - t0, 100 * FX_NSEC);
 }
+
+static const int epoll_1000s = 1000000;
 
 /* Not read for N + 0.5 periods of 1 s: the read says N (see posix_overrun). */
 static void tfd_missed(struct fx_result *r, void *arg)
@@ -618,6 +643,7 @@ KIND(posix_sigev_none_gettime, posix_sigev_none, NULL);
 KIND(posix_deleted_while_armed, posix_delete, NULL);
 KIND(posix_ends_nanosleep_eintr, posix_cuts_sleep, NULL);
 KIND(posix_ends_alarm_sleep_eintr, posix_cuts_sleep, &c_boot_alarm);
+KIND(posix_ends_poll_eintr, posix_cuts_poll, NULL);
 KIND(alarm_sleep_realtime, alarm_sleep, &a_real);
 KIND(alarm_sleep_boottime, alarm_sleep, &a_boot);
 KIND(alarm_sleep_abs_realtime, alarm_sleep, &a_real_abs);
@@ -631,6 +657,7 @@ KIND(timerfd_abs_realtime, tfd_oneshot, &t_real_abs);
 KIND(timerfd_abs_monotonic, tfd_oneshot, &t_mono_abs);
 KIND(timerfd_abs_boottime, tfd_oneshot, &t_boot_abs);
 KIND(timerfd_periodic_epoll_100, tfd_epoll, NULL);
+KIND(timerfd_periodic_epoll_100_with_timeout, tfd_epoll, &epoll_1000s);
 KIND(timerfd_missed_expirations, tfd_missed, NULL);
 KIND(timerfd_missed_expirations_long_jump, tfd_missed, &long_jump);
 KIND(timerfd_gettime_after_jump, tfd_gettime, NULL);
