@@ -21,7 +21,7 @@ static inline unsigned long fc_arch_arg(struct pt_regs *regs, unsigned int n)
 	return regs_get_kernel_argument(regs, n);
 }
 
-/* Changes argument n (0 to 5) the probed function will see. */
+/* Changes argument n (0 to 3) the probed function will see. */
 static inline void fc_arch_set_arg(struct pt_regs *regs, unsigned int n,
 				   unsigned long val)
 {
@@ -37,12 +37,6 @@ static inline void fc_arch_set_arg(struct pt_regs *regs, unsigned int n,
 		break;
 	case 3:
 		regs->cx = val;
-		break;
-	case 4:
-		regs->r8 = val;
-		break;
-	case 5:
-		regs->r9 = val;
 		break;
 	}
 }

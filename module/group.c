@@ -17,6 +17,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/refcount.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 #include <net/netlink.h>
@@ -196,12 +197,23 @@ void fc_groups_note_migration(void)
 	rcu_read_unlock();
 }
 
+/*
+ * A waiter found blocked by its stamp may have been woken just before it:
+ * its state shows it, or its pi_lock is held from sched_waking until then.
+ */
+static bool fc_caller_still_waits(void)
+{
+	return (READ_ONCE(current->__state) & TASK_INTERRUPTIBLE) &&
+	       !raw_spin_is_locked(&current->pi_lock);
+}
+
 enum fc_instant fc_group_instant(struct fc_group *g, const ktime_t *host_mono,
-				 bool others, struct fc_event *ev)
+				 bool wait, bool others, struct fc_event *ev)
 {
 	struct fc_time deadline, first;
 	enum fc_instant ret = FC_INSTANT_NONE;
-	bool own = host_mono, has_first;
+	bool own = host_mono && !fc_sleepers_far(*host_mono);
+	bool has_first;
 	struct fc_sleepers *s = &g->sleepers;
 	struct fc_quiet v;
 	unsigned long flags;
@@ -215,6 +227,9 @@ enum fc_instant fc_group_instant(struct fc_group *g, const ktime_t *host_mono,
 	flags = fc_sleepers_lock(s);
 	if (g->dead || !g->auto_jump || fc_vclock_frozen(&g->clock) ||
 	    fc_sleepers_holds(s) || !fc_quiesce_still(&g->quiesce, &v))
+		goto out;
+	/* Woken or signalled since it decided to wait: it will not block. */
+	if (signal_pending(current) || (wait && !fc_caller_still_waits()))
 		goto out;
 	mono_now = ktime_get();
 	has_first = fc_sleepers_first(s, &first);

@@ -20,12 +20,14 @@ struct fc_group;
 int fc_instant_nanosleep(struct fc_group *g, struct pt_regs *regs);
 
 /*
- * From the schedule_hrtimeout_range kprobe (poll, select, epoll), under
- * rcu_read_lock(), for member group g: a wait that would make its group
- * idle returns at once, timed out, when its own deadline is the first; when
- * another deadline is first (a program timer: a timerfd it polls, a POSIX
- * timer's signal), the group jumps there and the wait blocks only if that
- * fire does not wake it. Returns 1 when the call was redirected, else 0.
+ * From the schedule_hrtimeout_range kprobe (poll, select, epoll; also
+ * sigtimedwait), under rcu_read_lock(), for member group g: a wait that
+ * would make its group idle returns at once, timed out, when its own
+ * deadline is the first; when another deadline is first (a program timer:
+ * a timerfd it polls, a POSIX timer's signal), the group jumps there, and
+ * the call returns as if woken once that fire woke it or 0.2 ms passed
+ * (waits without a timeout only: poll, select and epoll then look again).
+ * Returns 1 when the call was redirected, else 0.
  */
 int fc_instant_wait(struct fc_group *g, struct pt_regs *regs);
 

@@ -208,19 +208,33 @@ bool fc_sleepers_tomb(const struct fc_sleepers *s, ktime_t tim,
 	return false;
 }
 
+static struct fc_tomb *fc_tomb_new(struct fc_sleepers *s, ktime_t tim,
+				   struct fc_time deadline)
+{
+	struct fc_tomb *t = &s->tombs[s->tomb_next++ % ARRAY_SIZE(s->tombs)];
+
+	t->task = current;
+	t->tim = tim;
+	t->deadline = deadline;
+	t->base = CLOCK_MONOTONIC;
+	t->alarm = false;
+	return t;
+}
+
+bool fc_sleepers_far(ktime_t host_mono)
+{
+	return host_mono >= FC_FAR_NS;
+}
+
 /* Under fc_lock: r's owner cancels it; remember it for fc_reg_repeat(). */
 static void fc_reg_bury(struct fc_reg *r)
 {
-	struct fc_sleepers *s = r->set;
 	struct fc_tomb *t;
 
 	if (r->kind != FC_TIMER_SLEEPER || r->task != current ||
 	    !fc_sleeper_queued(&r->qnode))
 		return;
-	t = &s->tombs[s->tomb_next++ % ARRAY_SIZE(s->tombs)];
-	t->task = current;
-	t->tim = r->tim;
-	t->deadline = r->qnode.deadline;
+	t = fc_tomb_new(r->set, r->tim, r->qnode.deadline);
 	t->base = r->base;
 	t->alarm = fc_timer_alarm_sleep(r->timer);
 }
@@ -248,8 +262,8 @@ void fc_sleepers_alarm_left(struct fc_sleepers *s, struct timespec64 *ts)
 	}
 	if (!t || !t->alarm)
 		goto out_unlock;
-	/* The expiry *ts was computed from: now less what it says is left. */
-	armed = fc_host_base_at(t->base, mono_now) - timespec64_to_ns(ts);
+	/* The expiry *ts was computed from: what it says is left, from now. */
+	armed = fc_host_base_at(t->base, mono_now) + timespec64_to_ns(ts);
 	if (t->tim < armed - NSEC_PER_SEC || t->tim > armed)
 		goto out_unlock;
 	fc_time_to_ns(fc_time_sub(t->deadline,

@@ -144,6 +144,9 @@ u32 fc_sleepers_holds(const struct fc_sleepers *s);
 bool fc_sleepers_tomb(const struct fc_sleepers *s, ktime_t tim,
 		      struct fc_time *deadline);
 
+/* A host CLOCK_MONOTONIC deadline this far means no timeout. */
+bool fc_sleepers_far(ktime_t host_mono);
+
 /*
  * Under s's lock: between begin and end, a fired program timer asks for no
  * check (a running member made it fire, and will ask when it blocks).
