@@ -191,20 +191,20 @@ static int jumps(long n, long reps, long us, uint64_t budget, long warmup,
 	_exit(0);	/* the long sleepers never return */
 }
 
-/*
- * The checksum is the number of reads: N when every tick woke the loop.
- * With reads, n counts reads, not expirations, of a 1 ns timer (us unused).
- */
+/* The checksum is the number of reads: N when every tick woke the loop. */
+/* reads: n counts reads, not expirations (us is then the period in ns). */
 static int timerfd_ticks(long n, long us, bool reads)
 {
-	struct timespec period = reads ? (struct timespec){ 0, 1 } :
-				 (struct timespec){ us / 1000000, (us % 1000000) * 1000 };
+	struct timespec period = { us / 1000000, (us % 1000000) * 1000 };
 	struct itimerspec its = { period, period };
 	struct epoll_event ev = { .events = EPOLLIN };
 	unsigned long long got = 0;
 	uint64_t exp;
 	int tfd, ep;
 
+	if (reads)
+		period = (struct timespec){ 0, us };
+	its = (struct itimerspec){ period, period };
 	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
 	ep = epoll_create1(EPOLL_CLOEXEC);
 	if (tfd < 0 || ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, tfd, &ev) ||
@@ -282,7 +282,7 @@ int main(int argc, char *argv[])
 		if (timerfd_ticks(n, atol(argv[3]), false))
 			return 1;
 	} else if (!strcmp(argv[1], "timerfd-reads")) {
-		if (timerfd_ticks(n, 0, true))
+		if (timerfd_ticks(n, 1, true))
 			return 1;
 	} else if (!strcmp(argv[1], "walk")) {
 		long passes = argc > 3 ? atol(argv[3]) : 1;

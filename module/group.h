@@ -119,15 +119,15 @@ enum fc_instant {
 /*
  * The calling member is about to block, until host CLOCK_MONOTONIC
  * *host_mono (on g's clock now), or with no timeout (host_mono NULL, or a
- * far one). When every other member is blocked, the group would jump as
- * soon as the caller blocked: jump now instead. To the caller's own
- * deadline when no other is earlier (FC_INSTANT_OWN: the caller returns
- * at once, timed out); with others, to an earlier one (FC_INSTANT_OTHER:
- * its timer fires now, and its fire asks for no check until
- * fc_group_instant_end(), as the caller checks when it blocks). wait: the
- * caller has set its state to wait (a wake-up since then means it will
- * not block). ev is the jump's event, for fc_group_send_event() once no
- * lock is held.
+ * far one). When every
+ * other member is blocked, the group would jump as soon as the caller
+ * blocked: jump now instead. To the caller's own deadline when no other is
+ * earlier (FC_INSTANT_OWN: the caller returns at once, timed out); with
+ * others, to an earlier one (FC_INSTANT_OTHER: its timer fires now, and
+ * its fire asks for no check until fc_group_instant_end(), as the caller
+ * checks when it blocks). wait: the caller has set its state to wait (a
+ * wake-up since then means it will not block). ev is the jump's event,
+ * for fc_group_send_event() once no lock is held.
  */
 enum fc_instant fc_group_instant(struct fc_group *g, const ktime_t *host_mono,
 				 bool wait, bool others, struct fc_event *ev);

@@ -177,13 +177,8 @@ static int fc_kp_alarm_arm(struct kprobe *kp, struct pt_regs *regs)
 	return fc_posix_arm(regs, false);
 }
 
-/*
- * A pre-handler's work for a member: fn(its group, regs) under RCU, whose
- * return the pre-handler returns (1: redirected); 0 for everyone else.
- */
-static __always_inline int fc_for_member(struct pt_regs *regs,
-					 int (*fn)(struct fc_group *g,
-						   struct pt_regs *regs))
+/* hrtimer_nanosleep(ktime_t rqtp, enum hrtimer_mode mode, clockid_t id) */
+static int fc_kp_nanosleep(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct fc_group *g;
 	int ret = 0;
@@ -192,25 +187,16 @@ static __always_inline int fc_for_member(struct pt_regs *regs,
 		return 0;
 	rcu_read_lock();
 	g = fc_group_of(current);
-	if (g)
-		ret = fn(g, regs);
+	if (g) {
+		if (fc_arch_arg(regs, 1) == HRTIMER_MODE_ABS)
+			fc_arch_set_arg(regs, 0,
+					fc_abs_to_host(g,
+						       (clockid_t)fc_arch_arg(regs, 2),
+						       (ktime_t)fc_arch_arg(regs, 0)));
+		ret = fc_instant_nanosleep(g, regs);
+	}
 	rcu_read_unlock();
 	return ret;
-}
-
-static int fc_nanosleep(struct fc_group *g, struct pt_regs *regs)
-{
-	if (fc_arch_arg(regs, 1) == HRTIMER_MODE_ABS)
-		fc_arch_set_arg(regs, 0,
-				fc_abs_to_host(g, (clockid_t)fc_arch_arg(regs, 2),
-					       (ktime_t)fc_arch_arg(regs, 0)));
-	return fc_instant_nanosleep(g, regs);
-}
-
-/* hrtimer_nanosleep(ktime_t rqtp, enum hrtimer_mode mode, clockid_t id) */
-static int fc_kp_nanosleep(struct kprobe *kp, struct pt_regs *regs)
-{
-	return fc_for_member(regs, fc_nanosleep);
 }
 
 /*
@@ -297,14 +283,17 @@ static int fc_kp_alarm_nsleep(struct kprobe *kp, struct pt_regs *regs)
 /* schedule_hrtimeout_range(expires, delta, mode): poll, select, epoll. */
 static int fc_kp_wait(struct kprobe *kp, struct pt_regs *regs)
 {
-	return fc_for_member(regs, fc_instant_wait);
-}
+	struct fc_group *g;
+	int ret = 0;
 
-static int fc_sleep_left(struct fc_group *g, struct pt_regs *regs)
-{
-	fc_sleepers_alarm_left(fc_group_sleepers(g),
-			       (struct timespec64 *)fc_arch_arg(regs, 1));
-	return 0;
+	if (current->flags & PF_KTHREAD)
+		return 0;
+	rcu_read_lock();
+	g = fc_group_of(current);
+	if (g)
+		ret = fc_instant_wait(g, regs);
+	rcu_read_unlock();
+	return ret;
 }
 
 /*
@@ -313,7 +302,17 @@ static int fc_sleep_left(struct fc_group *g, struct pt_regs *regs)
  */
 static int fc_kp_sleep_left(struct kprobe *kp, struct pt_regs *regs)
 {
-	return fc_for_member(regs, fc_sleep_left);
+	struct fc_group *g;
+
+	if (current->flags & PF_KTHREAD)
+		return 0;
+	rcu_read_lock();
+	g = fc_group_of(current);
+	if (g)
+		fc_sleepers_alarm_left(fc_group_sleepers(g),
+				       (struct timespec64 *)fc_arch_arg(regs, 1));
+	rcu_read_unlock();
+	return 0;
 }
 
 /*

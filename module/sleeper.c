@@ -153,17 +153,6 @@ static struct fc_reg *fc_reg_take(struct fc_reg *r, struct hrtimer *timer,
 	return r;
 }
 
-/* Under fc_lock: the caller's tomb for host expiry tim, or NULL. */
-static struct fc_tomb *fc_tomb_find(struct fc_sleepers *s, ktime_t tim)
-{
-	int i;
-
-	for (i = 0; i < ARRAY_SIZE(s->tombs); i++)
-		if (s->tombs[i].task == current && s->tombs[i].tim == tim)
-			return &s->tombs[i];
-	return NULL;
-}
-
 /*
  * Under fc_lock: the virtual deadline an earlier arm gave the same wait,
  * if this arm repeats it. poll, select and epoll sleep in a loop, each
@@ -179,7 +168,7 @@ static bool fc_reg_repeat(struct fc_sleepers *s, struct fc_reg *r,
 			  struct hrtimer *timer, ktime_t tim,
 			  enum hrtimer_mode mode, struct fc_time *deadline)
 {
-	struct fc_tomb *t;
+	int i;
 
 	if (mode & HRTIMER_MODE_REL)
 		return false;
@@ -191,21 +180,44 @@ static bool fc_reg_repeat(struct fc_sleepers *s, struct fc_reg *r,
 		*deadline = r->qnode.deadline;
 		return true;
 	}
-	t = fc_tomb_find(s, tim);
-	if (!t)
-		return false;
-	*deadline = t->deadline;
-	t->task = NULL;
-	return true;
+	for (i = 0; i < ARRAY_SIZE(s->tombs); i++) {
+		struct fc_tomb *t = &s->tombs[i];
+
+		if (t->task == current && t->tim == tim) {
+			*deadline = t->deadline;
+			t->task = NULL;
+			return true;
+		}
+	}
+	return false;
 }
 
-bool fc_sleepers_tomb(struct fc_sleepers *s, ktime_t tim,
+bool fc_sleepers_tomb(const struct fc_sleepers *s, ktime_t tim,
 		      struct fc_time *deadline)
 {
-	struct fc_tomb *t = fc_tomb_find(s, tim);
+	int i;
 
-	if (t)
-		*deadline = t->deadline;
+	for (i = 0; i < ARRAY_SIZE(s->tombs); i++) {
+		const struct fc_tomb *t = &s->tombs[i];
+
+		if (t->task == current && t->tim == tim) {
+			*deadline = t->deadline;
+			return true;
+		}
+	}
+	return false;
+}
+
+static struct fc_tomb *fc_tomb_new(struct fc_sleepers *s, ktime_t tim,
+				   struct fc_time deadline)
+{
+	struct fc_tomb *t = &s->tombs[s->tomb_next++ % ARRAY_SIZE(s->tombs)];
+
+	t->task = current;
+	t->tim = tim;
+	t->deadline = deadline;
+	t->base = CLOCK_MONOTONIC;
+	t->alarm = false;
 	return t;
 }
 
@@ -217,16 +229,12 @@ bool fc_sleepers_far(ktime_t host_mono)
 /* Under fc_lock: r's owner cancels it; remember it for fc_reg_repeat(). */
 static void fc_reg_bury(struct fc_reg *r)
 {
-	struct fc_sleepers *s = r->set;
 	struct fc_tomb *t;
 
 	if (r->kind != FC_TIMER_SLEEPER || r->task != current ||
 	    !fc_sleeper_queued(&r->qnode))
 		return;
-	t = &s->tombs[s->tomb_next++ % ARRAY_SIZE(s->tombs)];
-	t->task = current;
-	t->tim = r->tim;
-	t->deadline = r->qnode.deadline;
+	t = fc_tomb_new(r->set, r->tim, r->qnode.deadline);
 	t->base = r->base;
 	t->alarm = fc_timer_alarm_sleep(r->timer);
 }

@@ -135,12 +135,13 @@ u64 fc_sleepers_arms(const struct fc_sleepers *s);
  */
 u32 fc_sleepers_holds(const struct fc_sleepers *s);
 
+/* A member enters, and leaves, a timed wait the module cannot see. */
 /*
  * Under s's lock: the virtual deadline of the caller's wait that was
  * cancelled with host expiry tim, if it is remembered (a restart arms the
  * same expiry again, and keeps that deadline).
  */
-bool fc_sleepers_tomb(struct fc_sleepers *s, ktime_t tim,
+bool fc_sleepers_tomb(const struct fc_sleepers *s, ktime_t tim,
 		      struct fc_time *deadline);
 
 /* A host CLOCK_MONOTONIC deadline this far means no timeout. */
@@ -153,7 +154,6 @@ bool fc_sleepers_far(ktime_t host_mono);
 void fc_sleepers_instant_begin(struct fc_sleepers *s);
 void fc_sleepers_instant_end(struct fc_sleepers *s);
 
-/* A member enters, and leaves, a timed wait the module cannot see. */
 void fc_sleepers_wait_begin(struct fc_sleepers *s);
 void fc_sleepers_wait_end(struct fc_sleepers *s);
 

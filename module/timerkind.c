@@ -114,9 +114,7 @@ int fc_timerkind_init(void)
 			pr_debug("no %s in this kernel: its timers run in real time\n",
 				 fc_callbacks[i].name);
 	}
-	for (i = 0; i < ARRAY_SIZE(fc_callbacks); i++)
-		if (!strcmp(fc_callbacks[i].name, "alarmtimer_fired"))
-			fc_alarm_fired_fn = fc_callback_fn[i];
+	fc_alarm_fired_fn = fc_symbol("alarmtimer_fired");
 	fc_alarm_sleep_fn = fc_symbol("alarmtimer_nsleep_wakeup");
 	if (!fc_alarm_fired_fn || !fc_alarm_sleep_fn)
 		pr_debug("no alarm-clock sleeps found: they hold the group\n");

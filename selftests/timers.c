@@ -297,31 +297,24 @@ static void handle(int sig)
 	sigaction(sig, &sa, NULL);
 }
 
-/* A POSIX timer that sends SIGUSR1, handled, in 2 s. */
-static void signal_in_2s(void)
-{
-	struct sigevent ev = { .sigev_notify = SIGEV_SIGNAL,
-			       .sigev_signo = SIGUSR1 };
-	struct itimerspec its = { .it_value = { 2, 0 } };
-	timer_t id;
-
-	handle(SIGUSR1);
-	timer_create(CLOCK_MONOTONIC, &ev, &id);
-	timer_settime(id, 0, &its, NULL);
-}
-
 /*
  * A 2 s timer ends a 30 s nanosleep (arg NULL), or a clock_nanosleep on
  * the clock *arg: EINTR with 28 s left.
  */
 static void posix_cuts_sleep(struct fx_result *r, void *arg)
 {
+	struct sigevent ev = { .sigev_notify = SIGEV_SIGNAL,
+			       .sigev_signo = SIGUSR1 };
+	struct itimerspec its = { .it_value = { 2, 0 } };
 	struct timespec ts = { 30, 0 }, rem = { 0, 0 };
 	long long t0 = vnow(), left;
 	const clockid_t *clk = arg;
+	timer_t id;
 	int err;
 
-	signal_in_2s();
+	handle(SIGUSR1);
+	timer_create(CLOCK_MONOTONIC, &ev, &id);
+	timer_settime(id, 0, &its, NULL);
 	fx_ready();
 	if (clk)
 		err = clock_nanosleep(*clk, 0, &ts, &rem);
@@ -344,11 +337,17 @@ static const clockid_t c_boot_alarm = CLOCK_BOOTTIME_ALARM;
 /* A 2 s timer's signal ends a 30 s poll: EINTR at 2 s. */
 static void posix_cuts_poll(struct fx_result *r, void *arg)
 {
+	struct sigevent ev = { .sigev_notify = SIGEV_SIGNAL,
+			       .sigev_signo = SIGUSR1 };
+	struct itimerspec its = { .it_value = { 2, 0 } };
 	long long t0 = vnow();
+	timer_t id;
 	int ret;
 
 	(void)arg;
-	signal_in_2s();
+	handle(SIGUSR1);
+	timer_create(CLOCK_MONOTONIC, &ev, &id);
+	timer_settime(id, 0, &its, NULL);
 	fx_ready();
 	ret = poll(NULL, 0, 30000);
 	if (ret != -1 || errno != EINTR || !got_signal)

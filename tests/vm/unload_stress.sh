@@ -124,14 +124,13 @@ started() {
 # wait_members DIR COUNT [FILE...]: until DIR's members have all started,
 # counted by started() (10 s at most).
 wait_members() {
-	local i k dir=$1 count=$2
+	local i dir=$1 count=$2
 	shift 2
 	for ((i = 0; i < 100; i++)); do
-		k=$(started "$dir" "$@")
-		[ "$k" -ge "$count" ] && return 0
+		[ "$(started "$dir" "$@")" -ge "$count" ] && return 0
 		sleep 0.1
 	done
-	note "$dir has $k members started or done (its processes: $(procs_in "$dir")), want $count"
+	note "$dir has $(procs_in "$dir") processes and $(($(started "$dir" "$@") - $(procs_in "$dir"))) finished, want $count"
 	return 1
 }
 
