@@ -30,6 +30,7 @@
 #include "quiesce_priv.h"
 #include "sleeper.h"
 #include "sleeper_priv.h"
+#include "timerfd.h"
 #include "vclock.h"
 #include "vclock_priv.h"
 
@@ -367,6 +368,7 @@ static bool fc_cgroup_overlaps(struct cgroup *cg)
 struct fc_group *fc_group_create(const struct fc_group_params *p,
 				 struct netlink_ext_ack *extack)
 {
+	struct fc_time moved;
 	struct fc_group *g;
 	int ret;
 
@@ -404,7 +406,8 @@ struct fc_group *fc_group_create(const struct fc_group_params *p,
 	ret = fc_vclock_init(&g->clock);
 	if (ret)
 		goto err_clock;
-	if (p->has_start && fc_group_set_start(g, p->start_ns)) {
+	/* Not listed yet: no timers to tell, nobody else holds the clock. */
+	if (p->has_start && fc_vclock_set_start(&g->clock, p->start_ns, &moved)) {
 		NL_SET_ERR_MSG(extack, "start date out of range");
 		ret = -EINVAL;
 		goto err_clock;
@@ -542,14 +545,40 @@ void fc_group_advance(struct fc_group *g, s64 delta_ns)
 	fc_group_send_event(g, &ev);
 }
 
+/*
+ * Room for the cancel-on-set timerfds is made before the lock is taken;
+ * one armed in between is not told (as if armed just after the set).
+ */
 int fc_group_set_start(struct fc_group *g, s64 start_ns)
 {
+	struct hrtimer **timers = NULL;
 	unsigned long flags;
+	struct fc_time moved;
+	u32 max, n = 0, i;
 	int ret;
 
 	flags = fc_sleepers_lock(&g->sleepers);
-	ret = fc_vclock_set_start(&g->clock, start_ns);
+	max = fc_sleepers_set_timers(&g->sleepers);
 	fc_sleepers_unlock(&g->sleepers, flags);
+	if (max) {
+		timers = kcalloc(max, sizeof(*timers), GFP_KERNEL);
+		if (!timers)
+			return -ENOMEM;
+	}
+
+	rcu_read_lock();
+	flags = fc_sleepers_lock(&g->sleepers);
+	ret = fc_vclock_set_start(&g->clock, start_ns, &moved);
+	if (!ret)
+		n = fc_sleepers_clock_set(&g->sleepers, moved, ktime_get(),
+					  timers, max);
+	fc_sleepers_unlock(&g->sleepers, flags);
+	for (i = 0; i < n; i++)
+		fc_timerfd_clock_was_set(timers[i]);
+	rcu_read_unlock();
+	kfree(timers);
+	if (!ret)
+		fc_group_kick(g);
 	return ret;
 }
 

@@ -459,10 +459,10 @@ static int set_group_doit(struct sk_buff *skb, struct genl_info *info)
 	if (a[FLUXCAP_A_GROUP_START_NS]) {
 		ret = fc_group_set_start(g,
 					 nla_get_s64(a[FLUXCAP_A_GROUP_START_NS]));
-		if (ret) {
+		if (ret == -EINVAL)
 			GENL_SET_ERR_MSG(info, "start date out of range");
+		if (ret)
 			goto out;
-		}
 	}
 	if (a[FLUXCAP_A_GROUP_FROZEN])
 		fc_group_set_frozen(g, nla_get_u8(a[FLUXCAP_A_GROUP_FROZEN]));

@@ -16,6 +16,7 @@
 #include "member.h"
 #include "sleeper.h"
 #include "sleeper_priv.h"
+#include "timerfd.h"
 #include "timerkind.h"
 #include "vclock.h"
 
@@ -42,6 +43,7 @@ struct fc_reg {
 	struct fc_time off;		/* the clock's offset at that generation */
 	ktime_t tim;			/* a sleeper's expiry as its owner armed it */
 	bool due;			/* aimed to fire now: not aimed again */
+	struct fc_reg *moving;		/* fc_sleepers_clock_set()'s list */
 };
 
 /*
@@ -285,7 +287,7 @@ bool fc_reg_arm(struct fc_sleepers *s, struct hrtimer *timer,
 	unsigned long flags;
 	ktime_t mono_now, host_mono;
 	clockid_t base;
-	bool park = false, far;
+	bool park = false, far, keep;
 	u64 gen;
 
 	if (this_cpu_read(fc_aiming))
@@ -297,12 +299,14 @@ bool fc_reg_arm(struct fc_sleepers *s, struct hrtimer *timer,
 	host_mono = mode & HRTIMER_MODE_REL ? fc_ns_add_sat(mono_now, tim) :
 		    fc_host_mono(base, tim, mono_now);
 	far = host_mono >= FC_FAR_NS;
+	/* Never a deadline, but its clock may be set: known, not queued. */
+	keep = far && kind == FC_TIMER_PROGRAM && fc_timerfd_cancel_on_set(timer);
 
 	raw_spin_lock_irqsave(&fc_lock, flags);
 	r = fc_reg_lookup(timer);
 	repeat = kind == FC_TIMER_SLEEPER && !s->closed &&
 		 fc_reg_repeat(s, r, timer, tim, mode, &deadline);
-	if (s->closed || (far && !repeat)) {
+	if (s->closed || (far && !repeat && !keep)) {
 		/* No timeout, or no group: the timer runs in real time. */
 		if (r)
 			fc_reg_forget(r);
@@ -326,6 +330,10 @@ bool fc_reg_arm(struct fc_sleepers *s, struct hrtimer *timer,
 	if (kind == FC_TIMER_HOLD) {
 		/* Not a jump target: while it is armed the group holds. */
 		s->holds++;
+		r->gen = gen;
+		goto out_unlock;
+	}
+	if (keep) {
 		r->gen = gen;
 		goto out_unlock;
 	}
@@ -677,6 +685,65 @@ pid_t fc_sleepers_aim_due(struct fc_sleepers *s, ktime_t mono_now)
 	}
 	fc_sleepers_aim_timers(s, mono_now);
 	return woken;
+}
+
+/* Timers and waits on these clocks are absolute (relative ones are MONOTONIC). */
+static bool fc_base_is_set(clockid_t base)
+{
+	return base == CLOCK_REALTIME || base == CLOCK_TAI;
+}
+
+u32 fc_sleepers_set_timers(const struct fc_sleepers *s)
+{
+	const struct fc_reg *r;
+	u32 n = 0;
+
+	list_for_each_entry(r, &s->timers, tnode)
+		n += r->kind == FC_TIMER_PROGRAM && r->base == CLOCK_REALTIME;
+	return n;
+}
+
+u32 fc_sleepers_clock_set(struct fc_sleepers *s, struct fc_time moved,
+			  ktime_t mono_now, struct hrtimer **timers, u32 max)
+{
+	struct fc_reg *r, *moving = NULL;
+	struct fc_sleeper *q, *next;
+	u64 gen = fc_vclock_gen(s->clock);
+	u32 n = 0;
+	int i;
+
+	if (!moved.sec && !moved.nsec)
+		return 0;
+	/* Taken out first: moved back in, they could be met again. */
+	for (q = fc_sleepq_first(&s->q); q; q = next) {
+		r = fc_reg_of(q);
+		next = fc_sleepq_next(q);
+		if (!fc_base_is_set(r->base) || r->due)
+			continue;
+		fc_sleepq_remove(&s->q, q);
+		r->moving = moving;
+		moving = r;
+	}
+	for (r = moving; r; r = r->moving) {
+		fc_sleepq_insert(&s->q, &r->qnode,
+				 fc_time_sub(r->qnode.deadline, moved));
+		r->gen = gen - 1;	/* its host expiry is wrong now */
+	}
+	list_for_each_entry(r, &s->timers, tnode) {
+		if (r->kind != FC_TIMER_PROGRAM || !fc_base_is_set(r->base))
+			continue;
+		/* Fired or far: its host expiry moves when next brought up to date. */
+		if (!fc_sleeper_queued(&r->qnode))
+			r->off = fc_time_sub(r->off, moved);
+		if (r->base == CLOCK_REALTIME && n < max)
+			timers[n++] = r->timer;
+	}
+	for (i = 0; i < ARRAY_SIZE(s->tombs); i++)
+		if (fc_base_is_set(s->tombs[i].base))
+			s->tombs[i].deadline = fc_time_sub(s->tombs[i].deadline,
+							   moved);
+	fc_sleepers_aim_all(s, mono_now);
+	return n;
 }
 
 void fc_sleepers_prune(struct fc_sleepers *s)

@@ -21,7 +21,7 @@ static const struct {
 	enum fc_timer_kind kind;
 	bool user_abs;		/* every absolute arm is the program's time */
 } fc_callbacks[] = {
-	{ "timerfd_tmrproc", FC_TIMER_PROGRAM },
+	{ "timerfd_tmrproc", FC_TIMER_PROGRAM },	/* first: fc_timer_timerfd() */
 	{ "it_real_fn", FC_TIMER_PROGRAM },
 	{ "posix_timer_fn", FC_TIMER_PROGRAM },
 	/* Alarm timers; an alarm-clock sleep is told apart below. */
@@ -63,6 +63,13 @@ enum fc_timer_kind fc_timer_kind(const struct hrtimer *timer)
 		if (fn == fc_callback_fn[i] && fn)
 			return fc_callbacks[i].kind;
 	return FC_TIMER_OTHER;
+}
+
+bool fc_timer_timerfd(const struct hrtimer *timer)
+{
+	void *fn = READ_ONCE(timer->function);
+
+	return fn && fn == fc_callback_fn[0];
 }
 
 /*

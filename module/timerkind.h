@@ -36,6 +36,9 @@ enum fc_timer_kind fc_timer_kind(const struct hrtimer *timer);
 /* True for the hrtimer of an alarm-clock clock_nanosleep. */
 bool fc_timer_alarm_sleep(const struct hrtimer *timer);
 
+/* True for the hrtimer of a timerfd on a non-alarm clock. */
+bool fc_timer_timerfd(const struct hrtimer *timer);
+
 /*
  * True when every absolute arm of timer is in its program's (virtual)
  * time: io_uring's IORING_TIMEOUT_ABS timeouts and linked timeouts.

@@ -197,14 +197,17 @@ void fc_vclock_thaw(struct fc_vclock *vc, ktime_t mono_now)
 	fc_vclock_write_end(vc);
 }
 
-int fc_vclock_set_start(struct fc_vclock *vc, s64 start_ns)
+int fc_vclock_set_start(struct fc_vclock *vc, s64 start_ns,
+			struct fc_time *moved)
 {
+	struct fc_time before = vc->clock.real_shift;
 	int ret;
 
 	fc_vclock_write_begin(vc);
 	ret = fc_clock_set_start(&vc->clock, fc_time_from_ns(ktime_get_real()),
 				 fc_time_from_ns(start_ns));
 	fc_vclock_write_end(vc);
+	*moved = fc_time_sub(vc->clock.real_shift, before);
 	return ret;
 }
 

@@ -78,8 +78,12 @@ void fc_vclock_advance(struct fc_vclock *vc, s64 delta_ns);
 void fc_vclock_freeze(struct fc_vclock *vc, ktime_t mono_now);
 void fc_vclock_thaw(struct fc_vclock *vc, ktime_t mono_now);
 
-/* Under the lock: virtual REALTIME reads start_ns now. Return: 0 or -EINVAL. */
-int fc_vclock_set_start(struct fc_vclock *vc, s64 start_ns);
+/*
+ * Under the lock: virtual REALTIME (and TAI) reads start_ns now; *moved is
+ * how far they moved against virtual CLOCK_MONOTONIC. Return: 0 or -EINVAL.
+ */
+int fc_vclock_set_start(struct fc_vclock *vc, s64 start_ns,
+			struct fc_time *moved);
 
 struct fc_vclock_stats {
 	s64 mono_ns, boot_ns, real_ns, offset_ns, real_shift_ns;

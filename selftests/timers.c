@@ -4,7 +4,8 @@
  * relative and absolute, each notify kind, periodic with overrun, gettime,
  * delete), alarm and ITIMER_REAL, sleeps on the alarm clocks (relative,
  * absolute, cut short), timerfd (each clock, relative and
- * absolute, periodic, missed expirations, gettime), and a wait the module
+ * absolute, periodic, missed expirations, gettime, cancel on a new start
+ * date), and a wait the module
  * cannot move (SO_RCVTIMEO), which must hold the group instead of being
  * jumped past. The member is alone in its group, so every timer is jumped
  * to; each function checks what the program would see natively and says
@@ -13,6 +14,7 @@
  */
 
 #define _GNU_SOURCE
+#include <limits.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <signal.h>
@@ -767,6 +769,140 @@ TEST_F_TIMEOUT(manual, advance_counts_periods, 60)
 	EXPECT_EQ(0, r.ret) TH_LOG("%s", r.msg);
 	/* 10.5 s advanced, and less than 0.5 s of real time since the arm. */
 	EXPECT_EQ(10, r.v[0]) TH_LOG("read %lld expirations", r.v[0]);
+}
+
+/* ---- a new start date sets the group's REALTIME ---- */
+
+/* Remaining time of a timerfd, in virtual ns. */
+static long long tfd_left(int fd)
+{
+	struct itimerspec its;
+
+	if (timerfd_gettime(fd, &its))
+		return -1;
+	return fx_ts_ns(&its.it_value);
+}
+
+/* A non-blocking read's errno (0: it read expirations). */
+static int tfd_read_err(int fd)
+{
+	uint64_t n;
+
+	if (read(fd, &n, sizeof(n)) == sizeof(n))
+		return 0;
+	return errno;
+}
+
+/*
+ * Three REALTIME timerfds armed absolute, TMO_S ahead: one to cancel on
+ * set, one not, and one to cancel on set that never expires (how systemd
+ * watches the clock). The member blocks in a read of the last one; the
+ * test moves the start date by +100 s. Natively: that read fails with
+ * ECANCELED, so does the first read of the other cancel-on-set one, never
+ * the plain one's; the two others now expire TMO_S - 100 s from now.
+ */
+static void tfd_cancel_on_set(struct fx_result *r, void *arg)
+{
+	const int cancel_abs = TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET;
+	struct itimerspec its = { .it_value = fx_ns_ts(0) };
+	struct itimerspec never = { .it_value = { LONG_MAX, 0 } };
+	int c, plain, far;
+	uint64_t n;
+
+	(void)arg;
+	c = timerfd_create(CLOCK_REALTIME, TFD_NONBLOCK);
+	plain = timerfd_create(CLOCK_REALTIME, TFD_NONBLOCK);
+	far = timerfd_create(CLOCK_REALTIME, 0);
+	its.it_value = fx_ns_ts(fx_vclock_ns(CLOCK_REALTIME) + TMO_NS);
+	if (timerfd_settime(c, cancel_abs, &its, NULL) ||
+	    timerfd_settime(plain, TFD_TIMER_ABSTIME, &its, NULL) ||
+	    timerfd_settime(far, cancel_abs, &never, NULL)) {
+		BAD(r, "timerfd_settime: %s", strerror(errno));
+		return;
+	}
+	fx_ready();
+	if (read(far, &n, sizeof(n)) != -1 || errno != ECANCELED)
+		BAD(r, "the blocking read: not ECANCELED (%s)", strerror(errno));
+	r->v[0] = tfd_read_err(c);
+	r->v[1] = tfd_read_err(c);
+	r->v[2] = tfd_read_err(plain);
+	r->v[3] = tfd_left(c);
+	r->v[4] = tfd_left(plain);
+}
+
+/*
+ * An absolute REALTIME sleep TMO_S ahead; the test moves the start date
+ * by TMO_S - 10 s, then advances 10 s: natively the sleep ends then, 10 s
+ * of CLOCK_MONOTONIC after it began.
+ */
+static void real_sleep_set(struct fx_result *r, void *arg)
+{
+	struct timespec ts = fx_ns_ts(fx_vclock_ns(CLOCK_REALTIME) + TMO_NS);
+
+	(void)arg;
+	r->t0 = vnow();
+	fx_ready();
+	r->ret = clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &ts, NULL);
+	r->t1 = vnow();
+}
+
+/* The group's virtual REALTIME now, moved by delta_ns. */
+static int set_start_by(struct fx_env *e, long long delta_ns)
+{
+	struct fx_group g;
+
+	if (fx_get(e, &g))
+		return -1;
+	return fx_group_set(&e->sock, e->family, e->name,
+			    FLUXCAP_A_GROUP_START_NS, g.real_ns + delta_ns, 8,
+			    &g);
+}
+
+TEST_F_TIMEOUT(manual, cancel_on_set, 60)
+{
+	struct fx_result r;
+	struct fx_child *c;
+
+	FX_RETURN_IF_SKIPPED();
+	c = fx_spawn(&self->e, tfd_cancel_on_set, NULL);
+	ASSERT_NE(NULL, c);
+	ASSERT_EQ(0, fx_wait_ready(c, 10000));
+	ASSERT_EQ(0, fx_wait_state(c->pid, c->pid, "S", 10000));
+	ASSERT_EQ(0, set_start_by(&self->e, 100 * FX_NSEC));
+	ASSERT_EQ(0, fx_collect(c, FX_BOUND_MS, &r));
+	EXPECT_EQ(0, r.ret) TH_LOG("%s", r.msg);
+	EXPECT_EQ(ECANCELED, r.v[0]);
+	EXPECT_EQ(EAGAIN, r.v[1]);	/* cancelled once per set */
+	EXPECT_EQ(EAGAIN, r.v[2]);	/* a plain timerfd is not cancelled */
+	/* Both still armed, 100 s nearer (real time passes too: AUTO is off). */
+	EXPECT_LE((TMO_S - 100 - 20) * FX_NSEC, r.v[3]);
+	EXPECT_GE((TMO_S - 100) * FX_NSEC, r.v[3]);
+	EXPECT_LE((TMO_S - 100 - 20) * FX_NSEC, r.v[4]);
+	EXPECT_GE((TMO_S - 100) * FX_NSEC, r.v[4]);
+}
+
+TEST_F_TIMEOUT(manual, realtime_sleep_follows_set, 60)
+{
+	struct fx_result r;
+	struct fx_child *c;
+	struct fx_group g;
+
+	FX_RETURN_IF_SKIPPED();
+	c = fx_spawn(&self->e, real_sleep_set, NULL);
+	ASSERT_NE(NULL, c);
+	ASSERT_EQ(0, fx_wait_ready(c, 10000));
+	ASSERT_EQ(0, fx_wait_state(c->pid, c->pid, "S", 10000));
+	ASSERT_EQ(0, set_start_by(&self->e, (TMO_S - 10) * FX_NSEC));
+	fx_msleep(100);
+	ASSERT_FALSE(fx_has_result(c));		/* 10 s are left */
+	ASSERT_EQ(0, fx_group_set(&self->e.sock, self->e.family, self->e.name,
+				  FLUXCAP_A_GROUP_ADVANCE_NS, 10 * FX_NSEC, 8,
+				  &g));
+	ASSERT_EQ(0, fx_collect(c, FX_BOUND_MS, &r));
+	EXPECT_EQ(0, r.ret);
+	/* 10 s advanced, and the real time the test took (AUTO is off). */
+	EXPECT_LE(10 * FX_NSEC - FX_MSEC, r.t1 - r.t0);
+	EXPECT_GE(10 * FX_NSEC + 20 * FX_NSEC, r.t1 - r.t0);
 }
 
 TEST_HARNESS_MAIN
