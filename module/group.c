@@ -365,10 +365,22 @@ static bool fc_cgroup_overlaps(struct cgroup *cg)
 	return false;
 }
 
+/* The clock's writers run under the sleepers' lock (a seqcount). */
+static int fc_group_new_start(struct fc_group *g, s64 start_ns)
+{
+	struct fc_time moved;
+	unsigned long flags;
+	int ret;
+
+	flags = fc_sleepers_lock(&g->sleepers);
+	ret = fc_vclock_set_start(&g->clock, start_ns, &moved);
+	fc_sleepers_unlock(&g->sleepers, flags);
+	return ret;
+}
+
 struct fc_group *fc_group_create(const struct fc_group_params *p,
 				 struct netlink_ext_ack *extack)
 {
-	struct fc_time moved;
 	struct fc_group *g;
 	int ret;
 
@@ -406,8 +418,8 @@ struct fc_group *fc_group_create(const struct fc_group_params *p,
 	ret = fc_vclock_init(&g->clock);
 	if (ret)
 		goto err_clock;
-	/* Not listed yet: no timers to tell, nobody else holds the clock. */
-	if (p->has_start && fc_vclock_set_start(&g->clock, p->start_ns, &moved)) {
+	/* Not listed yet: no timers to move or tell. */
+	if (p->has_start && fc_group_new_start(g, p->start_ns)) {
 		NL_SET_ERR_MSG(extack, "start date out of range");
 		ret = -EINVAL;
 		goto err_clock;
@@ -546,28 +558,30 @@ void fc_group_advance(struct fc_group *g, s64 delta_ns)
 }
 
 /*
- * Room for the cancel-on-set timerfds is made before the lock is taken;
- * one armed in between is not told (as if armed just after the set).
+ * Room for the cancel-on-set timerfds is made before the lock is taken,
+ * and made again if more were armed meanwhile.
  */
 int fc_group_set_start(struct fc_group *g, s64 start_ns)
 {
 	struct hrtimer **timers = NULL;
 	unsigned long flags;
 	struct fc_time moved;
-	u32 max, n = 0, i;
+	u32 max = 0, n = 0, i;
 	int ret;
-
-	flags = fc_sleepers_lock(&g->sleepers);
-	max = fc_sleepers_set_timers(&g->sleepers);
-	fc_sleepers_unlock(&g->sleepers, flags);
-	if (max) {
-		timers = kcalloc(max, sizeof(*timers), GFP_KERNEL);
-		if (!timers)
-			return -ENOMEM;
-	}
 
 	rcu_read_lock();
 	flags = fc_sleepers_lock(&g->sleepers);
+	while (fc_sleepers_set_timers(&g->sleepers) > max) {
+		max = fc_sleepers_set_timers(&g->sleepers);
+		fc_sleepers_unlock(&g->sleepers, flags);
+		rcu_read_unlock();
+		kfree(timers);
+		timers = kcalloc(max, sizeof(*timers), GFP_KERNEL);
+		if (!timers)
+			return -ENOMEM;
+		rcu_read_lock();
+		flags = fc_sleepers_lock(&g->sleepers);
+	}
 	ret = fc_vclock_set_start(&g->clock, start_ns, &moved);
 	if (!ret)
 		n = fc_sleepers_clock_set(&g->sleepers, moved, ktime_get(),

@@ -603,7 +603,7 @@ static bool fc_reg_aim(struct fc_reg *r, ktime_t mono_now, bool park)
 	mode = HRTIMER_MODE_ABS | (timer->is_soft ? HRTIMER_MODE_SOFT : 0) |
 	       (timer->is_hard ? HRTIMER_MODE_HARD : 0);
 	if (!due && soft == expires && hrtimer_active(timer)) {
-		r->gen = gen;
+		r->gen = park ? gen - 1 : gen;
 		r->off = fc_vclock_offset(r->set->clock, false, mono_now);
 		return false;
 	}
@@ -687,10 +687,24 @@ pid_t fc_sleepers_aim_due(struct fc_sleepers *s, ktime_t mono_now)
 	return woken;
 }
 
-/* Timers and waits on these clocks are absolute (relative ones are MONOTONIC). */
+/*
+ * Timers and waits on these bases move when the clock is set (the kernel
+ * arms relative REALTIME ones on the MONOTONIC base; TAI has no such
+ * exception).
+ */
 static bool fc_base_is_set(clockid_t base)
 {
 	return base == CLOCK_REALTIME || base == CLOCK_TAI;
+}
+
+/*
+ * Under fc_lock: a REALTIME timerfd. Its callback stays while registered:
+ * a re-arm first cancels, which waits for fc_lock.
+ */
+static bool fc_reg_cancel_on_set(const struct fc_reg *r)
+{
+	return r->kind == FC_TIMER_PROGRAM && r->base == CLOCK_REALTIME &&
+	       fc_timer_timerfd(r->timer);
 }
 
 u32 fc_sleepers_set_timers(const struct fc_sleepers *s)
@@ -699,7 +713,7 @@ u32 fc_sleepers_set_timers(const struct fc_sleepers *s)
 	u32 n = 0;
 
 	list_for_each_entry(r, &s->timers, tnode)
-		n += r->kind == FC_TIMER_PROGRAM && r->base == CLOCK_REALTIME;
+		n += fc_reg_cancel_on_set(r);
 	return n;
 }
 
@@ -732,10 +746,13 @@ u32 fc_sleepers_clock_set(struct fc_sleepers *s, struct fc_time moved,
 	list_for_each_entry(r, &s->timers, tnode) {
 		if (r->kind != FC_TIMER_PROGRAM || !fc_base_is_set(r->base))
 			continue;
-		/* Fired or far: its host expiry moves when next brought up to date. */
-		if (!fc_sleeper_queued(&r->qnode))
-			r->off = fc_time_sub(r->off, moved);
-		if (r->base == CLOCK_REALTIME && n < max)
+		/*
+		 * Fired or far: its host expiry moves when next brought up to
+		 * date. Queued: aimed below, which sets off anew, unless its
+		 * owner is arming it or it fires now.
+		 */
+		r->off = fc_time_sub(r->off, moved);
+		if (fc_reg_cancel_on_set(r) && n < max)
 			timers[n++] = r->timer;
 	}
 	for (i = 0; i < ARRAY_SIZE(s->tombs); i++)

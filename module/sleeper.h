@@ -117,13 +117,13 @@ pid_t fc_sleepers_aim_due(struct fc_sleepers *s, ktime_t mono_now);
 
 /*
  * The group's REALTIME and TAI moved by moved against its CLOCK_MONOTONIC
- * (a new start date). The waits and timers armed on them are absolute
- * ones: their deadlines move by -moved, and they are aimed again (one
- * passed fires now). timers[] gets up to max of the program timers on
- * CLOCK_REALTIME, still registered, for fc_timerfd_clock_was_set() once
- * the lock is dropped (under the RCU read lock taken before this lock);
- * the return value is how many it got. fc_sleepers_set_timers() counts
- * them, for sizing timers[].
+ * (a new start date). The waits and timers armed on those bases move as
+ * on the host: their deadlines by -moved, and they are aimed again (one
+ * passed fires now). timers[] gets up to max of the REALTIME timerfds,
+ * still registered, for fc_timerfd_clock_was_set() once the lock is
+ * dropped (under the RCU read lock taken before this lock); the return
+ * value is how many it got. fc_sleepers_set_timers() counts them, for
+ * sizing timers[].
  */
 u32 fc_sleepers_clock_set(struct fc_sleepers *s, struct fc_time moved,
 			  ktime_t mono_now, struct hrtimer **timers, u32 max);

@@ -43,32 +43,44 @@ static struct fc_timerfd_ctx *fc_timerfd_ctx(const struct hrtimer *timer)
 	return container_of(timer, struct fc_timerfd_ctx, t.tmr);
 }
 
-/*
- * timerfd_settime() sets might_cancel (for an absolute REALTIME arm with
- * the flag) before it arms the timer on the REALTIME base.
- */
-bool fc_timerfd_cancel_on_set(const struct hrtimer *timer)
+/* Set by timerfd_settime() for an absolute REALTIME arm with the flag. */
+static bool fc_timerfd_ctx_cancels(const struct fc_timerfd_ctx *ctx)
 {
-	const struct fc_timerfd_ctx *ctx = fc_timerfd_ctx(timer);
-
-	return fc_timer_timerfd(timer) && timer->base->clockid == CLOCK_REALTIME &&
-	       READ_ONCE(ctx->clockid) == CLOCK_REALTIME &&
+	return READ_ONCE(ctx->clockid) == CLOCK_REALTIME &&
 	       READ_ONCE(ctx->might_cancel);
 }
 
+/*
+ * From the owner's own arm: timerfd_settime() has set might_cancel, and
+ * arms the timer on the REALTIME base.
+ */
+bool fc_timerfd_cancel_on_set(const struct hrtimer *timer)
+{
+	return fc_timer_timerfd(timer) &&
+	       timer->base->clockid == CLOCK_REALTIME &&
+	       fc_timerfd_ctx_cancels(fc_timerfd_ctx(timer));
+}
+
+/*
+ * The owner may be re-arming the timerfd now (timerfd_settime(), under
+ * wqh.lock, re-initialises the hrtimer: its base may be NULL for a
+ * moment), so only the context is read, and read again under that lock,
+ * where an arm is seen whole: the flags are recorded after the arm.
+ */
 void fc_timerfd_clock_was_set(struct hrtimer *timer)
 {
 	struct fc_timerfd_ctx *ctx = fc_timerfd_ctx(timer);
 	unsigned long flags;
 
-	/* And it records the flags once armed (shown in fdinfo). */
-	if (!fc_timerfd_cancel_on_set(timer) ||
-	    READ_ONCE(ctx->settime_flags) != TFD_SETTIME_FLAGS)
+	if (!fc_timer_timerfd(timer) || !fc_timerfd_ctx_cancels(ctx))
 		return;
-	/* What timerfd_clock_was_set() does for a context it finds set. */
 	spin_lock_irqsave(&ctx->wqh.lock, flags);
-	ctx->moffs = KTIME_MAX;
-	ctx->ticks++;
-	wake_up_locked_poll(&ctx->wqh, EPOLLIN);
+	if (fc_timerfd_ctx_cancels(ctx) &&
+	    ctx->settime_flags == TFD_SETTIME_FLAGS) {
+		/* What timerfd_clock_was_set() does for a context it finds set. */
+		ctx->moffs = KTIME_MAX;
+		ctx->ticks++;
+		wake_up_locked_poll(&ctx->wqh, EPOLLIN);
+	}
 	spin_unlock_irqrestore(&ctx->wqh.lock, flags);
 }

@@ -639,6 +639,41 @@ static void do_timerfd_periodic(const struct kind *k)
 	close(ep);
 }
 
+/*
+ * An epoll wait with an event ready beside a 10 s timerfd: the event comes
+ * at once (time does not jump to the timer); then the edge-triggered event
+ * already taken is not reported again, and the wait ends at the timer.
+ */
+static void do_epoll_ready_first(const struct kind *k)
+{
+	__int128 t0 = prog_now(CLOCK_MONOTONIC);
+	int fd = make_timerfd(k, CLOCK_MONOTONIC, 0, TS(10), TS(0));
+	int ep = epoll_create1(EPOLL_CLOEXEC), p[2];
+	struct epoll_event ev, got;
+
+	if (pipe(p))
+		prog_fail("%s: pipe: %s", k->name, strerror(errno));
+	ev.events = EPOLLIN | EPOLLET;
+	ev.data.fd = p[0];
+	epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &ev);
+	ev.events = EPOLLIN;
+	ev.data.fd = fd;
+	epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+	if (write(p[1], "x", 1) != 1)
+		prog_fail("%s: write: %s", k->name, strerror(errno));
+	if (epoll_wait(ep, &got, 1, -1) != 1 || got.data.fd != p[0])
+		prog_fail("%s: the first wait did not return the pipe", k->name);
+	expect_elapsed(k, "the ready pipe", prog_now(CLOCK_MONOTONIC) - t0, S(0));
+	if (epoll_wait(ep, &got, 1, -1) != 1 || got.data.fd != fd)
+		prog_fail("%s: the second wait did not return the timerfd", k->name);
+	expect_elapsed(k, "the timerfd", prog_now(CLOCK_MONOTONIC) - t0, S(10));
+	expect_int(k, "expirations", (long long)read_ticks(k, fd), 1);
+	close(p[0]);
+	close(p[1]);
+	close(fd);
+	close(ep);
+}
+
 /* Ticks missed while nobody reads add up: 10 after 10.2 periods. */
 static void do_timerfd_missed(const struct kind *k)
 {
@@ -889,6 +924,8 @@ static const struct kind kinds[] = {
 	{ "timerfd_boottime", do_timerfd, CLOCK_BOOTTIME, false, "one-shot" },
 	{ "timerfd_periodic", do_timerfd_periodic, CLOCK_MONOTONIC, false,
 	  "1 s period in epoll: 100 expirations in 100 s" },
+	{ "epoll_ready_first", do_epoll_ready_first, CLOCK_MONOTONIC, false,
+	  "a ready event before a 10 s timerfd; edge-triggered not again" },
 	{ "timerfd_missed", do_timerfd_missed, CLOCK_MONOTONIC, false,
 	  "unread for 10.2 periods: read gives 10" },
 	{ "timerfd_gettime", do_timerfd_gettime, CLOCK_BOOTTIME, false,
