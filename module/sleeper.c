@@ -185,7 +185,7 @@ static bool fc_reg_repeat(struct fc_sleepers *s, struct fc_reg *r,
 	for (i = 0; i < ARRAY_SIZE(s->tombs); i++) {
 		struct fc_tomb *t = &s->tombs[i];
 
-		if (t->task == current && t->tim == tim) {
+		if (t->task == current && (t->tim == tim || t->hard == tim)) {
 			*deadline = t->deadline;
 			t->task = NULL;
 			return true;
@@ -202,7 +202,7 @@ bool fc_sleepers_tomb(const struct fc_sleepers *s, ktime_t tim,
 	for (i = 0; i < ARRAY_SIZE(s->tombs); i++) {
 		const struct fc_tomb *t = &s->tombs[i];
 
-		if (t->task == current && t->tim == tim) {
+		if (t->task == current && (t->tim == tim || t->hard == tim)) {
 			*deadline = t->deadline;
 			return true;
 		}
@@ -217,6 +217,7 @@ static struct fc_tomb *fc_tomb_new(struct fc_sleepers *s, ktime_t tim,
 
 	t->task = current;
 	t->tim = tim;
+	t->hard = tim;
 	t->deadline = deadline;
 	t->base = CLOCK_MONOTONIC;
 	t->alarm = false;
@@ -228,8 +229,12 @@ bool fc_sleepers_far(ktime_t host_mono)
 	return host_mono >= FC_FAR_NS;
 }
 
-/* Under fc_lock: r's owner cancels it; remember it for fc_reg_repeat(). */
-static void fc_reg_bury(struct fc_reg *r)
+/*
+ * Under fc_lock: r's owner cancels it; remember it for fc_reg_repeat().
+ * hard: the expiry the owner reads once the cancel is done, which is what
+ * nanosleep's restart re-arms (absolute, also after a relative sleep).
+ */
+static void fc_reg_bury(struct fc_reg *r, ktime_t hard)
 {
 	struct fc_tomb *t;
 
@@ -237,6 +242,7 @@ static void fc_reg_bury(struct fc_reg *r)
 	    !fc_sleeper_queued(&r->qnode))
 		return;
 	t = fc_tomb_new(r->set, r->tim, r->qnode.deadline);
+	t->hard = hard;
 	t->base = r->base;
 	t->alarm = fc_timer_alarm_sleep(r->timer);
 }
@@ -470,7 +476,7 @@ void fc_reg_cancel(struct hrtimer *timer)
 {
 	unsigned long flags;
 	struct fc_reg *r;
-	ktime_t expires = 0;
+	ktime_t expires = 0, hard;
 	bool stale = false, due;
 
 	/*
@@ -485,11 +491,16 @@ void fc_reg_cancel(struct hrtimer *timer)
 	if (r) {
 		stale = r->task == current && !r->due &&
 			r->gen != fc_vclock_gen(r->set->clock);
-		if (stale)
+		hard = hrtimer_get_expires(timer);
+		if (stale) {
 			expires = fc_reg_expiry(r, ktime_get(), &due);
+			/* What fc_reg_fix_expiry() makes of it, slack kept. */
+			hard = ktime_add(expires,
+					 ktime_sub(hard, hrtimer_get_softexpires(timer)));
+		}
 		/* timerfd_settime reads the old value after its cancel. */
 		fc_reg_bring_up_to_date(r, ktime_get(), true);
-		fc_reg_bury(r);
+		fc_reg_bury(r, hard);
 		fc_reg_forget(r);
 	}
 	raw_spin_unlock_irqrestore(&fc_lock, flags);

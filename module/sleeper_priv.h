@@ -16,7 +16,8 @@ struct fc_vclock;
 /* A sleeper its owner cancelled, in case the same wait arms it again. */
 struct fc_tomb {
 	struct task_struct *task;	/* compared only, never dereferenced */
-	ktime_t tim;
+	ktime_t tim;			/* as armed: poll, select, epoll loops */
+	ktime_t hard;			/* as read after: nanosleep's restart */
 	struct fc_time deadline;
 	clockid_t base;			/* tim's clock */
 	bool alarm;			/* an alarm-clock sleep */

@@ -256,6 +256,10 @@ user_several
 
 note "--- exit statuses"
 user_exit_statuses
+user_signal_dispositions
+user_blockers
+user_restarts
+user_sigcont
 
 # --- fd hygiene ------------------------------------------------------------------
 
@@ -515,6 +519,28 @@ t_signal() {
 check "SIGTERM to fluxctl: it exits and no process of the tree is left" t_signal TERM
 check "SIGINT to fluxctl: it exits and no process of the tree is left" t_signal INT
 check "SIGKILL to fluxctl: no tracee is left stopped or orphaned" t_signal KILL
+
+# t_kill_clean: SIGKILL to fluxctl; its clock page file goes with it.
+t_kill_clean() {
+	local f i
+	start_bg sleep infinity
+	for ((i = 0; i < 50; i++)); do
+		f=$(ls /dev/shm/fluxcap-"$bg_pid"-clock-* "${TMPDIR:-/tmp}"/fluxcap-"$bg_pid"-clock-* \
+			2>/dev/null | head -n 1)
+		[ -n "$f" ] && break
+		sleep 0.1
+	done
+	[ -n "$f" ] || { note "no clock page file of fluxctl $bg_pid"; kill_bg; return 1; }
+	kill_bg
+	for ((i = 0; i < 50; i++)); do
+		[ -e "$f" ] || return 0
+		sleep 0.1
+	done
+	note "$f is left behind"
+	rm -f "$f"
+	return 1
+}
+check "SIGKILL to fluxctl: its clock page file goes too" t_kill_clean
 
 # --- fluxcapacitor --------------------------------------------------------------------
 

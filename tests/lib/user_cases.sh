@@ -341,6 +341,58 @@ user_fd_leaks() {
 	}
 }
 
+# --- threads blocked in other ways ---------------------------------------------
+
+# A zombie thread-group leader and a vfork parent beside a 100 s sleep:
+# both are blocked, so the sleep is jumped. (Kernel mode counts a vfork
+# parent, in D, as running: design.md, known gaps.)
+user_blockers() {
+	local k kinds=(zombie_leader vfork_parent)
+	[ "$MODE" = kernel ] && kinds=(zombie_leader)
+	for k in "${kinds[@]}"; do
+		check "blockers $k: a 100 s sleep beside it is virtual" \
+			fc_prog $((5 * slow)) -- "$progs/blockers" "$k"
+	done
+}
+
+# A stopped child continued by its parent, which then sleeps 10 s, runs
+# before the sleep ends: 200 rounds (a race between reports), 100 in the VM.
+user_sigcont() {
+	local rounds=$((400 / (2 * slow)))
+	check "sigcont: a continued child runs before its parent's sleep ends, $rounds rounds" \
+		fc_prog $((20 * slow)) -- "$progs/sigcont" "$rounds"
+}
+
+# Waits cut short by signals: only the kernel's restart keeps the old
+# deadline, never a fresh wait nor another wait's restart.
+user_restarts() {
+	local k
+	for k in select_eintr_fresh poll_after_eintr restart_kept; do
+		check "restarts $k: as natively" fc_prog $((5 * slow)) -- "$progs/restarts" "$k"
+	done
+}
+
+# --- signal dispositions --------------------------------------------------------
+
+# Started with SIGCHLD ignored (inherited over exec: nothing would report
+# a stop or an exit to fluxctl) it still runs and waits; the commands get
+# the caller's ignored signals, as exec would have passed them on.
+# IGNORING SIGS CMD...: CMD with SIGS ignored, as `trap '' SIGS; exec` does.
+ignoring=(bash -c 'trap "" $0; exec "$@"')
+t_sigchld_ignored() {
+	timed 0 $((5 * slow)) "${ignoring[@]}" CHLD \
+		"$fluxctl" run --mode "$MODE" -- sh -c 'sleep 10; echo finished' && out_is finished
+}
+t_ignored_kept() {
+	timed 0 $((5 * slow)) "${ignoring[@]}" "CHLD HUP" \
+		"$fluxctl" run --mode "$MODE" -- grep SigIgn /proc/self/status &&
+		out_is "$("${ignoring[@]}" "CHLD HUP" grep SigIgn /proc/self/status)"
+}
+user_signal_dispositions() {
+	check "started with SIGCHLD ignored: runs, waits, exits 0" t_sigchld_ignored
+	check "the caller's ignored SIGCHLD and SIGHUP stay ignored in the command" t_ignored_kept
+}
+
 # --- exit statuses, --start ---------------------------------------------------
 
 user_exit_statuses() {

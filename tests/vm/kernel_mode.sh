@@ -284,6 +284,10 @@ user_several
 
 note "--- exit statuses (as ptrace mode and a shell: 128+N for signal N)"
 user_exit_statuses
+user_signal_dispositions
+user_blockers
+user_restarts
+user_sigcont
 
 # --- --start ----------------------------------------------------------------------
 

@@ -13,6 +13,7 @@
 #include "cmdline.h"
 #include "fluxctl.h"
 #include "preload.h"
+#include "sigdisp.h"
 #include "tracer.h"
 
 static void usage(FILE *f)
@@ -47,6 +48,7 @@ int main(int argc, char *argv[])
 	char err[256];
 	int ret, status = 0;
 
+	fc_sigdisp_save();
 	ret = fc_cmdline_parse_capacitor(argc, argv, &opts, err, sizeof(err));
 	if (ret == -EINVAL) {
 		fprintf(stderr, "fluxcapacitor: %s\n\n", err);

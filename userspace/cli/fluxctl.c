@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "fluxctl.h"
+#include "sigdisp.h"
 
 static int help_main(int argc, char *argv[]);
 
@@ -127,6 +128,7 @@ int main(int argc, char *argv[])
 {
 	int i;
 
+	fc_sigdisp_save();
 	if (argc < 2) {
 		usage(stderr);
 		return FC_EXIT_FAIL;

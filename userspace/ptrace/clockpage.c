@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "clockpage.h"
+#include "janitor.h"
 
 #define NSEC_PER_SEC 1000000000U
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -57,6 +58,7 @@ int fc_clockpage_create(struct fc_clockpage_file *f)
 	f->page = NULL;
 	f->size = 0;
 	f->path[0] = '\0';
+	f->janitor = -1;
 	/* A whole page: room for appended fields, and what mmap maps anyway. */
 	if (pagesize > 0 && (size_t)pagesize > size)
 		size = pagesize;
@@ -86,6 +88,7 @@ int fc_clockpage_create(struct fc_clockpage_file *f)
 	close(fd);
 	fd = -1;
 
+	f->janitor = fc_janitor_start(f->path);
 	p = map;
 	p->version = FLUXCAP_CLOCK_PAGE_VERSION;
 	p->flags = 0;
@@ -152,6 +155,8 @@ void fc_clockpage_destroy(struct fc_clockpage_file *f)
 	if (!f->page)
 		return;
 	unlink(f->path);
+	fc_janitor_stop(f->janitor);
+	f->janitor = -1;
 	munmap(f->page, f->size);
 	f->page = NULL;
 	f->size = 0;

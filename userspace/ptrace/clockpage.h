@@ -19,12 +19,15 @@ struct fc_clockpage_file {
 	struct fluxcap_clock_page *page;	/* NULL until created */
 	size_t size;				/* bytes mapped */
 	char path[PATH_MAX];
+	int janitor;				/* janitor.h's pipe, or -1 */
 };
 
 /*
- * Creates a new page file (mode 0644, no fd left open) in /dev/shm, else in
- * $TMPDIR, else in /tmp, maps it read-write and fills in magic and version,
- * with zero offsets. Call before starting the first reader. 0 or -errno.
+ * Creates a new page file (mode 0644) in /dev/shm, else in $TMPDIR, else
+ * in /tmp, maps it read-write and fills in magic and version, with zero
+ * offsets; a janitor removes it should the caller die before
+ * fc_clockpage_destroy(). Call before starting the first reader (it forks).
+ * 0 or -errno.
  */
 int fc_clockpage_create(struct fc_clockpage_file *f);
 

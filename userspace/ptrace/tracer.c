@@ -40,6 +40,7 @@
 #include "fc_sleepq.h"
 #include "hidden_wait.h"
 #include "preload.h"
+#include "sigdisp.h"
 #include "taskstat.h"
 #include "trace_filter.h"
 #include "trace_timer.h"
@@ -70,6 +71,7 @@ struct tracee {
 	bool startup;		/* auto-attached: its first stop is pending */
 	bool swallow_sigcont;	/* our own SIGCONT of the start-up */
 	bool listening;		/* in a group-stop (PTRACE_LISTEN) */
+	bool vforking;		/* resumed from its vfork event: waits for the child */
 	bool reaped;		/* its /proc entry is gone: a stale entry */
 	enum tracee_state state;
 	bool fired;		/* we ended its wait */
@@ -339,10 +341,34 @@ static bool next_deadline(struct tracer *tr, struct fc_time *when, pid_t *why)
 
 /* ---- idleness ---- */
 
-/* A thread that counts as blocked: asleep in the kernel, or group-stopped. */
-static bool blocked(const struct tracee *t, const struct fc_taskstat *st)
+/*
+ * A thread-group leader that has exited before its threads: a zombie that
+ * never runs again, whose exit is reported with the last of them. (A
+ * process that has exited whole is not one: its parent may be waking up.)
+ */
+static bool zombie_leader(struct tracer *tr, struct tracee *t)
 {
-	return fc_taskstat_sleeping(st) || (t->listening && (st->state == 't' || st->state == 'T'));
+	struct tracee *u;
+
+	if (tgid(t) != t->tid)
+		return false;
+	for (u = tr->all; u; u = u->next)
+		if (u != t && !u->reaped && tgid(u) == t->tid)
+			return true;
+	return false;
+}
+
+/*
+ * A thread that counts as blocked: asleep in the kernel, group-stopped, a
+ * vfork parent waiting for its child (uninterruptible: D), or a zombie
+ * leader.
+ */
+static bool blocked(struct tracer *tr, struct tracee *t, const struct fc_taskstat *st)
+{
+	return fc_taskstat_sleeping(st) ||
+	       (t->listening && (st->state == 't' || st->state == 'T')) ||
+	       (t->vforking && st->state == 'D') ||
+	       (st->state == 'Z' && zombie_leader(tr, t));
 }
 
 /*
@@ -371,6 +397,23 @@ static bool holding(struct tracer *tr, struct tracee *t, const struct fc_tasksta
  * in a wait we track needs its state only: had it run, it would have left
  * the syscall and stopped at its exit.
  */
+/*
+ * Is a report of a tracee waiting to be reaped? Its thread has changed
+ * state since what the tracer knows of it (a thread continued by SIGCONT
+ * that has already stopped again still reads as stopped, and the tracer
+ * still takes it for group-stopped): not idle until the report is
+ * handled. Peeks without reaping it.
+ */
+static bool report_pending(void)
+{
+	siginfo_t si;
+
+	si.si_pid = 0;
+	if (waitid(P_ALL, 0, &si, WEXITED | WSTOPPED | WNOHANG | WNOWAIT | __WALL))
+		return false;
+	return si.si_pid != 0;
+}
+
 static bool quiescent(struct tracer *tr, struct tracee *skip)
 {
 	struct fc_taskstat st;
@@ -385,6 +428,8 @@ static bool quiescent(struct tracer *tr, struct tracee *skip)
 		tr->snap = more;
 		tr->snap_size = tr->ntracees * 2;
 	}
+	if (report_pending())
+		return false;
 	for (i = 0, t = tr->all; t; t = t->next, i++) {
 		if (t == skip || t->reaped)
 			continue;
@@ -394,7 +439,7 @@ static bool quiescent(struct tracer *tr, struct tracee *skip)
 			t->reaped = true;
 			continue;
 		}
-		if (err || !blocked(t, &tr->snap[i]))
+		if (err || !blocked(tr, t, &tr->snap[i]))
 			return false;
 	}
 	/* confirm twice, yielding the CPU in between to let wakeups land */
@@ -402,7 +447,8 @@ static bool quiescent(struct tracer *tr, struct tracee *skip)
 		if (pass)
 			sched_yield();
 		for (i = 0, t = tr->all; t; t = t->next, i++) {
-			if (t == skip || t->reaped)
+			/* a zombie has no syscall to confirm, nor a future */
+			if (t == skip || t->reaped || tr->snap[i].state == 'Z')
 				continue;
 			if (fc_taskstat_confirm(&t->files, t->state != IN_WAIT, &st) ||
 			    (st.state != 'S' && !t->listening) ||
@@ -417,7 +463,12 @@ static bool quiescent(struct tracer *tr, struct tracee *skip)
 				return false;
 		}
 	}
-	return true;
+	/*
+	 * Again after the looks: a thread that stops shows t before its
+	 * report is posted, and one that looked group-stopped may have been
+	 * continued and stopped again meanwhile.
+	 */
+	return !report_pending();
 }
 
 static void schedule_at(struct tracer *tr, long long ns)
@@ -644,6 +695,21 @@ static void timer_call(struct tracer *tr, struct tracee *t, struct user_regs_str
 		logv(tr, "%d %s", t->tid, t->tcall.desc);
 }
 
+/*
+ * Is this seccomp stop the restart of t's interrupted wait: restart_syscall
+ * for one restarted that way, else the same syscall from the same place
+ * with the same arguments (the kernel re-runs the instruction)?
+ */
+static bool is_restart(const struct tracee *t, const struct user_regs_struct *regs)
+{
+	long nr = (long)regs->orig_rax;
+
+	if (nr == SYS_restart_syscall)
+		return t->restart.nr == -1;
+	return t->restart.nr == nr && regs->rip == t->restart.regs.rip &&
+	       fc_regs_args_equal(regs, &t->restart.regs);
+}
+
 static void seccomp_stop(struct tracer *tr, struct tracee *t)
 {
 	struct user_regs_struct regs;
@@ -656,6 +722,9 @@ static void seccomp_stop(struct tracer *tr, struct tracee *t)
 		return;
 	}
 	t->saved = regs;
+	/* a record serves the thread's very next stop, if that is its restart */
+	if (t->restart.valid && !is_restart(t, &regs))
+		t->restart.valid = false;
 	if (fc_wait_is_timeread((long)regs.orig_rax)) {
 		if (read_by_preload(tr, t, &regs)) {
 			resume(tr, t, PTRACE_CONT, 0);
@@ -682,8 +751,7 @@ static void seccomp_stop(struct tracer *tr, struct tracee *t)
 	}
 
 	/* the kernel re-running an interrupted wait keeps its deadline */
-	restarted = t->restart.valid && t->restart.nr == (long)regs.orig_rax &&
-		    fc_regs_args_equal(&regs, &t->restart.regs);
+	restarted = t->restart.valid;
 	t->restart.valid = false;
 	fc_host_now(&now);
 	ret = fc_wait_decode(t->tid, &regs, &tr->clock, &now, &t->wait, &changed);
@@ -768,11 +836,35 @@ static void tracee_exited(struct tracer *tr, struct tracee *t, int wstatus)
  * gets what the kernel does at dequeue (rearm, si_overrun, SI_KERNEL for
  * SIGALRM); one the kernel would drop is dropped. Returns the signal.
  */
+/* Does thread tid's process catch sig with a handler (SigCgt)? */
+static bool caught(pid_t tid, int sig)
+{
+	unsigned long long mask = 0;
+	char path[64], line[128];
+	bool found = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	f = fopen(path, "re");
+	if (!f)
+		return true;	/* cannot tell: assume the restart is off */
+	while (!found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "SigCgt: %llx", &mask) == 1;
+	fclose(f);
+	return !found || (mask >> (sig - 1)) & 1;
+}
+
 static int delivering(struct tracer *tr, struct tracee *t, int sig)
 {
 	bool changed;
 	siginfo_t si;
 
+	/*
+	 * A handler ends an interrupted wait (EINTR) or restarts it only
+	 * after it ran: either way, no restart of the record follows.
+	 */
+	if (t->restart.valid && caught(t->tid, sig))
+		t->restart.valid = false;
 	if (ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si))
 		return sig;
 	if (!fc_timers_dequeued(&tr->timers, tgid(t), &si, &changed)) {
@@ -811,6 +903,7 @@ static void handle_event(struct tracer *tr, pid_t tid, int wstatus)
 	event = wstatus >> 16;
 	/* any report means it is no longer sitting in a group-stop */
 	t->listening = false;
+	t->vforking = false;
 
 	if (sig == (SIGTRAP | 0x80)) {
 		syscall_exit_stop(tr, t);
@@ -835,6 +928,8 @@ static void handle_event(struct tracer *tr, pid_t tid, int wstatus)
 			if (child && event != PTRACE_EVENT_CLONE)
 				child->tgid = child->tid;	/* a new process */
 		}
+		/* a vfork parent now waits until its child execs or exits */
+		t->vforking = event == PTRACE_EVENT_VFORK;
 		resume(tr, t, PTRACE_CONT, 0);
 		return;
 	case PTRACE_EVENT_EXEC:
@@ -903,6 +998,7 @@ static void child_exec(struct tracer *tr, int i)
 			tr->o->prog, strerror(-ret));
 		_exit(127);
 	}
+	fc_sigdisp_child();
 	execvp(tr->o->cmds[i][0], tr->o->cmds[i]);
 	fprintf(stderr, "%s: cannot run '%s': %s\n", tr->o->prog, tr->o->cmds[i][0],
 		strerror(errno));

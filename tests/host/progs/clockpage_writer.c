@@ -6,7 +6,8 @@
  * Offsets are decimal seconds ("86400.5", "-1.25").
  *
  *   clockpage_writer create MONO REAL   a page as fluxctl makes it; prints
- *                                       its path (left for the caller)
+ *                                       a second name of it, left for the
+ *                                       caller (the janitor removes the first)
  *   clockpage_writer write PATH MONO REAL [magic=N] [version=N] [size=N]
  *                                       a page at PATH, valid or not
  *   clockpage_writer flip PATH SECONDS MONO_A REAL_A MONO_B REAL_B
@@ -20,6 +21,7 @@
  */
 
 #include "../../../userspace/ptrace/clockpage.c"
+#include "../../../userspace/ptrace/janitor.c"
 
 #include <dirent.h>
 #include <signal.h>
@@ -100,6 +102,7 @@ static int open_page(const char *path, struct fc_clockpage_file *f)
 
 static int cmd_create(char **argv)
 {
+	char kept[PATH_MAX + 8];
 	struct fc_clockpage_file f;
 	int64_t ms, rs;
 	uint32_t mn, rn;
@@ -113,7 +116,13 @@ static int cmd_create(char **argv)
 		return 1;
 	}
 	fc_clockpage_publish(&f, ms, mn, rs, rn, 1);
-	printf("%s\n", fc_clockpage_path(&f));
+	/* The janitor removes the file's name when we exit: a second one stays. */
+	snprintf(kept, sizeof(kept), "%s.kept", fc_clockpage_path(&f));
+	if (link(fc_clockpage_path(&f), kept)) {
+		fprintf(stderr, "clockpage_writer: link: %s\n", strerror(errno));
+		return 1;
+	}
+	printf("%s\n", kept);
 	return 0;
 }
 
