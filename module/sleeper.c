@@ -9,9 +9,12 @@
 
 #include <linux/hashtable.h>
 #include <linux/percpu.h>
+#include <linux/sched/task_stack.h>
+#include <asm/unistd.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 
+#include "arch.h"
 #include "compat.h"
 #include "member.h"
 #include "sleeper.h"
@@ -156,6 +159,21 @@ static struct fc_reg *fc_reg_take(struct fc_reg *r, struct hrtimer *timer,
 }
 
 /*
+ * The caller's wait repeats the one t buried: the same task arms the same
+ * host expiry as that one was armed with (poll, select and epoll loops),
+ * or, restarting, the one its owner read after the cancel (nanosleep's
+ * restart block; a plain arm could hit that value a slack after a loop's).
+ */
+static bool fc_tomb_matches(const struct fc_tomb *t, ktime_t tim)
+{
+	if (t->task != current)
+		return false;
+	return t->tim == tim ||
+	       (t->hard == tim &&
+		fc_arch_syscall_nr(task_pt_regs(current)) == __NR_restart_syscall);
+}
+
+/*
  * Under fc_lock: the virtual deadline an earlier arm gave the same wait,
  * if this arm repeats it. poll, select and epoll sleep in a loop, each
  * time on a fresh on-stack sleeper at the same address with the host
@@ -185,7 +203,7 @@ static bool fc_reg_repeat(struct fc_sleepers *s, struct fc_reg *r,
 	for (i = 0; i < ARRAY_SIZE(s->tombs); i++) {
 		struct fc_tomb *t = &s->tombs[i];
 
-		if (t->task == current && (t->tim == tim || t->hard == tim)) {
+		if (fc_tomb_matches(t, tim)) {
 			*deadline = t->deadline;
 			t->task = NULL;
 			return true;
@@ -202,7 +220,7 @@ bool fc_sleepers_tomb(const struct fc_sleepers *s, ktime_t tim,
 	for (i = 0; i < ARRAY_SIZE(s->tombs); i++) {
 		const struct fc_tomb *t = &s->tombs[i];
 
-		if (t->task == current && (t->tim == tim || t->hard == tim)) {
+		if (fc_tomb_matches(t, tim)) {
 			*deadline = t->deadline;
 			return true;
 		}
@@ -495,8 +513,8 @@ void fc_reg_cancel(struct hrtimer *timer)
 		if (stale) {
 			expires = fc_reg_expiry(r, ktime_get(), &due);
 			/* What fc_reg_fix_expiry() makes of it, slack kept. */
-			hard = ktime_add(expires,
-					 ktime_sub(hard, hrtimer_get_softexpires(timer)));
+			hard = ktime_add_safe(expires,
+					      ktime_sub(hard, hrtimer_get_softexpires(timer)));
 		}
 		/* timerfd_settime reads the old value after its cancel. */
 		fc_reg_bring_up_to_date(r, ktime_get(), true);

@@ -542,6 +542,18 @@ t_kill_clean() {
 }
 check "SIGKILL to fluxctl: its clock page file goes too" t_kill_clean
 
+# t_stdin_closed: fluxctl started with stdin closed still keeps its clock
+# page (its janitor's pipe must not land on fd 0): date moves 100000 s.
+t_stdin_closed() {
+	local a b
+	timeout -k 5 "$case_timeout" "$fluxctl" run --mode ptrace -- \
+		sh -c 'date +%s; sleep 100000; date +%s' <&- >"$tmp/out" 2>"$tmp/err" || return 1
+	a=$(line 1) b=$(line 2)
+	[ -n "$a" ] && [ -n "$b" ] && [ $((b - a)) -ge 100000 ] && [ $((b - a)) -le 100005 ] ||
+		{ note "dates $a, $b: not 100000 s apart"; return 1; }
+}
+check "started with stdin closed: the clock page works (date +100000 s)" t_stdin_closed
+
 # --- fluxcapacitor --------------------------------------------------------------------
 
 note "--- fluxcapacitor command line"

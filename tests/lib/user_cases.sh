@@ -386,7 +386,8 @@ t_sigchld_ignored() {
 t_ignored_kept() {
 	timed 0 $((5 * slow)) "${ignoring[@]}" "CHLD HUP" \
 		"$fluxctl" run --mode "$MODE" -- grep SigIgn /proc/self/status &&
-		out_is "$("${ignoring[@]}" "CHLD HUP" grep SigIgn /proc/self/status)"
+		out_is "$(timeout -k 5 "$case_timeout" "${ignoring[@]}" "CHLD HUP" \
+			grep SigIgn /proc/self/status)"
 }
 user_signal_dispositions() {
 	check "started with SIGCHLD ignored: runs, waits, exits 0" t_sigchld_ignored

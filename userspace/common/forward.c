@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "forward.h"
+#include "sigdisp.h"
 
 #define MAX_CHILDREN 64
 
@@ -59,6 +60,7 @@ void fc_forward_child(const sigset_t *old)
 
 	for (i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
 		signal(signals[i], SIG_DFL);
+	fc_sigdisp_child();	/* what the caller ignored, before unblocking */
 	sigprocmask(SIG_SETMASK, old, NULL);
 }
 

@@ -20,7 +20,7 @@
 void fc_forward_start(sigset_t *old);
 /* Records a child to forward to (at most 64). */
 void fc_forward_add(pid_t pid);
-/* In a child: default dispositions and the old mask back. */
+/* In a child: the caller's dispositions (sigdisp.h) and the old mask back. */
 void fc_forward_child(const sigset_t *old);
 /* The last signal forwarded, or 0. */
 int fc_forward_last(void);

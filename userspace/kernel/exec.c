@@ -19,7 +19,6 @@
 #include "exec.h"
 #include "forward.h"
 #include "preload.h"
-#include "sigdisp.h"
 
 /*
  * Blocks until the gate's write end is closed everywhere: the parent closes
@@ -71,7 +70,6 @@ pid_t fc_exec_spawn(const char *prog, const char *dir, char **argv,
 		return -errno;
 	if (!pid) {
 		fc_forward_child(mask);
-		fc_sigdisp_child();
 		child(prog, dir, argv, preload, gate);
 	}
 	return pid;

@@ -150,6 +150,12 @@ const char *fc_clockpage_path(const struct fc_clockpage_file *f)
 	return f->page ? f->path : "";
 }
 
+void fc_clockpage_forget_janitor(struct fc_clockpage_file *f)
+{
+	fc_janitor_stop(f->janitor);
+	f->janitor = -1;
+}
+
 void fc_clockpage_destroy(struct fc_clockpage_file *f)
 {
 	if (!f->page)

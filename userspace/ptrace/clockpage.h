@@ -44,6 +44,9 @@ void fc_clockpage_publish(struct fc_clockpage_file *f, int64_t mono_sec,
 /* The file's path, for FLUXCAP_CLOCK_PAGE; "" when f holds no page. */
 const char *fc_clockpage_path(const struct fc_clockpage_file *f);
 
+/* In a child: closes its copy of the janitor's pipe (the file stays). */
+void fc_clockpage_forget_janitor(struct fc_clockpage_file *f);
+
 /*
  * Unlinks the file and unmaps it. Processes that already mapped the page
  * keep reading the last published offsets; processes exec'd afterwards

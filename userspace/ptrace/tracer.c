@@ -391,13 +391,6 @@ static bool holding(struct tracer *tr, struct tracee *t, const struct fc_tasksta
 }
 
 /*
- * Is every thread but skip blocked, twice in a row with no CPU time used in
- * between? One pass reads them all (stat: S, not D, R or stopped), a second
- * confirms none is running or queued to run and none ran. A thread
- * in a wait we track needs its state only: had it run, it would have left
- * the syscall and stopped at its exit.
- */
-/*
  * Is a report of a tracee waiting to be reaped? Its thread has changed
  * state since what the tracer knows of it (a thread continued by SIGCONT
  * that has already stopped again still reads as stopped, and the tracer
@@ -414,6 +407,13 @@ static bool report_pending(void)
 	return si.si_pid != 0;
 }
 
+/*
+ * Is every thread but skip blocked, twice in a row with no CPU time used in
+ * between? One pass reads them all (stat: S, not D, R or stopped), a second
+ * confirms none is running or queued to run and none ran. A thread
+ * in a wait we track needs its state only: had it run, it would have left
+ * the syscall and stopped at its exit.
+ */
 static bool quiescent(struct tracer *tr, struct tracee *skip)
 {
 	struct fc_taskstat st;
@@ -831,11 +831,6 @@ static void tracee_exited(struct tracer *tr, struct tracee *t, int wstatus)
 	drop(tr, t);
 }
 
-/*
- * A signal-delivery-stop: the signal has just been dequeued. A timer's
- * gets what the kernel does at dequeue (rearm, si_overrun, SI_KERNEL for
- * SIGALRM); one the kernel would drop is dropped. Returns the signal.
- */
 /* Does thread tid's process catch sig with a handler (SigCgt)? */
 static bool caught(pid_t tid, int sig)
 {
@@ -854,25 +849,31 @@ static bool caught(pid_t tid, int sig)
 	return !found || (mask >> (sig - 1)) & 1;
 }
 
+/*
+ * A signal-delivery-stop: the signal has just been dequeued. A timer's
+ * gets what the kernel does at dequeue (rearm, si_overrun, SI_KERNEL for
+ * SIGALRM); one the kernel would drop is dropped. Returns the signal.
+ */
 static int delivering(struct tracer *tr, struct tracee *t, int sig)
 {
 	bool changed;
 	siginfo_t si;
 
+	if (!ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si)) {
+		if (!fc_timers_dequeued(&tr->timers, tgid(t), &si, &changed)) {
+			logv(tr, "%d: signal %d of a re-armed or deleted timer dropped",
+			     t->tid, sig);
+			return 0;	/* as if none came: the restart stays */
+		}
+		if (changed)
+			ptrace(PTRACE_SETSIGINFO, t->tid, 0, &si);
+	}
 	/*
 	 * A handler ends an interrupted wait (EINTR) or restarts it only
 	 * after it ran: either way, no restart of the record follows.
 	 */
 	if (t->restart.valid && caught(t->tid, sig))
 		t->restart.valid = false;
-	if (ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si))
-		return sig;
-	if (!fc_timers_dequeued(&tr->timers, tgid(t), &si, &changed)) {
-		logv(tr, "%d: signal %d of a re-armed or deleted timer dropped", t->tid, sig);
-		return 0;
-	}
-	if (changed)
-		ptrace(PTRACE_SETSIGINFO, t->tid, 0, &si);
 	return sig;
 }
 
@@ -925,8 +926,9 @@ static void handle_event(struct tracer *tr, pid_t tid, int wstatus)
 				child = add(tr, (pid_t)msg);
 				child->startup = true;
 			}
-			if (child && event != PTRACE_EVENT_CLONE)
-				child->tgid = child->tid;	/* a new process */
+			/* a new process (a vfork may be CLONE_THREAD: looked up) */
+			if (child && event == PTRACE_EVENT_FORK)
+				child->tgid = child->tid;
 		}
 		/* a vfork parent now waits until its child execs or exits */
 		t->vforking = event == PTRACE_EVENT_VFORK;
@@ -983,6 +985,8 @@ static void child_exec(struct tracer *tr, int i)
 {
 	int ret;
 
+	/* the page's janitor must see end of file when the supervisor dies */
+	fc_clockpage_forget_janitor(&tr->page);
 	sigprocmask(SIG_SETMASK, &tr->oldmask, NULL);
 	setrlimit(RLIMIT_NOFILE, &tr->nofile);	/* as the caller had it */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -1007,8 +1011,9 @@ static void child_exec(struct tracer *tr, int i)
 
 static int spawn(struct tracer *tr, int i)
 {
+	/* VFORKDONE: a stop that ends vforking as soon as the child let go */
 	const long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK |
-			  PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE |
+			  PTRACE_O_TRACEVFORK | PTRACE_O_TRACEVFORKDONE | PTRACE_O_TRACECLONE |
 			  PTRACE_O_TRACEEXEC | PTRACE_O_TRACESECCOMP |
 			  PTRACE_O_EXITKILL;
 	struct tracee *t;
