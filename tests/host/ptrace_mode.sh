@@ -260,6 +260,7 @@ user_signal_dispositions
 user_blockers
 user_restarts
 user_sigcont
+user_badargs
 
 # --- fd hygiene ------------------------------------------------------------------
 
@@ -553,6 +554,12 @@ t_stdin_closed() {
 		{ note "dates $a, $b: not 100000 s apart"; return 1; }
 }
 check "started with stdin closed: the clock page works (date +100000 s)" t_stdin_closed
+
+# A debugger or tracer inside cannot trace (every process is traced by the
+# supervisor): its ptrace() fails with EPERM, and fluxctl says why and what
+# to use instead.
+check "a tracer inside: PTRACE_TRACEME fails with EPERM, fluxctl points to kernel mode" \
+	eval 'fc_prog 5 -- "$progs/traceme" && err_has "use kernel mode"'
 
 # --- fluxcapacitor --------------------------------------------------------------------
 

@@ -231,9 +231,11 @@ timed(3600, lambda: asyncio.run(asyncio.sleep(3600)))'
 
 user_perl() {
 	note "--- perl"
-	check "perl: sleep 3600 returns 3600 and time() moved 3600 s" \
+	# perl's sleep returns time() - time(), and time() is the coarse
+	# clock, up to a tick behind: 3599 comes natively too, now and then.
+	check "perl: sleep 3600 returns 3600 (or 3599) and time() moved 3600 s" \
 		fc_prog $((10 * slow)) -- perl -e '$t = time; $s = sleep 3600; $d = time - $t;
-			$ok = $s == 3600 && $d >= 3600 && $d <= 3602;
+			$ok = $s >= 3599 && $s <= 3600 && $d >= 3599 && $d <= 3602;
 			print(($ok ? "ok" : "FAIL"), " slept=$s elapsed=$d\n"); exit !$ok'
 	check "perl: Time::HiRes::sleep(1800.5) and 4-arg select 1800 s" \
 		fc_prog $((10 * slow)) -- perl -MTime::HiRes=time,sleep -e '$t = time; sleep(1800.5);
@@ -369,6 +371,16 @@ user_restarts() {
 	local k
 	for k in select_eintr_fresh poll_after_eintr restart_kept; do
 		check "restarts $k: as natively" fc_prog $((5 * slow)) -- "$progs/restarts" "$k"
+	done
+}
+
+# Timed waits the kernel refuses fail at once with its errno, never after
+# their timeout (ptrace mode ends a lone futex wait without the kernel).
+user_badargs() {
+	local k
+	for k in futex_misaligned futex_empty_bitset futex_wait_realtime; do
+		check "badargs $k: the kernel's errno, at once" \
+			fc_prog $((5 * slow)) -- "$progs/badargs" "$k"
 	done
 }
 

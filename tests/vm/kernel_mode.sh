@@ -288,6 +288,7 @@ user_signal_dispositions
 user_blockers
 user_restarts
 user_sigcont
+user_badargs
 
 # --- --start ----------------------------------------------------------------------
 

@@ -60,6 +60,8 @@ static const struct rule {
 	{ SYS_getitimer, STOP_ALWAYS, 0 },
 	{ SYS_timerfd_settime, STOP_ALWAYS, 0 },
 	{ SYS_timerfd_gettime, STOP_ALWAYS, 0 },
+	/* to say why a tracer inside fails */
+	{ SYS_ptrace, STOP_ALWAYS, 0 },
 	{ SYS_futex, STOP_IF_FUTEX_WAIT, 3 },
 	{ SYS_select, STOP_IF_PTR, 4 },
 	{ SYS_pselect6, STOP_IF_PTR, 4 },

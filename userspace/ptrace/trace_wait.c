@@ -199,6 +199,21 @@ static int decode_ms(struct fc_wait *w, const struct fc_clock *clk,
 	return 1;
 }
 
+/*
+ * Would the kernel take this futex wait as it stands? A misaligned word
+ * (EINVAL), an empty bitset (EINVAL) or FUTEX_CLOCK_REALTIME on plain
+ * FUTEX_WAIT (ENOSYS) fail at once: such a wait is left to the kernel,
+ * never ended early by a skip.
+ */
+static bool futex_wait_valid(const struct user_regs_struct *regs, int op, int cmd)
+{
+	if (regs->rdi % sizeof(unsigned int))
+		return false;
+	if (cmd == FUTEX_WAIT_BITSET)
+		return (unsigned int)regs->r9 != 0;
+	return !(op & FUTEX_CLOCK_REALTIME);
+}
+
 static int decode_futex(pid_t tid, struct user_regs_struct *regs,
 			const struct fc_clock *clk, const struct fc_host_now *now,
 			struct fc_wait *w, bool *changed)
@@ -212,7 +227,8 @@ static int decode_futex(pid_t tid, struct user_regs_struct *regs,
 	ret = read_ts(tid, regs->r10, &t);
 	if (ret <= 0)
 		return ret;
-	if (cmd == FUTEX_WAIT || cmd == FUTEX_WAIT_BITSET) {
+	if ((cmd == FUTEX_WAIT || cmd == FUTEX_WAIT_BITSET) &&
+	    futex_wait_valid(regs, op, cmd)) {
 		w->futex_addr = regs->rdi;
 		w->futex_val = (unsigned int)regs->rdx;
 	}

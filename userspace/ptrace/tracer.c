@@ -61,8 +61,9 @@
 #define TABLE_SIZE 1024
 
 /* IN_TIMER: a timer syscall to finish at its exit; IN_SIGWAIT: a sigwait
- * without timeout, which may dequeue a timer's signal */
-enum tracee_state { RUNNING, IN_WAIT, IN_READ, IN_TIMER, IN_SIGWAIT };
+ * without timeout, which may dequeue a timer's signal; IN_PTRACE: a ptrace
+ * call, which fails if it would trace a tracee */
+enum tracee_state { RUNNING, IN_WAIT, IN_READ, IN_TIMER, IN_SIGWAIT, IN_PTRACE };
 
 struct tracee {
 	pid_t tid;
@@ -113,6 +114,7 @@ struct tracer {
 	struct timespec recheck_at;
 	bool reported_forever;
 	bool reported_hold;		/* -v said why time holds */
+	bool reported_ptrace;		/* said why a tracer inside fails */
 	bool idle_pending;		/* idle once: confirming before a jump */
 	bool woke_parent;		/* reaped a process since the last jump */
 	struct rlimit nofile;		/* the caller's, for the commands */
@@ -749,6 +751,11 @@ static void seccomp_stop(struct tracer *tr, struct tracee *t)
 		timer_call(tr, t, &regs);
 		return;
 	}
+	if ((long)regs.orig_rax == SYS_ptrace) {
+		t->state = IN_PTRACE;
+		resume(tr, t, PTRACE_SYSCALL, 0);
+		return;
+	}
 
 	/* the kernel re-running an interrupted wait keeps its deadline */
 	restarted = t->restart.valid;
@@ -806,6 +813,12 @@ static void syscall_exit_stop(struct tracer *tr, struct tracee *t)
 		ptrace(PTRACE_SETREGS, t->tid, 0, &regs);
 	} else if (t->state == IN_TIMER) {
 		fc_timers_exit(&tr->timers, t->tid, tgid(t), &t->tcall, &regs);
+	} else if (t->state == IN_PTRACE && (long)regs.rax == -EPERM && !tr->reported_ptrace) {
+		/* a tracee cannot be traced twice: strace, gdb and the like fail */
+		fprintf(stderr,
+			"%s: pid %d's ptrace() failed (EPERM): in ptrace mode every process is traced by %s already, so debuggers and tracers cannot run inside; use kernel mode (--mode kernel) for them\n",
+			tr->o->prog, t->tid, tr->o->prog);
+		tr->reported_ptrace = true;
 	} else if (t->state == IN_SIGWAIT && (long)regs.rax > 0) {
 		fc_timers_sigwait(&tr->timers, t->tid, tgid(t), (int)regs.rax, t->saved.rsi);
 	}
