@@ -566,13 +566,13 @@ int fc_group_set_start(struct fc_group *g, s64 start_ns)
 	struct hrtimer **timers = NULL;
 	unsigned long flags;
 	struct fc_time moved;
-	u32 max = 0, n = 0, i;
+	u32 max = 0, need, n = 0, i;
 	int ret;
 
 	rcu_read_lock();
 	flags = fc_sleepers_lock(&g->sleepers);
-	while (fc_sleepers_set_timers(&g->sleepers) > max) {
-		max = fc_sleepers_set_timers(&g->sleepers);
+	while ((need = fc_sleepers_set_timers(&g->sleepers)) > max) {
+		max = need;
 		fc_sleepers_unlock(&g->sleepers, flags);
 		rcu_read_unlock();
 		kfree(timers);

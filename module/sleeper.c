@@ -10,9 +10,9 @@
 #include <linux/hashtable.h>
 #include <linux/percpu.h>
 #include <linux/sched/task_stack.h>
-#include <asm/unistd.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
+#include <asm/unistd.h>
 
 #include "arch.h"
 #include "compat.h"
@@ -228,20 +228,6 @@ bool fc_sleepers_tomb(const struct fc_sleepers *s, ktime_t tim,
 	return false;
 }
 
-static struct fc_tomb *fc_tomb_new(struct fc_sleepers *s, ktime_t tim,
-				   struct fc_time deadline)
-{
-	struct fc_tomb *t = &s->tombs[s->tomb_next++ % ARRAY_SIZE(s->tombs)];
-
-	t->task = current;
-	t->tim = tim;
-	t->hard = tim;
-	t->deadline = deadline;
-	t->base = CLOCK_MONOTONIC;
-	t->alarm = false;
-	return t;
-}
-
 bool fc_sleepers_far(ktime_t host_mono)
 {
 	return host_mono >= FC_FAR_NS;
@@ -254,13 +240,17 @@ bool fc_sleepers_far(ktime_t host_mono)
  */
 static void fc_reg_bury(struct fc_reg *r, ktime_t hard)
 {
+	struct fc_sleepers *s = r->set;
 	struct fc_tomb *t;
 
 	if (r->kind != FC_TIMER_SLEEPER || r->task != current ||
 	    !fc_sleeper_queued(&r->qnode))
 		return;
-	t = fc_tomb_new(r->set, r->tim, r->qnode.deadline);
+	t = &s->tombs[s->tomb_next++ % ARRAY_SIZE(s->tombs)];
+	t->task = current;
+	t->tim = r->tim;
 	t->hard = hard;
+	t->deadline = r->qnode.deadline;
 	t->base = r->base;
 	t->alarm = fc_timer_alarm_sleep(r->timer);
 }

@@ -707,6 +707,15 @@ TEST_F_TIMEOUT(timer, as_native, 60)
 
 /* ---- an advance passes the periods of an armed periodic timer ---- */
 
+/* SET_GROUP ADVANCE_NS: the group's clock moves on by delta_ns now. */
+static int advance_by(struct fx_env *e, long long delta_ns)
+{
+	struct fx_group g;
+
+	return fx_group_set(&e->sock, e->family, e->name,
+			    FLUXCAP_A_GROUP_ADVANCE_NS, delta_ns, 8, &g);
+}
+
 struct advance_arg {
 	int go[2];		/* the test writes a byte when it has advanced */
 };
@@ -753,7 +762,6 @@ TEST_F_TIMEOUT(manual, advance_counts_periods, 60)
 	struct advance_arg a;
 	struct fx_result r;
 	struct fx_child *c;
-	struct fx_group g;
 
 	FX_RETURN_IF_SKIPPED();
 	ASSERT_EQ(0, pipe(a.go));
@@ -761,9 +769,7 @@ TEST_F_TIMEOUT(manual, advance_counts_periods, 60)
 	ASSERT_NE(NULL, c);
 	ASSERT_EQ(0, fx_wait_ready(c, 10000));
 	fx_msleep(100);
-	ASSERT_EQ(0, fx_group_set(&self->e.sock, self->e.family, self->e.name,
-				  FLUXCAP_A_GROUP_ADVANCE_NS,
-				  10 * FX_NSEC + FX_NSEC / 2, 8, &g));
+	ASSERT_EQ(0, advance_by(&self->e, 10 * FX_NSEC + FX_NSEC / 2));
 	ASSERT_EQ(1, write(a.go[1], "g", 1));
 	ASSERT_EQ(0, fx_collect(c, FX_BOUND_MS, &r));
 	EXPECT_EQ(0, r.ret) TH_LOG("%s", r.msg);
@@ -888,7 +894,6 @@ TEST_F_TIMEOUT(manual, realtime_sleep_follows_set, 60)
 {
 	struct fx_result r;
 	struct fx_child *c;
-	struct fx_group g;
 
 	FX_RETURN_IF_SKIPPED();
 	c = fx_spawn(&self->e, real_sleep_set, NULL);
@@ -897,14 +902,10 @@ TEST_F_TIMEOUT(manual, realtime_sleep_follows_set, 60)
 	ASSERT_EQ(0, fx_wait_state(c->pid, c->pid, "S", 10000));
 	ASSERT_EQ(0, set_start_by(&self->e, (TMO_S - 10) * FX_NSEC));
 	/* About 10 s are left (less the real time since the arm). */
-	ASSERT_EQ(0, fx_group_set(&self->e.sock, self->e.family, self->e.name,
-				  FLUXCAP_A_GROUP_ADVANCE_NS, 8 * FX_NSEC, 8,
-				  &g));
+	ASSERT_EQ(0, advance_by(&self->e, 8 * FX_NSEC));
 	fx_msleep(200);
 	ASSERT_FALSE(fx_has_result(c));
-	ASSERT_EQ(0, fx_group_set(&self->e.sock, self->e.family, self->e.name,
-				  FLUXCAP_A_GROUP_ADVANCE_NS, 3 * FX_NSEC, 8,
-				  &g));
+	ASSERT_EQ(0, advance_by(&self->e, 3 * FX_NSEC));
 	ASSERT_EQ(0, fx_collect(c, FX_BOUND_MS, &r));
 	EXPECT_EQ(0, r.ret);
 	/* 11 s advanced, and the real time the test took (AUTO is off). */

@@ -161,8 +161,7 @@ void fc_clockpage_destroy(struct fc_clockpage_file *f)
 	if (!f->page)
 		return;
 	unlink(f->path);
-	fc_janitor_stop(f->janitor);
-	f->janitor = -1;
+	fc_clockpage_forget_janitor(f);
 	munmap(f->page, f->size);
 	f->page = NULL;
 	f->size = 0;

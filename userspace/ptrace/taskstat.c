@@ -14,6 +14,31 @@
 
 #include "taskstat.h"
 
+bool fc_taskstat_status(pid_t tgid, pid_t tid, const char *key, int base,
+			unsigned long long *val)
+{
+	size_t len = strlen(key);
+	char path[64], line[256];
+	bool found = false;
+	FILE *f;
+
+	if (tid)
+		snprintf(path, sizeof(path), "/proc/%d/task/%d/status", tgid, tid);
+	else
+		snprintf(path, sizeof(path), "/proc/%d/status", tgid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f)) {
+		if (strncmp(line, key, len))
+			continue;
+		*val = strtoull(line + len, NULL, base);
+		found = true;
+	}
+	fclose(f);
+	return found;
+}
+
 static ssize_t read_at(int fd, pid_t tid, const char *name, char *buf, size_t len)
 {
 	char path[64];

@@ -57,4 +57,12 @@ static inline bool fc_taskstat_sleeping(const struct fc_taskstat *st)
  */
 int fc_taskstat_confirm(struct fc_taskstat_files *f, bool runtime, struct fc_taskstat *st);
 
+/*
+ * One field of /proc/<tgid>/status (tid 0) or /proc/<tgid>/task/<tid>/status,
+ * key with its colon ("Tgid:", "SigCgt:"), its value read in base (10, or
+ * 16 for signal masks) into *val. Return: true when the field was found.
+ */
+bool fc_taskstat_status(pid_t tgid, pid_t tid, const char *key, int base,
+			unsigned long long *val);
+
 #endif /* _FC_TASKSTAT_H */

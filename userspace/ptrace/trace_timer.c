@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "taskstat.h"
 #include "trace_timer.h"
 #include "trace_timerfd.h"
 #include "tracemem.h"
@@ -476,22 +477,11 @@ int fc_timers_fire(struct fc_timers *ts, struct fc_vtimer *v, struct fc_time now
 /* Is signo pending for v's target (/proc status: SigPnd or ShdPnd)? */
 static bool still_pending(const struct fc_vtimer *v)
 {
-	const char *key = v->notify == SIGEV_THREAD_ID ? "SigPnd:" : "ShdPnd:";
+	bool thread = v->notify == SIGEV_THREAD_ID;
 	unsigned long long mask = 0;
-	char path[64], line[256];
-	FILE *f;
 
-	if (v->notify == SIGEV_THREAD_ID)
-		snprintf(path, sizeof(path), "/proc/%d/task/%d/status", v->tgid, v->tid);
-	else
-		snprintf(path, sizeof(path), "/proc/%d/status", v->tgid);
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, strlen(key)))
-			mask = strtoull(line + strlen(key), NULL, 16);
-	fclose(f);
+	fc_taskstat_status(v->tgid, thread ? v->tid : 0, thread ? "SigPnd:" : "ShdPnd:",
+			   16, &mask);
 	return v->signo > 0 && v->signo <= 64 && (mask >> (v->signo - 1)) & 1;
 }
 

@@ -847,19 +847,10 @@ static void tracee_exited(struct tracer *tr, struct tracee *t, int wstatus)
 /* Does thread tid's process catch sig with a handler (SigCgt)? */
 static bool caught(pid_t tid, int sig)
 {
-	unsigned long long mask = 0;
-	char path[64], line[128];
-	bool found = false;
-	FILE *f;
+	unsigned long long mask;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", tid);
-	f = fopen(path, "re");
-	if (!f)
-		return true;	/* cannot tell: assume the restart is off */
-	while (!found && fgets(line, sizeof(line), f))
-		found = sscanf(line, "SigCgt: %llx", &mask) == 1;
-	fclose(f);
-	return !found || (mask >> (sig - 1)) & 1;
+	/* cannot tell: assume the restart is off */
+	return !fc_taskstat_status(tid, 0, "SigCgt:", 16, &mask) || (mask >> (sig - 1)) & 1;
 }
 
 /*
@@ -1101,19 +1092,9 @@ static void arm_timer(struct tracer *tr)
 /* The process (thread group) a thread belongs to, from /proc; 0 if gone. */
 static pid_t tgid_of(pid_t tid)
 {
-	char path[64], line[128];
-	pid_t tgid = 0;
-	FILE *f;
+	unsigned long long tgid;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", tid);
-	f = fopen(path, "re");
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "Tgid: %d", &tgid) == 1)
-			break;
-	fclose(f);
-	return tgid;
+	return fc_taskstat_status(tid, 0, "Tgid:", 10, &tgid) ? (pid_t)tgid : 0;
 }
 
 /*
