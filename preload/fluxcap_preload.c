@@ -7,8 +7,11 @@
  * time, timespec_get, ftime), calls the real one and adds the offsets that
  * the supervisor publishes in the clock page (include/uapi/linux/fluxcap.h),
  * a file named by FLUXCAP_CLOCK_PAGE (in kernel mode the device
- * /dev/fluxcap). Without a valid page it is transparent. Resolutions (clock_getres, timespec_getres), CPU-time and
- * dynamic (negative) clock ids are never touched.
+ * /dev/fluxcap). Without FLUXCAP_CLOCK_PAGE, or with a page that is not
+ * valid, it is transparent; with one it cannot open (a private /dev/shm),
+ * its reads become system calls, which the supervisor sees. Resolutions
+ * (clock_getres, timespec_getres), CPU-time and dynamic (negative) clock
+ * ids are never touched.
  *
  * What stays real, because it never reaches these functions:
  *  - glibc's internal reads, which call __clock_gettime directly, not
@@ -93,6 +96,12 @@ static struct {
 #define PAGE_DONE (-1)
 static int page_state;
 static const struct fluxcap_clock_page *page;
+/*
+ * Set (before PAGE_DONE) when FLUXCAP_CLOCK_PAGE names a page this process
+ * cannot open: a private /dev/shm (unshare -m), a sandbox. Its reads are
+ * then the system calls, which the supervisor sees: slower, never real.
+ */
+static bool page_unreachable;
 
 static char *append(char *p, char *end, const char *s)
 {
@@ -180,7 +189,8 @@ static const struct fluxcap_clock_page *map_page(void)
 	fd = syscall(SYS_openat, AT_FDCWD, path,
 		     O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
-		debug("clock page: time stays real, cannot open ", path, errno);
+		debug("clock page: reads become system calls, cannot open ", path, errno);
+		__atomic_store_n(&page_unreachable, true, __ATOMIC_RELAXED);
 		return NULL;
 	}
 	/*
@@ -256,7 +266,7 @@ static const struct fluxcap_clock_page *get_page_slow(int state)
 	return p;
 }
 
-/* The page, or NULL for real time. errno kept. */
+/* The page, or NULL for real time (or system calls). errno kept. */
 static inline const struct fluxcap_clock_page *get_page(void)
 {
 	int state = __atomic_load_n(&page_state, __ATOMIC_ACQUIRE);
@@ -264,6 +274,12 @@ static inline const struct fluxcap_clock_page *get_page(void)
 	if (__builtin_expect(state == PAGE_DONE, 1))
 		return __atomic_load_n(&page, __ATOMIC_RELAXED);
 	return get_page_slow(state);
+}
+
+/* After get_page() gave NULL: read with system calls, not the vDSO? */
+static inline bool reads_by_syscall(void)
+{
+	return __atomic_load_n(&page_unreachable, __ATOMIC_RELAXED);
 }
 
 static inline void cpu_relax(void)
@@ -376,7 +392,7 @@ static bool virtual_now(clockid_t clk, struct timespec *ts)
 	int (*fn)(clockid_t clk, struct timespec *ts);
 
 	if (!p)
-		return false;
+		return reads_by_syscall() && !syscall(SYS_clock_gettime, clk, ts);
 	fn = resolve(&real.clock_gettime, "clock_gettime");
 	if (!fn || fn(clk, ts))
 		return false;
@@ -400,6 +416,8 @@ EXPORT int clock_gettime(clockid_t clk, struct timespec *ts)
 		return syscall(SYS_clock_gettime, clk, ts);
 	/* Mapped before the read: see "what the supervisor sees" above. */
 	p = base != BASE_NONE ? get_page() : NULL;
+	if (!p && base != BASE_NONE && reads_by_syscall())
+		return syscall(SYS_clock_gettime, clk, ts);
 	ret = fn(clk, ts);
 	if (!ret && p)
 		shift(p, base, ts);
@@ -487,6 +505,9 @@ EXPORT int timespec_get(struct timespec *ts, int base)
 	}
 	if (b != BASE_NONE)
 		p = get_page();
+	if (!p && b != BASE_NONE && reads_by_syscall())
+		return syscall(SYS_clock_gettime, b == BASE_REAL ? CLOCK_REALTIME :
+			       CLOCK_MONOTONIC, ts) ? 0 : base;
 	ret = fn(ts, base);
 	if (ret && p)
 		shift(p, b, ts);

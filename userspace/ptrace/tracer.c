@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "clockpage.h"
+#include "exec_vdso.h"
 #include "fc_clock.h"
 #include "fc_sleepq.h"
 #include "hidden_wait.h"
@@ -712,6 +713,20 @@ static bool is_restart(const struct tracee *t, const struct user_regs_struct *re
 	       fc_regs_args_equal(regs, &t->restart.regs);
 }
 
+/* At t's exec stop: reads the new program's vDSO would answer unseen trap. */
+static void hide_vdso(struct tracer *tr, struct tracee *t)
+{
+	struct user_regs_struct regs;
+	char why[96];
+	enum fc_exec_vdso ret;
+
+	if (ptrace(PTRACE_GETREGS, t->tid, 0, &regs))
+		return;
+	ret = fc_exec_vdso(t->tid, regs.rsp, tr->o->preload, why, sizeof(why));
+	if (ret != FC_VDSO_KEPT)
+		logv(tr, "%d exec: %s", t->tid, why);
+}
+
 static void seccomp_stop(struct tracer *tr, struct tracee *t)
 {
 	struct user_regs_struct regs;
@@ -952,6 +967,7 @@ static void handle_event(struct tracer *tr, pid_t tid, int wstatus)
 		t->maps_known = false;
 		t->tgid = tid;
 		fc_timers_exec(&tr->timers, tid);	/* exec deletes POSIX timers */
+		hide_vdso(tr, t);
 		resume(tr, t, PTRACE_CONT, 0);
 		return;
 	case PTRACE_EVENT_STOP:

@@ -8,7 +8,7 @@
  *
  * usage: clocks [--only=libc|sys] [--sleep=SEC] [--slack=SEC]
  * A static binary's libc reads go through the vDSO and stay real under
- * fluxctl: run it with --only=sys. CLOCK_MONOTONIC_RAW is left out: issue 3
+ * kernel mode (ptrace mode hides its vDSO): run it with --only=sys there. CLOCK_MONOTONIC_RAW is left out: issue 3
  * does not ask for it to be virtual.
  * Last line "ok clocks ..." and exit 0, or "FAIL ..." and exit 1.
  */
