@@ -378,10 +378,14 @@ user_restarts() {
 # their timeout (ptrace mode ends a lone futex wait without the kernel).
 user_badargs() {
 	local k
-	for k in futex_misaligned futex_empty_bitset futex_wait_realtime; do
+	for k in futex_misaligned futex_empty_bitset futex_wait_realtime select_negative \
+		select_bad_usec nanosleep_bad_nsec nanosleep_negative clock_nanosleep_raw \
+		clock_nanosleep_bad; do
 		check "badargs $k: the kernel's errno, at once" \
 			fc_prog $((5 * slow)) -- "$progs/badargs" "$k"
 	done
+	check "badargs select_usec_carry: 2000000 us carry into seconds, as the kernel does" \
+		fc_prog $((5 * slow)) -- "$progs/badargs" select_usec_carry
 }
 
 # --- signal dispositions --------------------------------------------------------

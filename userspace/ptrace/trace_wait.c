@@ -130,15 +130,24 @@ static int read_ts(pid_t tid, unsigned long addr, struct fc_time *t)
 	return 1;
 }
 
+/*
+ * select()'s timeval, taken as the kernel takes it: whole seconds of
+ * tv_usec carry into tv_sec (2000000 us is 2 s more), and what is left
+ * must make a valid timespec.
+ */
 static int read_tv(pid_t tid, unsigned long addr, struct fc_time *t)
 {
 	struct timeval tv;
+	long long sec, nsec;
 
 	if (fc_mem_read(tid, addr, &tv, sizeof(tv)))
 		return -EFAULT;
-	if (tv.tv_sec < 0 || tv.tv_usec < 0 || tv.tv_usec >= 1000000)
+	if (__builtin_add_overflow(tv.tv_sec, tv.tv_usec / 1000000, &sec))
 		return 0;
-	*t = fc_time_normalise(tv.tv_sec, tv.tv_usec * 1000);
+	nsec = (tv.tv_usec % 1000000) * 1000;
+	if (sec < 0 || nsec < 0)
+		return 0;
+	*t = fc_time_normalise(sec, nsec);
 	return 1;
 }
 
@@ -337,8 +346,9 @@ int fc_wait_decode(pid_t tid, struct user_regs_struct *regs,
 		w->fdsets[0] = regs->rsi;
 		w->fdsets[1] = regs->rdx;
 		w->fdsets[2] = regs->r10;
-		w->pure_sleep = nr == SYS_select && (regs->rdi == 0 ||
-			(!regs->rsi && !regs->rdx && !regs->r10));
+		/* nfds < 0 fails (EINVAL): not a sleep to end early */
+		w->pure_sleep = nr == SYS_select && (int)regs->rdi >= 0 &&
+			((int)regs->rdi == 0 || (!regs->rsi && !regs->rdx && !regs->r10));
 		break;
 	case SYS_epoll_pwait2:
 		ret = read_ts(tid, regs->r10, &t);

@@ -5,6 +5,14 @@
  *   futex_misaligned     FUTEX_WAIT on a word not 4-byte aligned: EINVAL
  *   futex_empty_bitset   FUTEX_WAIT_BITSET with bitset 0: EINVAL
  *   futex_wait_realtime  FUTEX_WAIT | FUTEX_CLOCK_REALTIME: ENOSYS
+ *   select_negative      select(-1, no sets): EINVAL
+ *   select_bad_usec      select(0, no sets) with tv_usec -1: EINVAL
+ *   nanosleep_bad_nsec   nanosleep with tv_nsec 10^9: EINVAL
+ *   nanosleep_negative   nanosleep of -1 s: EINVAL
+ *   clock_nanosleep_raw  on CLOCK_MONOTONIC_RAW: EOPNOTSUPP
+ *   clock_nanosleep_bad  on clock id 99: EINVAL
+ * And one the kernel takes in its own way:
+ *   select_usec_carry    select(0, no sets) of 100 s + 2000000 us: 0 after 102 s
  * usage: badargs KIND. Last line "ok KIND" and exit 0.
  */
 #define _GNU_SOURCE
@@ -36,8 +44,44 @@ int main(int argc, char *argv[])
 		want = ENOSYS;
 		ret = syscall(SYS_futex, words, FUTEX_WAIT_PRIVATE | FUTEX_CLOCK_REALTIME, 0,
 			      &rel, NULL, 0);
+	} else if (!strcmp(kind, "select_negative")) {
+		struct timeval tv = { 100, 0 };
+
+		want = EINVAL;
+		ret = syscall(SYS_select, -1, NULL, NULL, NULL, &tv);
+	} else if (!strcmp(kind, "select_bad_usec")) {
+		struct timeval tv = { 100, -1 };
+
+		want = EINVAL;
+		ret = syscall(SYS_select, 0, NULL, NULL, NULL, &tv);
+	} else if (!strcmp(kind, "select_usec_carry")) {
+		struct timeval tv = { 100, 2000000 };
+
+		ret = syscall(SYS_select, 0, NULL, NULL, NULL, &tv);
+		elapsed = prog_now(CLOCK_MONOTONIC) - t0;
+		if (ret || elapsed < 102 * PROG_NSEC || elapsed > 103 * PROG_NSEC)
+			prog_fail("%s: returned %ld (%s) after %s s, want 0 after 102 s", kind,
+				  ret, strerror(errno), prog_s(elapsed));
+		printf("ok %s\n", kind);
+		return 0;
+	} else if (!strcmp(kind, "nanosleep_bad_nsec")) {
+		struct timespec ts = { 100, 1000000000L };
+
+		want = EINVAL;
+		ret = syscall(SYS_nanosleep, &ts, NULL);
+	} else if (!strcmp(kind, "nanosleep_negative")) {
+		struct timespec ts = { -1, 0 };
+
+		want = EINVAL;
+		ret = syscall(SYS_nanosleep, &ts, NULL);
+	} else if (!strcmp(kind, "clock_nanosleep_raw")) {
+		want = EOPNOTSUPP;
+		ret = syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC_RAW, 0, &rel, NULL);
+	} else if (!strcmp(kind, "clock_nanosleep_bad")) {
+		want = EINVAL;
+		ret = syscall(SYS_clock_nanosleep, 99, 0, &rel, NULL);
 	} else {
-		prog_fail("usage: badargs futex_misaligned|futex_empty_bitset|futex_wait_realtime");
+		prog_fail("usage: badargs KIND (see the comment at the top)");
 	}
 	err = errno;
 	elapsed = prog_now(CLOCK_MONOTONIC) - t0;
