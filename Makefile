@@ -46,6 +46,14 @@ HOSTTESTS        := $(patsubst tests/host/%.c,$(BUILD)/tests/%,$(HOSTTEST_SRCS))
 PROG_SRCS        := $(wildcard tests/host/progs/*.c)
 PROGS            := $(patsubst tests/host/progs/%.c,$(BUILD)/tests/progs/%,$(PROG_SRCS)) \
 		    $(patsubst tests/host/progs/%.c,$(BUILD)/tests/progs/%.static,$(PROG_SRCS))
+# 32-bit (ia32) programs, which ptrace mode refuses; built when the
+# compiler can (gcc-multilib, from make deps), else the tests say so.
+M32_SRCS         := $(wildcard tests/host/progs/m32/*.c)
+M32_OK           := $(shell echo 'int main(void){return 0;}' | \
+		      $(CC) -m32 -x c -o /dev/null - 2>/dev/null && echo yes)
+ifeq ($(M32_OK),yes)
+PROGS            += $(patsubst tests/host/progs/%.c,$(BUILD)/tests/progs/%,$(M32_SRCS))
+endif
 
 # Kernel source bits taken at build time from Debian's linux-source package.
 KSRC_TARBALL ?= $(firstword $(wildcard /usr/src/linux-source-*.tar.xz))
@@ -150,6 +158,10 @@ $(BUILD)/tests/progs/%: tests/host/progs/%.c $(wildcard tests/host/progs/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< -lpthread
 
+$(BUILD)/tests/progs/m32/%: tests/host/progs/m32/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -m32 $(CFLAGS) -o $@ $<
+
 $(BUILD)/tests/progs/%.static: tests/host/progs/%.c $(wildcard tests/host/progs/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -static -o $@ $< -lpthread
@@ -157,6 +169,23 @@ $(BUILD)/tests/progs/%.static: tests/host/progs/%.c $(wildcard tests/host/progs/
 $(BUILD)/tests/%: tests/host/%.c $(CORE_SRCS) $(wildcard core/*.h tests/host/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN) -o $@ $< $(CORE_SRCS)
+
+# The seccomp program of ptrace mode, with the ABI tables it is built from.
+FILTER_TEST_SRCS := userspace/ptrace/trace_filter.c userspace/ptrace/abi_nr_ia32.c \
+		    userspace/ptrace/abi_nr_x32.c
+$(BUILD)/tests/trace_filter_test: tests/host/trace_filter_test.c $(FILTER_TEST_SRCS) \
+		$(wildcard userspace/ptrace/*.h tests/host/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Iuserspace/ptrace $(CFLAGS) $(SAN) -o $@ $< $(FILTER_TEST_SRCS)
+
+# ia32/x32 calls, with this process standing in for the tracee.
+FOREIGN_TEST_SRCS := userspace/ptrace/foreign_abi.c userspace/ptrace/foreign_call.c \
+		     userspace/ptrace/trace_wait.c userspace/ptrace/tracemem.c $(FILTER_TEST_SRCS)
+$(BUILD)/tests/foreign_call_test: tests/host/foreign_call_test.c $(FOREIGN_TEST_SRCS) \
+		$(CORE_SRCS) $(wildcard userspace/ptrace/*.h core/*.h tests/host/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Iuserspace/ptrace $(CFLAGS) $(SAN) -o $@ $< $(FOREIGN_TEST_SRCS) \
+		$(CORE_SRCS)
 
 $(BUILD)/bench/%: bench/%.c
 	@mkdir -p $(dir $@)

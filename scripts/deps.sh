@@ -22,7 +22,7 @@ BACKPORTS_LIST=/etc/apt/sources.list.d/fluxcap-bookworm-backports.sources
 
 # Packages from the default suites (bookworm, bookworm-security).
 BASE_PKGS=(
-	build-essential pkg-config libnl-3-dev libnl-genl-3-dev
+	build-essential gcc-multilib pkg-config libnl-3-dev libnl-genl-3-dev
 	qemu-system-x86 busybox-static cpio kmod xz-utils
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1
 	python3 perl shellcheck

@@ -46,7 +46,7 @@ cpu_ticks() {
 
 for f in "$fluxctl" "$fluxcapacitor" "$progs/timeouts" "$progs/timeouts.static" \
 	"$progs/clocks" "$progs/tcp_delay" "$progs/threads" "$progs/huge" "$progs/fdcheck" \
-	"$progs/crowd" "$progs/timers" "$progs/timers.static"; do
+	"$progs/crowd" "$progs/timers" "$progs/timers.static" "$progs/foreign"; do
 	if [ ! -x "$f" ]; then
 		echo "not ok 1 - $f is built (make userspace host-tests)"
 		echo "1..1"
@@ -295,6 +295,9 @@ user_signal_dispositions
 user_blockers
 user_restarts
 user_sigcont
+
+note "--- ia32 and x32"
+user_foreign
 user_badargs
 
 # --- fd hygiene ------------------------------------------------------------------

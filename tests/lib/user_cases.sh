@@ -374,6 +374,67 @@ user_restarts() {
 	done
 }
 
+# --- ia32 and x32 (ptrace mode) ----------------------------------------------
+
+# A 32-bit program is refused at its exec, at once: exit 126 as a command,
+# killed by SIGKILL as a child. A 64-bit program's own ia32 (int $0x80)
+# and x32 calls hold time while they run, read virtual time, and once one
+# arms a kernel timer, jumps stop. Each ABI runs where this kernel runs it
+# (probed natively), else its cases are skipped.
+t_m32_refused() {
+	fc 126 "$slow" -- "$progs/m32/sleep3" || return 1
+	err_has '32-bit programs cannot run in ptrace mode' && err_has 'use --mode kernel'
+}
+t_m32_child() {
+	fc 0 "$slow" -- sh -c '"$1"; echo "status $?"' sh "$progs/m32/sleep3" || return 1
+	out_is "status 137" && err_has '32-bit programs cannot run in ptrace mode'
+}
+t_foreign_sleep() { # ABI
+	fc_prog 10 -- "$progs/foreign" "$1" sleep || return 1
+	expect_range "real seconds (time holds while the 3 s sleep runs)" "$took" 2.5 10
+}
+t_foreign_alarm() { # ABI
+	fc_prog 10 -- "$progs/foreign" "$1" alarm || return 1
+	expect_range "real seconds (no jumps after the alarm)" "$took" 2.5 10 &&
+		err_has 'no more jumps'
+}
+t_x32_refused() {
+	fc_prog 5 -v -- "$progs/foreign" x32 refused || return 1
+	err_has 'time holds: thread [0-9]+ is in an x32 syscall'
+}
+user_foreign() {
+	local abi why
+	if [ ! -x "$progs/m32/sleep3" ]; then
+		check "a -m32 program is built (gcc-multilib: make deps)" false
+	elif "$progs/m32/sleep3" probe 2>/dev/null; then
+		check "a 32-bit program is refused at exec: exit 126, a message, at once" t_m32_refused
+		check "a 32-bit child is killed at exec: its parent sees 137" t_m32_child
+	else
+		why="this kernel runs no ia32 program (ia32_emulation off)"
+		skip "a 32-bit program is refused at exec: exit 126, a message, at once" "$why"
+		skip "a 32-bit child is killed at exec: its parent sees 137" "$why"
+	fi
+	for abi in ia32 x32; do
+		if "$progs/foreign" "$abi" probe; then
+			check "$abi: a 3 s sleep beside a 10 s one holds time: ends at 3 and 10 virtual s" \
+				t_foreign_sleep "$abi"
+			check "$abi: time reads after a 1000 s sleep are virtual" \
+				fc_prog 5 -- "$progs/foreign" "$abi" read
+			check "$abi: alarm(2), then a 100 s sleep: SIGALRM ends it at 2 s, no more jumps" \
+				t_foreign_alarm "$abi"
+		else
+			why="this kernel runs no $abi syscall"
+			skip "$abi: a 3 s sleep beside a 10 s one holds time" "$why"
+			skip "$abi: time reads after a 1000 s sleep are virtual" "$why"
+			skip "$abi: alarm(2), then a 100 s sleep: SIGALRM ends it at 2 s" "$why"
+		fi
+	done
+	if ! "$progs/foreign" x32 probe; then
+		check "x32 calls this kernel refuses: ENOSYS as natively, time holds (-v), jumps go on" \
+			t_x32_refused
+	fi
+}
+
 # Timed waits the kernel refuses fail at once with its errno, never after
 # their timeout (ptrace mode ends a lone futex wait without the kernel).
 user_badargs() {

@@ -5,6 +5,16 @@
  * reads the time; waits with no timeout, zero timeouts of poll/epoll and
  * futex operations that do not wait pass straight through, so that
  * uncontended futex wakes and every other syscall cost nothing.
+ *
+ * The other two ABIs (abi_nr.h) stop at every call, except the ia32 calls
+ * whose numbers a native stop uses and that can neither wait nor read the
+ * time (ia32 kill is x86-64 alarm): the tracer tells a stop's ABI by its
+ * number (foreign_abi.h), asking the kernel only for the numbers both
+ * stop on. Stopping at every ia32/x32 call lets the tracer hold time
+ * through the waits whose timeouts it cannot see there (socket timeouts
+ * included), and costs nothing on the native path: its first two
+ * instructions are today's, and the x32 test comes after the native rules,
+ * where only syscalls the kernel's seccomp cache already allows arrive.
  */
 
 #define _GNU_SOURCE
@@ -14,10 +24,12 @@
 #include <linux/futex.h>
 #include <linux/seccomp.h>
 #include <stddef.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "abi_nr.h"
 #include "trace_filter.h"
 
 #define ARG_LO(n) (offsetof(struct seccomp_data, args) + 8 * (n))
@@ -82,18 +94,66 @@ static const unsigned int futex_waits[] = {
 };
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define MAX_INSNS 256
 
 struct prog {
-	struct sock_filter insn[MAX_INSNS];
+	struct sock_filter insn[FC_FILTER_MAX_INSNS];
 	unsigned int n;
 };
 
 static void emit(struct prog *p, struct sock_filter insn)
 {
-	if (p->n < MAX_INSNS)
+	if (p->n < FC_FILTER_MAX_INSNS)
 		p->insn[p->n] = insn;
 	p->n++;
+}
+
+bool fc_filter_native_stops(long nr)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(rules); i++)
+		if (rules[i].nr == nr)
+			return true;
+	return false;
+}
+
+/* Must an ia32 call with this number stop? */
+static bool ia32_timed(long nr)
+{
+	const int *p;
+
+	for (p = fc_nr_ia32.timed; *p >= 0; p++)
+		if (*p == nr)
+			return true;
+	return false;
+}
+
+bool fc_filter_both_stop(long nr)
+{
+	return fc_filter_native_stops(nr) && ia32_timed(nr);
+}
+
+/*
+ * The ia32 section: the native rules' numbers pass unless ia32 has a
+ * timed call there too; every other number stops.
+ */
+static void emit_ia32(struct prog *p)
+{
+	unsigned int left = 0;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(rules); i++)
+		left += !ia32_timed(rules[i].nr);
+	emit(p, LOAD(offsetof(struct seccomp_data, nr)));
+	for (i = 0; i < ARRAY_SIZE(rules); i++) {
+		if (ia32_timed(rules[i].nr))
+			continue;
+		/* a match jumps over the other tests and the TRACE */
+		emit(p, JEQ(rules[i].nr, left, 0));
+		left--;
+	}
+	emit(p, RET(SECCOMP_RET_TRACE));
+	emit(p, RET(SECCOMP_RET_ALLOW));
 }
 
 /* Stop when the 64-bit pointer argument arg is not NULL. */
@@ -149,20 +209,41 @@ static unsigned int block_len(const struct rule *r)
 
 static int build(struct prog *p)
 {
+	struct prog ia32 = { .n = 0 };
 	size_t i;
 
+	emit_ia32(&ia32);
+	if (ia32.n > 255)	/* a jump's offset is 8 bits */
+		return -E2BIG;
 	p->n = 0;
 	emit(p, LOAD(offsetof(struct seccomp_data, arch)));
-	emit(p, JEQ(AUDIT_ARCH_X86_64, 1, 0));
-	emit(p, RET(SECCOMP_RET_ALLOW));
+	/* native: over the ia32 section; the only other arch is ia32 */
+	emit(p, JEQ(AUDIT_ARCH_X86_64, ia32.n, 0));
+	for (i = 0; i < ia32.n; i++)
+		emit(p, ia32.insn[i]);
 	emit(p, LOAD(offsetof(struct seccomp_data, nr)));
 	for (i = 0; i < ARRAY_SIZE(rules); i++) {
 		/* not this syscall: skip its block; the accumulator keeps nr */
 		emit(p, JEQ(rules[i].nr, 0, block_len(&rules[i])));
 		emit_block(p, &rules[i]);
 	}
+	emit(p, JSET(FC_X32_SYSCALL_BIT, 0, 1));	/* x32: stop */
+	emit(p, RET(SECCOMP_RET_TRACE));
 	emit(p, RET(SECCOMP_RET_ALLOW));
-	return p->n <= MAX_INSNS ? 0 : -E2BIG;
+	return p->n <= FC_FILTER_MAX_INSNS ? 0 : -E2BIG;
+}
+
+int fc_trace_filter_build(struct sock_filter *insn, unsigned int max)
+{
+	static struct prog p;
+	int ret = build(&p);
+
+	if (ret)
+		return ret;
+	if (p.n > max)
+		return -E2BIG;
+	memcpy(insn, p.insn, p.n * sizeof(*insn));
+	return (int)p.n;
 }
 
 int fc_trace_filter_install(void)

@@ -80,6 +80,11 @@ static int clock_of(long id)
 	}
 }
 
+int fc_wait_clockid(long id)
+{
+	return clock_of(id);
+}
+
 static const char *const clock_names[] = {
 	[FC_CLOCK_MONOTONIC] = "CLOCK_MONOTONIC",
 	[FC_CLOCK_BOOTTIME] = "CLOCK_BOOTTIME",

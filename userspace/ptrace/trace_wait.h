@@ -54,6 +54,9 @@ void fc_host_now(struct fc_host_now *now);
 bool fc_wait_is_timeread(long nr);
 const char *fc_syscall_name(long nr);
 
+/* The virtual clock a clockid_t reads (enum fc_clockid), or -1: real. */
+int fc_wait_clockid(long id);
+
 /*
  * At a seccomp stop: decodes the wait in regs for the tracee tid.
  * Return: 1 and fills *w (and may change regs, setting *regs_changed) for

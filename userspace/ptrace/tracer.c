@@ -39,6 +39,8 @@
 #include "exec_vdso.h"
 #include "fc_clock.h"
 #include "fc_sleepq.h"
+#include "foreign_abi.h"
+#include "foreign_call.h"
 #include "hidden_wait.h"
 #include "preload.h"
 #include "sigdisp.h"
@@ -63,8 +65,9 @@
 
 /* IN_TIMER: a timer syscall to finish at its exit; IN_SIGWAIT: a sigwait
  * without timeout, which may dequeue a timer's signal; IN_PTRACE: a ptrace
- * call, which fails if it would trace a tracee */
-enum tracee_state { RUNNING, IN_WAIT, IN_READ, IN_TIMER, IN_SIGWAIT, IN_PTRACE };
+ * call, which fails if it would trace a tracee; IN_FOREIGN: an ia32 or x32
+ * call (foreign_call.h), counted as running until its exit */
+enum tracee_state { RUNNING, IN_WAIT, IN_READ, IN_TIMER, IN_SIGWAIT, IN_PTRACE, IN_FOREIGN };
 
 struct tracee {
 	pid_t tid;
@@ -75,11 +78,13 @@ struct tracee {
 	bool listening;		/* in a group-stop (PTRACE_LISTEN) */
 	bool vforking;		/* resumed from its vfork event: waits for the child */
 	bool reaped;		/* its /proc entry is gone: a stale entry */
+	bool refused;		/* a 32-bit program killed at its exec */
 	enum tracee_state state;
 	bool fired;		/* we ended its wait */
 	struct user_regs_struct saved;	/* registers at the seccomp stop */
 	struct fc_wait wait;
 	struct fc_timer_call tcall;
+	struct fc_foreign_call fcall;
 	struct fc_sleeper node;
 	/* an interrupted wait the kernel will restart: keep its deadline */
 	struct {
@@ -116,6 +121,7 @@ struct tracer {
 	bool reported_forever;
 	bool reported_hold;		/* -v said why time holds */
 	bool reported_ptrace;		/* said why a tracer inside fails */
+	bool jumps_off;			/* a foreign call armed a kernel timer */
 	bool idle_pending;		/* idle once: confirming before a jump */
 	bool woke_parent;		/* reaped a process since the last jump */
 	struct rlimit nofile;		/* the caller's, for the commands */
@@ -394,6 +400,21 @@ static bool holding(struct tracer *tr, struct tracee *t, const struct fc_tasksta
 }
 
 /*
+ * Is t inside an ia32 or x32 call? Whatever it waits for, on host time,
+ * is unseen: it counts as running until its exit stop.
+ */
+static bool foreign_holding(struct tracer *tr, struct tracee *t)
+{
+	if (t->state != IN_FOREIGN)
+		return false;
+	if (!tr->reported_hold)
+		logv(tr, "time holds: thread %d is in an %s, which %s does not virtualise",
+		     t->tid, t->fcall.desc, tr->o->prog);
+	tr->reported_hold = true;
+	return true;
+}
+
+/*
  * Is a report of a tracee waiting to be reaped? Its thread has changed
  * state since what the tracer knows of it (a thread continued by SIGCONT
  * that has already stopped again still reads as stopped, and the tracer
@@ -436,6 +457,8 @@ static bool quiescent(struct tracer *tr, struct tracee *skip)
 	for (i = 0, t = tr->all; t; t = t->next, i++) {
 		if (t == skip || t->reaped)
 			continue;
+		if (foreign_holding(tr, t))
+			return false;
 		err = fc_taskstat_read(&t->files, t->state != IN_WAIT, &tr->snap[i]);
 		/* reaped, yet here (its exit came first): it blocks nothing */
 		if (err == -ESRCH || err == -ENOENT) {
@@ -563,6 +586,8 @@ static void check_idle(struct tracer *tr)
 	}
 	tr->idle_pending = false;
 	tr->woke_parent = false;
+	if (tr->jumps_off)	/* deadlines come in real time (arm_timer) */
+		return;
 	tr->reported_hold = false;
 	if (tr->o->verbose > 1)
 		dump_threads(tr);
@@ -591,6 +616,8 @@ static bool can_skip(struct tracer *tr, struct tracee *t)
 	struct fc_vtimer *timer;
 
 	if (!t->wait.pure_sleep && !t->wait.futex_addr)
+		return false;
+	if (tr->jumps_off)
 		return false;
 	if (tr->woke_parent)	/* a wakeup may be under way: see check_idle() */
 		return false;
@@ -727,6 +754,39 @@ static void hide_vdso(struct tracer *tr, struct tracee *t)
 		logv(tr, "%d exec: %s", t->tid, why);
 }
 
+/*
+ * An ia32 or x32 call (foreign_call.h): runs to its exit stop, where a
+ * time read is made virtual; until then the thread holds time.
+ */
+static bool foreign_call(struct tracer *tr, struct tracee *t,
+			 const struct user_regs_struct *regs)
+{
+	const struct fc_abi_nrs *abi = fc_foreign_stop_abi(t->tid, regs);
+
+	if (!abi)
+		return false;
+	t->restart.valid = false;	/* not the restart of a native wait */
+	fc_foreign_enter(&t->fcall, abi, regs);
+	t->state = IN_FOREIGN;
+	resume(tr, t, PTRACE_SYSCALL, 0);
+	return true;
+}
+
+/* The exit of a foreign call: a read patched, a timer armed unseen. */
+static void foreign_exit(struct tracer *tr, struct tracee *t, struct user_regs_struct *regs)
+{
+	bool armed;
+
+	if (fc_foreign_exit(t->tid, &t->fcall, regs, &tr->clock, &armed))
+		ptrace(PTRACE_SETREGS, t->tid, 0, regs);
+	if (!armed || tr->jumps_off)
+		return;
+	tr->jumps_off = true;
+	fprintf(stderr,
+		"%s: pid %d armed a kernel timer through an %s, which %s cannot see: from now on virtual time runs at real speed (no more jumps)\n",
+		tr->o->prog, t->tid, t->fcall.desc, tr->o->prog);
+}
+
 static void seccomp_stop(struct tracer *tr, struct tracee *t)
 {
 	struct user_regs_struct regs;
@@ -739,6 +799,8 @@ static void seccomp_stop(struct tracer *tr, struct tracee *t)
 		return;
 	}
 	t->saved = regs;
+	if (foreign_call(tr, t, &regs))
+		return;
 	/* a record serves the thread's very next stop, if that is its restart */
 	if (t->restart.valid && !is_restart(t, &regs))
 		t->restart.valid = false;
@@ -826,6 +888,8 @@ static void syscall_exit_stop(struct tracer *tr, struct tracee *t)
 		/* the syscall ABI preserves argument registers: give them back */
 		fc_regs_restore_args(&regs, &t->saved);
 		ptrace(PTRACE_SETREGS, t->tid, 0, &regs);
+	} else if (t->state == IN_FOREIGN) {
+		foreign_exit(tr, t, &regs);
 	} else if (t->state == IN_TIMER) {
 		fc_timers_exit(&tr->timers, t->tid, tgid(t), &t->tcall, &regs);
 	} else if (t->state == IN_PTRACE && (long)regs.rax == -EPERM && !tr->reported_ptrace) {
@@ -849,7 +913,8 @@ static void tracee_exited(struct tracer *tr, struct tracee *t, int wstatus)
 	for (i = 0; i < tr->o->ncmds; i++) {
 		if (tr->pids[i] != t->tid || tr->status[i] >= 0)
 			continue;
-		tr->status[i] = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) :
+		tr->status[i] = t->refused ? 126 :
+				WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) :
 				128 + WTERMSIG(wstatus);
 		tr->running--;
 		logv(tr, "command %d (pid %d) exited with status %d", i + 1, t->tid, tr->status[i]);
@@ -903,6 +968,29 @@ static bool gone(pid_t tid)
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", tid);
 	return access(path, F_OK) && errno == ENOENT;
+}
+
+/*
+ * At an exec stop: a 32-bit program (ia32 or x32) is killed before its
+ * first instruction, since its time calls would not be virtual. Its parent
+ * sees it killed by SIGKILL; a command's status is 126, as a shell gives
+ * for a program it cannot execute.
+ */
+static void refuse_foreign_exec(struct tracer *tr, struct tracee *t)
+{
+	char path[64], exe[4096];
+	ssize_t n;
+
+	if (!fc_foreign_exec_abi(t->tid))
+		return;
+	snprintf(path, sizeof(path), "/proc/%d/exe", t->tid);
+	n = readlink(path, exe, sizeof(exe) - 1);
+	exe[n > 0 ? n : 0] = '\0';
+	fprintf(stderr,
+		"%s: %s: 32-bit programs cannot run in ptrace mode (their time calls are not virtualised); use --mode kernel\n",
+		tr->o->prog, n > 0 ? exe : path);
+	t->refused = true;
+	kill(t->tid, SIGKILL);
 }
 
 static void handle_event(struct tracer *tr, pid_t tid, int wstatus)
@@ -967,7 +1055,9 @@ static void handle_event(struct tracer *tr, pid_t tid, int wstatus)
 		t->maps_known = false;
 		t->tgid = tid;
 		fc_timers_exec(&tr->timers, tid);	/* exec deletes POSIX timers */
-		hide_vdso(tr, t);
+		refuse_foreign_exec(tr, t);
+		if (!t->refused)
+			hide_vdso(tr, t);
 		resume(tr, t, PTRACE_CONT, 0);
 		return;
 	case PTRACE_EVENT_STOP:
