@@ -290,6 +290,13 @@ user_restarts
 user_sigcont
 user_badargs
 
+# ptrace mode's ia32/x32 cases: the host may run no 32-bit code at all
+# (IA-32 emulation off), Debian's kernels do.
+note "--- ptrace mode in the guest: ia32 and x32"
+MODE=ptrace FOREIGN_REQUIRED=1
+user_foreign
+MODE=kernel FOREIGN_REQUIRED=0
+
 # --- --start ----------------------------------------------------------------------
 
 note "--- --start"
