@@ -56,6 +56,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -183,6 +184,16 @@ static const struct fluxcap_clock_page *map_page(void)
 
 	if (!path || !*path) {
 		debug("clock page: FLUXCAP_CLOCK_PAGE is not set, time stays real", "", 0);
+		return NULL;
+	}
+	/*
+	 * No vDSO (ptrace mode hid it, see Documentation/ptrace-mode.md):
+	 * libc's reads are system calls, which the supervisor makes virtual;
+	 * adding the page's offset would count it twice.
+	 */
+	if (!getauxval(AT_SYSINFO_EHDR)) {
+		debug("clock page: no vDSO, reads are system calls", "", 0);
+		__atomic_store_n(&page_unreachable, true, __ATOMIC_RELAXED);
 		return NULL;
 	}
 	/* O_NONBLOCK: a FIFO must not hang the program. */

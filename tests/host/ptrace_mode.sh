@@ -210,6 +210,23 @@ check "clocks.static: libc (vDSO) reads move by 3600 s too" \
 check "clocks with no preload: every clock, both ways, moves by 3600 s" \
 	fc_prog 5 -- env -u LD_PRELOAD "$progs/clocks" --sleep=3600
 check "-v says when a program's vDSO is hidden" t_vdso_hidden_v
+# Cases where the preload loads without the vDSO, or the vDSO stays
+# without a working preload: never real time, never the offset twice.
+t_preload_shadowed() {
+	local u=()
+
+	[ "$(id -u)" = 0 ] || u=(-r)
+	t_epoch_after -- unshare "${u[@]}" -m sh -c \
+		'mount -t tmpfs none "$0" && sleep 1000 && date +%s' "$(dirname "$(realpath "$fluxctl")")"
+}
+check "ld.so run as the program (no AT_BASE, the preload still loads): every clock moves 3600 s, once" \
+	fc_prog 5 -- /lib64/ld-linux-x86-64.so.2 "$progs/clocks" --sleep=3600
+check "FLUXCAP_CLOCK_PAGE unset (the preload is transparent): every clock moves 3600 s" \
+	fc_prog 5 -- env -u FLUXCAP_CLOCK_PAGE "$progs/clocks" --sleep=3600
+check "a last, empty LD_PRELOAD entry wins: date after sleep 1000 reads +1000 s" \
+	t_epoch_after -- sh -c 'sleep 1000 && exec "$0" LD_PRELOAD= -- /bin/date +%s' "$progs/execenv"
+check "the preload's file out of reach (a mount over it): date after sleep 1000 reads +1000 s" \
+	t_preload_shadowed
 
 # --- programs users run ---------------------------------------------------------
 

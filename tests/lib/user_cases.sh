@@ -453,6 +453,10 @@ user_badargs() {
 	done
 	check "badargs select_usec_carry: 2000000 us carry into seconds, as the kernel does" \
 		fc_prog $((5 * slow)) -- "$progs/badargs" select_usec_carry
+	check "badargs highbit_read: (1 << 32 | clock_gettime) reads the plain call's clock" \
+		fc_prog $((5 * slow)) -- sh -c 'sleep 500 && exec "$0" highbit_read' "$progs/badargs"
+	check "badargs highbit_alarm: (1 << 32 | alarm) arms a timer no jump passes" \
+		fc_prog $((5 * slow)) -- "$progs/badargs" highbit_alarm
 }
 
 # --- signal dispositions --------------------------------------------------------

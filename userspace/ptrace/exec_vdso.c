@@ -11,8 +11,10 @@
 #include <elf.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "exec_vdso.h"
+#include "preload.h"
 #include "tracemem.h"
 
 #define PAGE 4096UL
@@ -48,6 +50,21 @@ static int read_word(struct stack_reader *r, unsigned long addr, unsigned long *
 			return -1;
 	memcpy(w, b, sizeof(*w));
 	return 0;
+}
+
+/* Is the string at addr exactly str? -1: unreadable. */
+static int equals(struct stack_reader *r, unsigned long addr, const char *str)
+{
+	unsigned char b;
+
+	for (;; str++, addr++) {
+		if (read_byte(r, addr, &b))
+			return -1;
+		if (b != (unsigned char)*str)
+			return 0;
+		if (!b)
+			return 1;
+	}
 }
 
 /* Does the string at addr start with prefix? -1: unreadable. */
@@ -90,12 +107,48 @@ static int lists(struct stack_reader *r, unsigned long addr, const char *preload
 	}
 }
 
+/*
+ * Can tid load the preload: is the file at its path, seen from tid's root,
+ * the one the supervisor found?
+ */
+static bool reachable(pid_t tid, const char *preload)
+{
+	char path[4096 + 64];
+	struct stat ours, theirs;
+
+	snprintf(path, sizeof(path), "/proc/%d/root%s", tid, preload);
+	return preload[0] == '/' && !stat(preload, &ours) && !stat(path, &theirs) &&
+	       ours.st_dev == theirs.st_dev && ours.st_ino == theirs.st_ino;
+}
+
+/*
+ * One environment entry: the loader and the preload read the last of
+ * several with the same name, so each overrides what came before.
+ */
+static int look_at_env(struct stack_reader *r, unsigned long w, const char *preload,
+		       const char *page, int *listed, int *paged)
+{
+	int ret = starts_with(r, w, "LD_PRELOAD=");
+
+	if (ret == 1) {
+		ret = lists(r, w + strlen("LD_PRELOAD="), preload);
+		*listed = ret;
+	} else if (ret == 0) {
+		ret = starts_with(r, w, FC_CLOCK_PAGE_ENV "=");
+		if (ret == 1) {
+			ret = equals(r, w + strlen(FC_CLOCK_PAGE_ENV "="), page);
+			*paged = ret;
+		}
+	}
+	return ret;
+}
+
 enum fc_exec_vdso fc_exec_vdso(pid_t tid, unsigned long sp, const char *preload,
-			       char *why, size_t len)
+			       const char *page, char *why, size_t len)
 {
 	static struct stack_reader r;
 	unsigned long argc, w, type, val, at, ehdr_at = 0, interp = 0, secure = 0;
-	int listed = 0, ret;
+	int listed = 0, paged = 0;
 	unsigned long ignore = AT_IGNORE;
 
 	r.tid = tid;
@@ -108,14 +161,8 @@ enum fc_exec_vdso fc_exec_vdso(pid_t tid, unsigned long sp, const char *preload,
 			goto unreadable;
 		if (!w)
 			break;
-		if (!preload || listed)
-			continue;
-		ret = starts_with(&r, w, "LD_PRELOAD=");
-		if (ret == 1)
-			ret = lists(&r, w + strlen("LD_PRELOAD="), preload);
-		if (ret < 0)
+		if (preload && page && look_at_env(&r, w, preload, page, &listed, &paged) < 0)
 			goto unreadable;
-		listed = ret;
 	}
 	/* auxv */
 	for (at += 8; ; at += 16) {
@@ -135,7 +182,7 @@ enum fc_exec_vdso fc_exec_vdso(pid_t tid, unsigned long sp, const char *preload,
 		snprintf(why, len, "no vDSO: time reads are system calls");
 		return FC_VDSO_NONE;
 	}
-	if (listed && interp && !secure) {
+	if (listed && paged && interp && !secure && reachable(tid, preload)) {
 		snprintf(why, len, "vDSO kept: the preload reads the clock page");
 		return FC_VDSO_KEPT;
 	}
@@ -143,10 +190,12 @@ enum fc_exec_vdso fc_exec_vdso(pid_t tid, unsigned long sp, const char *preload,
 		goto unreadable;
 	snprintf(why, len, "vDSO hidden (%s): time reads become system calls",
 		 !interp ? "static program" : secure ? "secure execution" :
-		 "no preload in LD_PRELOAD");
+		 !listed ? "no preload in LD_PRELOAD" :
+		 !paged ? "no clock page in " FC_CLOCK_PAGE_ENV :
+		 "the preload is out of its reach");
 	return FC_VDSO_HIDDEN;
 
 unreadable:
-	snprintf(why, len, "its stack is out of reach: vDSO reads may stay real");
+	snprintf(why, len, "cannot read its new program's stack (not dumpable?): its vDSO time reads may stay real");
 	return FC_VDSO_UNREADABLE;
 }

@@ -24,10 +24,13 @@ enum fc_exec_vdso {
 
 /*
  * At tid's exec stop, with its stack pointer sp (argc there): hides the
- * vDSO unless preload (NULL: none) is in LD_PRELOAD of a dynamic program
- * that is not in secure-execution mode. why (len bytes) tells which.
+ * vDSO unless preload (NULL: none) is in the last LD_PRELOAD, and page
+ * (NULL: none) in the last FLUXCAP_CLOCK_PAGE, of a dynamic program that
+ * is not in secure-execution mode and can reach the preload's file. Any
+ * case this misjudges reads by system call: the preload does so itself
+ * when it finds no vDSO or no page. why (len bytes) tells which.
  */
 enum fc_exec_vdso fc_exec_vdso(pid_t tid, unsigned long sp, const char *preload,
-			       char *why, size_t len);
+			       const char *page, char *why, size_t len);
 
 #endif /* _FC_EXEC_VDSO_H */

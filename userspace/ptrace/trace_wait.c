@@ -443,26 +443,32 @@ static bool interrupted(long ret)
 	       ret == -516 /* ERESTART_RESTARTBLOCK */;
 }
 
-void fc_wait_finish(pid_t tid, struct user_regs_struct *regs,
-		    const struct fc_wait *w, bool timed_out, struct fc_time vnow)
+void fc_wait_timed_out(pid_t tid, const struct fc_wait *w)
 {
 	static const unsigned char zeros[4096];
-	long ret = (long)regs->rax;
 	size_t bytes = ((w->nfds + 63) / 64) * 8;
 	int i;
 
+	/* select and friends report 0 left; nanosleep leaves rem alone */
+	if (!w->remain_on_eintr_only)
+		write_remaining(tid, w, (struct fc_time){ 0, 0 });
+	else if (w->remain_saved)
+		fc_mem_write(tid, w->remain_addr, &w->remain_before,
+			     sizeof(w->remain_before));
+	/* a select that times out clears its fd sets */
+	for (i = 0; i < 3 && bytes <= sizeof(zeros); i++)
+		if (w->fdsets[i])
+			fc_mem_write(tid, w->fdsets[i], zeros, bytes);
+}
+
+void fc_wait_finish(pid_t tid, struct user_regs_struct *regs,
+		    const struct fc_wait *w, bool timed_out, struct fc_time vnow)
+{
+	long ret = (long)regs->rax;
+
 	if (timed_out && interrupted(ret)) {
 		regs->rax = (unsigned long)w->timeout_ret;
-		/* select and friends report 0 left; nanosleep leaves rem alone */
-		if (!w->remain_on_eintr_only)
-			write_remaining(tid, w, (struct fc_time){ 0, 0 });
-		else if (w->remain_saved)
-			fc_mem_write(tid, w->remain_addr, &w->remain_before,
-				  sizeof(w->remain_before));
-		/* a select that times out clears its fd sets */
-		for (i = 0; i < 3 && bytes <= sizeof(zeros); i++)
-			if (w->fdsets[i])
-				fc_mem_write(tid, w->fdsets[i], zeros, bytes);
+		fc_wait_timed_out(tid, w);
 		return;
 	}
 	if (w->remain_on_eintr_only && !interrupted(ret))

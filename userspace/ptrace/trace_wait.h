@@ -69,6 +69,12 @@ int fc_wait_decode(pid_t tid, struct user_regs_struct *regs,
 		   struct fc_wait *w, bool *regs_changed);
 
 /*
+ * What a real timeout leaves in the caller's memory (select's time left
+ * and fd sets), for a wait that timed out or was skipped.
+ */
+void fc_wait_timed_out(pid_t tid, const struct fc_wait *w);
+
+/*
  * At the syscall-exit stop of a wait: makes the result and the memory
  * write-backs those of a real timeout when timed_out, else rewrites the
  * remaining time the kernel wrote (host time) in virtual time.

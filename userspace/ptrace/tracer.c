@@ -648,6 +648,7 @@ static void start_wait(struct tracer *tr, struct tracee *t, struct user_regs_str
 		regs->orig_rax = -1;
 		regs->rax = t->wait.timeout_ret;
 		ptrace(PTRACE_SETREGS, t->tid, 0, regs);
+		fc_wait_timed_out(t->tid, &t->wait);
 		fire_due(tr);
 		resume(tr, t, PTRACE_CONT, 0);
 		return;
@@ -740,6 +741,15 @@ static bool is_restart(const struct tracee *t, const struct user_regs_struct *re
 	       fc_regs_args_equal(regs, &t->restart.regs);
 }
 
+/*
+ * After an event inside a call (a clone's, vfork-done): a foreign call
+ * (an ia32 fork) still needs its exit stop, to stop holding time.
+ */
+static void resume_mid_call(struct tracer *tr, struct tracee *t)
+{
+	resume(tr, t, t->state == IN_FOREIGN ? PTRACE_SYSCALL : PTRACE_CONT, 0);
+}
+
 /* At t's exec stop: reads the new program's vDSO would answer unseen trap. */
 static void hide_vdso(struct tracer *tr, struct tracee *t)
 {
@@ -749,8 +759,12 @@ static void hide_vdso(struct tracer *tr, struct tracee *t)
 
 	if (ptrace(PTRACE_GETREGS, t->tid, 0, &regs))
 		return;
-	ret = fc_exec_vdso(t->tid, regs.rsp, tr->o->preload, why, sizeof(why));
-	if (ret != FC_VDSO_KEPT)
+	ret = fc_exec_vdso(t->tid, regs.rsp, tr->have_page ? tr->o->preload : NULL,
+			   tr->have_page ? fc_clockpage_path(&tr->page) : NULL,
+			   why, sizeof(why));
+	if (ret == FC_VDSO_UNREADABLE)
+		fprintf(stderr, "%s: pid %d: %s\n", tr->o->prog, t->tid, why);
+	else if (ret != FC_VDSO_KEPT)
 		logv(tr, "%d exec: %s", t->tid, why);
 }
 
@@ -797,6 +811,15 @@ static void seccomp_stop(struct tracer *tr, struct tracee *t)
 	if (ptrace(PTRACE_GETREGS, t->tid, 0, &regs)) {
 		resume(tr, t, PTRACE_CONT, 0);
 		return;
+	}
+	/*
+	 * The kernel runs the call (int)orig_rax: bits above those (set by
+	 * hand, syscall(1L << 32 | nr)) are dropped here as the kernel drops
+	 * them, so that the decoders read the call that runs.
+	 */
+	if (regs.orig_rax != (unsigned long long)(long long)(int)regs.orig_rax) {
+		regs.orig_rax = (unsigned long long)(long long)(int)regs.orig_rax;
+		ptrace(PTRACE_SETREGS, t->tid, 0, &regs);
 	}
 	t->saved = regs;
 	if (foreign_call(tr, t, &regs))
@@ -1039,7 +1062,7 @@ static void handle_event(struct tracer *tr, pid_t tid, int wstatus)
 		}
 		/* a vfork parent now waits until its child execs or exits */
 		t->vforking = event == PTRACE_EVENT_VFORK;
-		resume(tr, t, PTRACE_CONT, 0);
+		resume_mid_call(tr, t);
 		return;
 	case PTRACE_EVENT_EXEC:
 		/* a non-leader thread exec'ed and took over the leader's tid */
@@ -1075,7 +1098,7 @@ static void handle_event(struct tracer *tr, pid_t tid, int wstatus)
 	case 0:
 		break;
 	default:
-		resume(tr, t, PTRACE_CONT, 0);
+		resume_mid_call(tr, t);
 		return;
 	}
 	/* a signal on its way to the program: deliver it unchanged */
