@@ -180,7 +180,7 @@ $(BUILD)/tests/trace_filter_test: tests/host/trace_filter_test.c $(FILTER_TEST_S
 
 # ia32/x32 calls, with this process standing in for the tracee.
 FOREIGN_TEST_SRCS := userspace/ptrace/foreign_abi.c userspace/ptrace/foreign_call.c \
-		     userspace/ptrace/trace_wait.c userspace/ptrace/tracemem.c userspace/ptrace/hiddenmem.c $(FILTER_TEST_SRCS)
+		     userspace/ptrace/trace_wait.c userspace/ptrace/tracemem.c $(FILTER_TEST_SRCS)
 $(BUILD)/tests/foreign_call_test: tests/host/foreign_call_test.c $(FOREIGN_TEST_SRCS) \
 		$(CORE_SRCS) $(wildcard userspace/ptrace/*.h core/*.h tests/host/*.h)
 	@mkdir -p $(dir $@)

@@ -46,7 +46,7 @@ cpu_ticks() {
 
 for f in "$fluxctl" "$fluxcapacitor" "$progs/timeouts" "$progs/timeouts.static" \
 	"$progs/clocks" "$progs/tcp_delay" "$progs/threads" "$progs/huge" "$progs/fdcheck" \
-	"$progs/crowd" "$progs/timers" "$progs/timers.static" "$progs/foreign" "$progs/nodump"; do
+	"$progs/crowd" "$progs/timers" "$progs/timers.static" "$progs/foreign"; do
 	if [ ! -x "$f" ]; then
 		echo "not ok 1 - $f is built (make userspace host-tests)"
 		echo "1..1"
@@ -316,68 +316,6 @@ user_sigcont
 note "--- ia32 and x32"
 user_foreign
 user_badargs
-
-# --- a tracee that is not dumpable (issue 11, item 7) ---------------------------
-
-# prctl(PR_SET_DUMPABLE, 0), or the exec of a file it cannot read: an
-# unprivileged supervisor can read neither its memory nor /proc/<tid>/syscall
-# (root could, with CAP_SYS_PTRACE), so fluxctl runs as nobody here. Its
-# memory is reached through its signal mask; what it blocks in, through its
-# syscall entry stops; where that cannot tell, time holds and -v says why.
-note "--- not dumpable, fluxctl unprivileged"
-unpriv=()
-[ "$(id -u)" = 0 ] && unpriv=(setpriv --reuid=65534 --regid=65534 --clear-groups)
-# nd MAX ARGS...: fluxctl run -v, unprivileged, of ARGS: exit 0, an "ok" line.
-nd() {
-	local max=$1
-	shift
-	timed 0 "$max" "${unpriv[@]}" "$fluxctl" run --mode ptrace -v -- "$@" || return 1
-	show_ok
-	grep -q '^ok ' "$tmp/out" || { note "no 'ok' line from the program"; return 1; }
-}
-# at_least SECONDS: the last run took that long in real time (time held).
-at_least() { in_range "$took" "$1" 1000 || { note "took under $1 s: time did not hold"; return 1; }; }
-t_nd_clock() {
-	nd 5 "$progs/nodump" clock &&
-		expect_range "libc - raw clock_gettime after the jump" "$(value raw_behind)" -0.5 0.5
-}
-t_nd_xonly() {
-	local w waits
-	waits=$("$progs/timeouts" --list | grep -vx mutex_timedlock | tr '\n' ' ')
-	nd 15 sh -c 'for w in $2; do "$1" "$w" >"$3" || { cat "$3"; exit 1; }; done
-		echo "ok every wait"' sh "$xonly/timeouts" "$waits" /dev/null
-}
-if ! "${unpriv[@]}" test -x "$progs/nodump" -a -r "$fluxctl"; then
-	skip "not dumpable cases" "$progs is not readable by nobody"
-else
-	check "not dumpable: a 100 s nanosleep ends at 100 virtual s, returns 0, fast" \
-		eval 'nd 5 "$progs/nodump" sleep 100 && err_has "read through its signal mask"'
-	check "not dumpable: a 100 s poll (its timeout in a register) is fast" \
-		nd 5 "$progs/nodump" poll 100
-	check "not dumpable: a raw clock_gettime after a 100 s jump reads virtual time" t_nd_clock
-	check "not dumpable: a stopped child beside a 10 s sleep: the sleep jumps" \
-		nd 5 "$progs/nodump" stopped_beside 10
-	check "not dumpable: a child in a long poll beside a 10 s sleep: the sleep jumps" \
-		nd 5 "$progs/nodump" poll_beside 10
-	check "not dumpable: a child in read() (no timeout) holds time: a 3 s sleep takes 3 s, -v says why" \
-		eval 'nd 10 "$progs/nodump" read_beside 3 && at_least 2.9 &&
-			err_has "time holds: thread [0-9]+ is not dumpable.*file descriptor"'
-	check "not dumpable: setitimer runs on the kernel's real timer; time holds, SIGALRM at 2 virtual s" \
-		eval 'nd 10 "$progs/nodump" timer 2 && at_least 1.9 && err_has "runs it on real time"'
-	# The exec of a file it cannot read (mode 111) leaves a process not
-	# dumpable from its first instruction.
-	xonly=$tmp/xonly
-	chmod 711 "$tmp" && mkdir -m 711 "$xonly" &&
-		cp "$progs/timeouts" "$progs/threads" "$progs/restarts" "$xonly/" &&
-		chmod 111 "$xonly"/*
-	check "execute-only binary: every timed wait of timeouts, one after another, jumps" \
-		t_nd_xonly
-	check "execute-only binary: threads --mix: 8 threads, 8 kinds of wait, in order, fast" \
-		nd 5 "$xonly/threads" --mix 800 100 700 200 600 300 500 400
-	for k in select_eintr_fresh poll_after_eintr restart_kept; do
-		check "execute-only binary: restarts $k: as natively, fast" nd 2 "$xonly/restarts" "$k"
-	done
-fi
 
 # --- fd hygiene ------------------------------------------------------------------
 

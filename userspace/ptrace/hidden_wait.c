@@ -7,7 +7,6 @@
  */
 
 #define _GNU_SOURCE
-#include <linux/futex.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -88,44 +87,4 @@ bool fc_hidden_wait(pid_t tgid, long nr, const unsigned long *args, char *desc, 
 		return false;
 	snprintf(desc, len, "%s", name);
 	return true;
-}
-
-bool fc_untimed_wait(long nr, const unsigned long *args)
-{
-	int cmd = (int)args[1] & FUTEX_CMD_MASK;
-
-	switch (nr) {
-	case SYS_futex:
-		/* the waits with a timeout are stopped; other ops do not wait */
-		return args[3] == 0 || (cmd != FUTEX_WAIT && cmd != FUTEX_WAIT_BITSET &&
-					cmd != FUTEX_LOCK_PI && cmd != FUTEX_LOCK_PI2 &&
-					cmd != FUTEX_WAIT_REQUEUE_PI);
-	case SYS_wait4:
-	case SYS_waitid:
-	case SYS_pause:
-	case SYS_rt_sigsuspend:
-	case SYS_semop:
-	case SYS_msgrcv:
-	case SYS_msgsnd:
-	case SYS_flock:
-		return true;
-	case SYS_poll:
-		return (int)args[2] <= 0;
-	case SYS_epoll_wait:
-	case SYS_epoll_pwait:
-		return (int)args[3] <= 0;
-	case SYS_ppoll:
-		return args[2] == 0;
-	case SYS_epoll_pwait2:
-	case SYS_semtimedop:
-	case SYS_futex_waitv:
-		return args[3] == 0;
-	case SYS_select:
-	case SYS_pselect6:
-	case SYS_mq_timedsend:
-	case SYS_mq_timedreceive:
-		return args[4] == 0;
-	default:
-		return false;
-	}
 }

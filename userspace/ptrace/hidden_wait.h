@@ -21,13 +21,4 @@
  */
 bool fc_hidden_wait(pid_t tgid, long nr, const unsigned long *args, char *desc, size_t len);
 
-/*
- * Can syscall nr with args (registers alone, as at its entry stop) end
- * only by an event, never by a timeout of its own? For a tracee that is
- * not dumpable, whose descriptors are closed to us: no call on a file
- * descriptor is among them (a socket may carry a timeout), nor anything
- * not listed.
- */
-bool fc_untimed_wait(long nr, const unsigned long *args);
-
 #endif /* _FC_HIDDEN_WAIT_H */

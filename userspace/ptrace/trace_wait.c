@@ -119,31 +119,17 @@ const char *fc_syscall_name(long nr)
 	case SYS_gettimeofday: return "gettimeofday";
 	case SYS_time: return "time";
 	case SYS_restart_syscall: return "restart_syscall";
-	case SYS_timer_create: return "timer_create";
-	case SYS_timer_settime: return "timer_settime";
-	case SYS_timer_gettime: return "timer_gettime";
-	case SYS_timer_getoverrun: return "timer_getoverrun";
-	case SYS_timer_delete: return "timer_delete";
-	case SYS_alarm: return "alarm";
-	case SYS_setitimer: return "setitimer";
-	case SYS_getitimer: return "getitimer";
-	case SYS_timerfd_settime: return "timerfd_settime";
-	case SYS_timerfd_gettime: return "timerfd_gettime";
 	default: return "?";
 	}
 }
 
-/*
- * A user timespec: 1 valid, 0 invalid (the kernel will say EINVAL), or
- * fc_mem_read()'s error (-EPERM: a tracee we cannot read).
- */
+/* A user timespec: 1 valid, 0 invalid (the kernel will say EINVAL). */
 static int read_ts(pid_t tid, unsigned long addr, struct fc_time *t)
 {
 	struct timespec ts;
-	int err = fc_mem_read(tid, addr, &ts, sizeof(ts));
 
-	if (err)
-		return err;
+	if (fc_mem_read(tid, addr, &ts, sizeof(ts)))
+		return -EFAULT;
 	if (ts.tv_sec < 0 || fc_time_from_ts(ts.tv_sec, ts.tv_nsec, t))
 		return 0;
 	return 1;
@@ -158,10 +144,9 @@ static int read_tv(pid_t tid, unsigned long addr, struct fc_time *t)
 {
 	struct timeval tv;
 	long long sec, nsec;
-	int err = fc_mem_read(tid, addr, &tv, sizeof(tv));
 
-	if (err)
-		return err;
+	if (fc_mem_read(tid, addr, &tv, sizeof(tv)))
+		return -EFAULT;
 	if (__builtin_add_overflow(tv.tv_sec, tv.tv_usec / 1000000, &sec))
 		return 0;
 	nsec = (tv.tv_usec % 1000000) * 1000;
@@ -220,12 +205,11 @@ static void set_absolute(struct fc_wait *w, const struct fc_clock *clk,
 }
 
 static int decode_ms(struct fc_wait *w, const struct fc_clock *clk,
-		     const struct fc_host_now *now, long ms, struct fc_time *t)
+		     const struct fc_host_now *now, long ms)
 {
 	if ((int)ms <= 0)
 		return 0;
-	*t = fc_time_normalise((int)ms / 1000, ((int)ms % 1000) * 1000000LL);
-	set_relative(w, clk, now, *t);
+	set_relative(w, clk, now, fc_time_normalise((int)ms / 1000, ((int)ms % 1000) * 1000000LL));
 	return 1;
 }
 
@@ -340,12 +324,12 @@ int fc_wait_decode(pid_t tid, struct user_regs_struct *regs,
 		}
 		break;
 	case SYS_poll:
-		ret = decode_ms(w, clk, now, (long)regs->rdx, &t);
+		ret = decode_ms(w, clk, now, (long)regs->rdx);
 		w->pure_sleep = regs->rsi == 0;
 		break;
 	case SYS_epoll_wait:
 	case SYS_epoll_pwait:
-		ret = decode_ms(w, clk, now, (long)regs->r10, &t);
+		ret = decode_ms(w, clk, now, (long)regs->r10);
 		break;
 	case SYS_ppoll:
 		ret = read_ts(tid, regs->rdx, &t);
@@ -397,8 +381,6 @@ int fc_wait_decode(pid_t tid, struct user_regs_struct *regs,
 		*regs_changed = true;
 		break;
 	case SYS_rt_sigtimedwait:
-		if (!regs->rdx)
-			return 0;	/* no timeout: nothing to read */
 		ret = read_ts(tid, regs->rdx, &t);
 		if (ret <= 0 || (!t.sec && !t.nsec))
 			return ret < 0 ? ret : 0;
@@ -494,66 +476,46 @@ void fc_wait_finish(pid_t tid, struct user_regs_struct *regs,
 	write_remaining(tid, w, fc_time_sub(w->deadline, vnow));
 }
 
-int fc_wait_patch_timeread(pid_t tid, struct user_regs_struct *regs,
-			   const struct user_regs_struct *saved,
-			   const struct fc_clock *clk)
+void fc_wait_patch_timeread(pid_t tid, struct user_regs_struct *regs,
+			    const struct user_regs_struct *saved,
+			    const struct fc_clock *clk)
 {
 	struct fc_time t, off;
 	struct timespec ts;
 	struct timeval tv;
-	int id, err;
+	int id;
 
 	switch (saved->orig_rax) {
 	case SYS_clock_gettime:
 		id = clock_of((long)(int)saved->rdi);
-		if ((long)regs->rax != 0 || id < 0)
-			return 0;
-		err = fc_mem_read(tid, saved->rsi, &ts, sizeof(ts));
-		if (err)
-			return err;
+		if ((long)regs->rax != 0 || id < 0 ||
+		    fc_mem_read(tid, saved->rsi, &ts, sizeof(ts)))
+			return;
 		t = fc_time_add(fc_time_normalise(ts.tv_sec, ts.tv_nsec),
 				fc_clock_offset(clk, id));
 		ts.tv_sec = t.sec;
 		ts.tv_nsec = t.nsec;
-		return fc_mem_write(tid, saved->rsi, &ts, sizeof(ts));
+		fc_mem_write(tid, saved->rsi, &ts, sizeof(ts));
+		break;
 	case SYS_gettimeofday:
-		if ((long)regs->rax != 0 || !saved->rdi)
-			return 0;
-		err = fc_mem_read(tid, saved->rdi, &tv, sizeof(tv));
-		if (err)
-			return err;
+		if ((long)regs->rax != 0 || !saved->rdi ||
+		    fc_mem_read(tid, saved->rdi, &tv, sizeof(tv)))
+			return;
 		t = fc_time_add(fc_time_normalise(tv.tv_sec, tv.tv_usec * 1000LL),
 				fc_clock_offset(clk, FC_CLOCK_REALTIME));
 		tv.tv_sec = t.sec;
 		tv.tv_usec = t.nsec / 1000;
-		return fc_mem_write(tid, saved->rdi, &tv, sizeof(tv));
+		fc_mem_write(tid, saved->rdi, &tv, sizeof(tv));
+		break;
 	case SYS_time:
 		if ((long)regs->rax < 0)
-			return 0;
+			return;
 		off = fc_clock_offset(clk, FC_CLOCK_REALTIME);
 		t = fc_time_add(ts_now(CLOCK_REALTIME), off);
 		regs->rax = (unsigned long)t.sec;
-		/* the result register is right even where *tloc cannot be */
-		return saved->rdi ? fc_mem_write(tid, saved->rdi, &t.sec, sizeof(t.sec)) : 0;
-	}
-	return 0;
-}
-
-bool fc_wait_absolute(const struct user_regs_struct *regs)
-{
-	int cmd = (int)regs->rsi & FUTEX_CMD_MASK;
-
-	switch ((long)regs->orig_rax) {
-	case SYS_clock_nanosleep:
-		return regs->rsi & TIMER_ABSTIME;
-	case SYS_futex:
-		return cmd != FUTEX_WAIT;
-	case SYS_futex_waitv:
-	case SYS_mq_timedsend:
-	case SYS_mq_timedreceive:
-		return true;
-	default:
-		return false;
+		if (saved->rdi)
+			fc_mem_write(tid, saved->rdi, &t.sec, sizeof(t.sec));
+		break;
 	}
 }
 

@@ -62,9 +62,7 @@ int fc_wait_clockid(long id);
  * Return: 1 and fills *w (and may change regs, setting *regs_changed) for
  * a wait to virtualise; 0 for a call to let run untouched (no timeout, a
  * zero timeout, invalid arguments the kernel will reject); -errno when
- * the tracee's memory cannot be read: -EFAULT for a bad address (the
- * kernel will fail the call), -EPERM when the tracee is not dumpable (its
- * timeout cannot be known: the wait must hold time).
+ * the tracee's memory cannot be read.
  */
 int fc_wait_decode(pid_t tid, struct user_regs_struct *regs,
 		   const struct fc_clock *clk, const struct fc_host_now *now,
@@ -88,15 +86,10 @@ void fc_wait_finish(pid_t tid, struct user_regs_struct *regs,
 /*
  * At the syscall-exit stop of a time read: adds the clock's offset to
  * what the kernel returned. saved holds the registers of the entry.
- * Return: 0, or fc_mem_read()'s error when the result in memory could not
- * be patched (-EPERM: a tracee that is not dumpable; it keeps host time).
  */
-int fc_wait_patch_timeread(pid_t tid, struct user_regs_struct *regs,
-			   const struct user_regs_struct *saved,
-			   const struct fc_clock *clk);
-
-/* Is the timeout of the wait in regs an absolute deadline? (Registers only.) */
-bool fc_wait_absolute(const struct user_regs_struct *regs);
+void fc_wait_patch_timeread(pid_t tid, struct user_regs_struct *regs,
+			    const struct user_regs_struct *saved,
+			    const struct fc_clock *clk);
 
 /*
  * For a futex wait: does the futex still hold the expected value, so that

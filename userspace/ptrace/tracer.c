@@ -48,7 +48,6 @@
 #include "trace_filter.h"
 #include "trace_timer.h"
 #include "trace_wait.h"
-#include "tracemem.h"
 #include "tracer.h"
 
 #define container_of(ptr, type, member) \
@@ -67,11 +66,8 @@
 /* IN_TIMER: a timer syscall to finish at its exit; IN_SIGWAIT: a sigwait
  * without timeout, which may dequeue a timer's signal; IN_PTRACE: a ptrace
  * call, which fails if it would trace a tracee; IN_FOREIGN: an ia32 or x32
- * call (foreign_call.h), counted as running until its exit; IN_HELD: a
- * timed wait whose timeout cannot be read (not dumpable), which holds time */
-enum tracee_state {
-	RUNNING, IN_WAIT, IN_READ, IN_TIMER, IN_SIGWAIT, IN_PTRACE, IN_FOREIGN, IN_HELD
-};
+ * call (foreign_call.h), counted as running until its exit */
+enum tracee_state { RUNNING, IN_WAIT, IN_READ, IN_TIMER, IN_SIGWAIT, IN_PTRACE, IN_FOREIGN };
 
 struct tracee {
 	pid_t tid;
@@ -83,16 +79,6 @@ struct tracee {
 	bool vforking;		/* resumed from its vfork event: waits for the child */
 	bool reaped;		/* its /proc entry is gone: a stale entry */
 	bool refused;		/* a 32-bit program killed at its exec */
-	bool blind;		/* not dumpable: its memory and syscall file are closed */
-	bool blind_said;	/* -v said so for one of its time reads */
-	bool mask_said;		/* -v said its memory is read through its mask */
-	/* blind: the syscall it entered (resumed with PTRACE_SYSCALL, it
-	 * stops at each entry and exit), what /proc/<tid>/syscall would say */
-	bool in_sys;
-	bool sys_restart;	/* ... cut short, for its restart_syscall */
-	long sys_nr;
-	unsigned long sys_args[6];
-	bool real_timers;	/* its process's timers run on host time (blind) */
 	enum tracee_state state;
 	bool fired;		/* we ended its wait */
 	struct user_regs_struct saved;	/* registers at the seccomp stop */
@@ -446,231 +432,6 @@ static bool report_pending(void)
 }
 
 /*
- * ---- tracees that are not dumpable ----
- * An unprivileged supervisor cannot read their memory (tracemem.h: it
- * goes through their signal mask instead) nor /proc/<tid>/syscall: their
- * syscall entry stops stand in for it, and what cannot be seen holds time.
- */
-
-static void resume(struct tracer *tr, struct tracee *t, int how, int sig);
-
-/*
- * t's process is not dumpable (dumpability is the memory's, so its
- * threads share it): from their next stop on they are resumed with
- * PTRACE_SYSCALL, their syscall entries standing in for the syscall file.
- */
-static void set_blind(struct tracer *tr, struct tracee *t)
-{
-	struct tracee *u;
-
-	for (u = tr->all; u; u = u->next)
-		if (u == t || (tgid(u) && tgid(u) == tgid(t)))
-			u->blind = true;
-}
-
-/* Says once per hold, under -v, which thread holds time and why. */
-static void hold(struct tracer *tr, struct tracee *t, const char *why)
-{
-	if (!tr->reported_hold)
-		logv(tr, "time holds: thread %d is not dumpable, so /proc/%d/syscall and its memory are closed: %s",
-		     t->tid, t->tid, why);
-	tr->reported_hold = true;
-}
-
-/*
- * Is a thread whose syscall file is closed (not dumpable) provably
- * blocked? Only where the tracer itself knows what it waits in: a wait
- * it stopped and decoded from registers, a sigwait without timeout, a
- * group-stop, a vfork. stat must still show it blocked and schedstat that
- * it has not run since the first look (a wakeup under way shows as one or
- * the other by the next pass). st gets stat's reading, state 'S' when
- * blocked, as fc_taskstat_confirm() gives.
- */
-static bool unseen_blocked(struct tracer *tr, struct tracee *t,
-			   const struct fc_taskstat *first, struct fc_taskstat *st)
-{
-	if (t->state == IN_HELD) {
-		hold(tr, t, "it is in a timed wait whose timeout cannot be read, which runs in real time");
-		return false;
-	}
-	if (fc_taskstat_read(&t->files, true, st) || st->state != first->state ||
-	    fc_taskstat_ran(first, st) || !blocked(tr, t, st))
-		return false;
-	if (fc_taskstat_sleeping(st) && t->state != IN_WAIT && t->state != IN_SIGWAIT &&
-	    !(t->in_sys && fc_untimed_wait(t->sys_nr, t->sys_args))) {
-		hold(tr, t, t->in_sys ?
-		     "it is blocked in a syscall that may have a timeout it cannot show (a call on a file descriptor, or one not known to wait without one)" :
-		     "it is blocked in a syscall it entered before it was found not dumpable");
-		return false;
-	}
-	st->state = 'S';
-	st->nr = -1;
-	return true;
-}
-
-/*
- * The confirming look at t: /proc/<tid>/syscall, or, where a thread that
- * is not dumpable closes it, what unseen_blocked() can prove. A thread
- * first found closed holds this round: its first look read no CPU time.
- * Return: 0, or non-zero when t is not (provably) blocked.
- */
-static int confirm(struct tracer *tr, struct tracee *t, const struct fc_taskstat *first,
-		   struct fc_taskstat *st)
-{
-	int err = fc_taskstat_confirm(&t->files, t->state != IN_WAIT, st);
-
-	if (!fc_mem_denied(err))
-		return err;
-	if (!t->blind) {
-		set_blind(tr, t);
-		return err;
-	}
-	return unseen_blocked(tr, t, first, st) ? 0 : err;
-}
-
-/*
- * Does a process whose timers the kernel runs on host time (armed while
- * it was not dumpable) still live? No jump may pass its timers.
- */
-static bool real_timers_hold(struct tracer *tr)
-{
-	struct tracee *t;
-
-	for (t = tr->all; t; t = t->next)
-		if (t->real_timers && !t->reaped) {
-			hold(tr, t, "its process armed timers the kernel runs in real time");
-			return true;
-		}
-	return false;
-}
-
-/* A thread that carried its process's real timers exits: another takes them. */
-static void pass_real_timers(struct tracer *tr, struct tracee *t)
-{
-	struct tracee *u;
-
-	if (!t->real_timers)
-		return;
-	for (u = tr->all; u; u = u->next) {
-		if (u != t && !u->reaped && tgid(u) == tgid(t)) {
-			u->real_timers = true;
-			return;
-		}
-	}
-}
-
-/* Does virtual time differ from host time (a jump, or --start)? */
-static bool clock_moved(struct tracer *tr)
-{
-	struct fc_time m = fc_clock_offset(&tr->clock, FC_CLOCK_MONOTONIC);
-	struct fc_time r = fc_clock_offset(&tr->clock, FC_CLOCK_REALTIME);
-
-	return m.sec || m.nsec || r.sec || r.nsec;
-}
-
-/*
- * A timed wait whose timeout is in memory we cannot read (the tracee is
- * not dumpable): never guessed, never skipped. It runs untouched on host
- * time, and holds the clock until it ends (see unseen_blocked()); so its
- * relative timeout takes its real length, and the clock stands meanwhile.
- * An absolute deadline was computed from virtual time but is read by the
- * kernel on host time: off by the clock's offset, unless it is 0.
- */
-static void hold_hidden_wait(struct tracer *tr, struct tracee *t,
-			     const struct user_regs_struct *regs)
-{
-	long nr = (long)regs->orig_rax;
-
-	set_blind(tr, t);
-	logv(tr, "%d %s: not dumpable, its timeout cannot be read: it runs in real time, and time holds until it ends%s",
-	     t->tid, fc_syscall_name(nr),
-	     fc_wait_absolute(regs) && clock_moved(tr) ?
-	     " (an absolute deadline, read by the kernel on the host clock: off by the virtual offset)" : "");
-	t->state = IN_HELD;
-	resume(tr, t, PTRACE_SYSCALL, 0);
-}
-
-/*
- * Ends the memory accesses of t's stop (tracemem.h); says once under -v
- * that its memory is reached through its signal mask. Return: false when
- * t left the stop, whose next report the loop then takes as it comes.
- */
-static bool mem_stop_end(struct tracer *tr, struct tracee *t)
-{
-	bool hidden, kept = fc_mem_stop_end(&hidden);
-
-	if (hidden)
-		set_blind(tr, t);
-	if (hidden && !t->mask_said) {
-		t->mask_said = true;
-		logv(tr, "thread %d is not dumpable: its memory is read through its signal mask",
-		     t->tid);
-	}
-	if (!kept)
-		logv(tr, "thread %d left its stop while its memory was read", t->tid);
-	return kept;
-}
-
-/* A time read whose result could not be patched: it keeps host time. */
-static void unpatched_read(struct tracer *tr, struct tracee *t)
-{
-	set_blind(tr, t);
-	if (t->blind_said || !clock_moved(tr))
-		return;		/* before any jump host time is virtual time */
-	logv(tr, "%d %s: not dumpable, its result cannot be patched: it reads host time (the preload's reads stay virtual)",
-	     t->tid, fc_syscall_name((long)t->saved.orig_rax));
-	t->blind_said = true;
-}
-
-/*
- * A timer call of a tracee that is not dumpable: its arguments cannot be
- * read nor its results written, so the kernel runs it, with a real timer.
- * No jump may pass that timer: time holds while the process lives.
- */
-static void real_timer_call(struct tracer *tr, struct tracee *t,
-			    const struct user_regs_struct *regs)
-{
-	set_blind(tr, t);
-	if (!t->real_timers)
-		logv(tr, "%d %s: not dumpable, so the kernel runs it on real time: time holds while process %d lives",
-		     t->tid, fc_syscall_name((long)regs->orig_rax), tgid(t));
-	t->real_timers = true;
-	resume(tr, t, PTRACE_CONT, 0);
-}
-
-/*
- * A blind thread's syscall-entry stop: what it is about to block in, for
- * unseen_blocked(). Return: false if this is an exit stop after all.
- */
-static bool syscall_entry_stop(struct tracer *tr, struct tracee *t)
-{
-	struct __ptrace_syscall_info info;
-	int i;
-
-	if (ptrace(PTRACE_GET_SYSCALL_INFO, t->tid, sizeof(info), &info) <= 0 ||
-	    info.op != PTRACE_SYSCALL_INFO_ENTRY)
-		return false;
-	t->in_sys = true;
-	if (info.entry.nr != SYS_restart_syscall || !t->sys_restart) {
-		t->sys_nr = (long)info.entry.nr;
-		for (i = 0; i < 6; i++)
-			t->sys_args[i] = (unsigned long)info.entry.args[i];
-	}
-	t->sys_restart = false;
-	resume(tr, t, PTRACE_SYSCALL, 0);
-	return true;
-}
-
-/* At a first stop (a new thread, an exec): is the memory closed to us? */
-static void probe_blind(struct tracer *tr, struct tracee *t)
-{
-	struct user_regs_struct regs;
-
-	if (!ptrace(PTRACE_GETREGS, t->tid, 0, &regs) && fc_mem_hidden(t->tid, regs.rsp))
-		set_blind(tr, t);
-}
-
-/*
  * Is every thread but skip blocked, twice in a row with no CPU time used in
  * between? One pass reads them all (stat: S, not D, R or stopped), a second
  * confirms none is running or queued to run and none ran. A thread
@@ -691,15 +452,14 @@ static bool quiescent(struct tracer *tr, struct tracee *skip)
 		tr->snap = more;
 		tr->snap_size = tr->ntracees * 2;
 	}
-	if (report_pending() || real_timers_hold(tr))
+	if (report_pending())
 		return false;
 	for (i = 0, t = tr->all; t; t = t->next, i++) {
 		if (t == skip || t->reaped)
 			continue;
 		if (foreign_holding(tr, t))
 			return false;
-		err = fc_taskstat_read(&t->files, t->state != IN_WAIT || t->blind,
-				       &tr->snap[i]);
+		err = fc_taskstat_read(&t->files, t->state != IN_WAIT, &tr->snap[i]);
 		/* reaped, yet here (its exit came first): it blocks nothing */
 		if (err == -ESRCH || err == -ENOENT) {
 			t->reaped = true;
@@ -716,7 +476,7 @@ static bool quiescent(struct tracer *tr, struct tracee *skip)
 			/* a zombie has no syscall to confirm, nor a future */
 			if (t == skip || t->reaped || tr->snap[i].state == 'Z')
 				continue;
-			if (confirm(tr, t, &tr->snap[i], &st) ||
+			if (fc_taskstat_confirm(&t->files, t->state != IN_WAIT, &st) ||
 			    (st.state != 'S' && !t->listening) ||
 			    fc_taskstat_ran(&tr->snap[i], &st))
 				return false;
@@ -782,7 +542,6 @@ static void drop_reaped(struct tracer *tr)
 		next = t->next;
 		if (t->reaped) {
 			logv(tr, "thread %d is gone", t->tid);
-			pass_real_timers(tr, t);
 			fc_timers_gone(&tr->timers, t->tid);
 			drop(tr, t);
 		}
@@ -840,8 +599,6 @@ static void check_idle(struct tracer *tr)
 
 static void resume(struct tracer *tr, struct tracee *t, int how, int sig)
 {
-	if (t->blind && how == PTRACE_CONT)
-		how = PTRACE_SYSCALL;	/* see set_blind() */
 	if (ptrace(how, t->tid, 0, sig) && errno != ESRCH)
 		logv(tr, "resuming %d: %s", t->tid, strerror(errno));
 }
@@ -952,10 +709,6 @@ static bool read_by_preload(struct tracer *tr, struct tracee *t,
 /* A timer syscall: emulated and skipped, or run and maybe finished at exit. */
 static void timer_call(struct tracer *tr, struct tracee *t, struct user_regs_struct *regs)
 {
-	if (fc_mem_hidden(t->tid, regs->rsp)) {
-		real_timer_call(tr, t, regs);
-		return;
-	}
 	switch (fc_timers_entry(&tr->timers, t->tid, tgid(t), regs, &t->tcall)) {
 	case FC_TA_SKIP:
 		ptrace(PTRACE_SETREGS, t->tid, 0, regs);
@@ -1009,12 +762,7 @@ static void hide_vdso(struct tracer *tr, struct tracee *t)
 	ret = fc_exec_vdso(t->tid, regs.rsp, tr->have_page ? tr->o->preload : NULL,
 			   tr->have_page ? fc_clockpage_path(&tr->page) : NULL,
 			   why, sizeof(why));
-	/*
-	 * A program that is not dumpable, exec'd under an unprivileged
-	 * supervisor, has its preload (if any) for vDSO reads: only -v says
-	 * that its stack could not be looked at. Anything else is news.
-	 */
-	if (ret == FC_VDSO_UNREADABLE && !t->blind)
+	if (ret == FC_VDSO_UNREADABLE)
 		fprintf(stderr, "%s: pid %d: %s\n", tr->o->prog, t->tid, why);
 	else if (ret != FC_VDSO_KEPT)
 		logv(tr, "%d exec: %s", t->tid, why);
@@ -1113,14 +861,7 @@ static void seccomp_stop(struct tracer *tr, struct tracee *t)
 	restarted = t->restart.valid;
 	t->restart.valid = false;
 	fc_host_now(&now);
-	fc_mem_stop_begin(t->tid, &regs, false);
 	ret = fc_wait_decode(t->tid, &regs, &tr->clock, &now, &t->wait, &changed);
-	if (!mem_stop_end(tr, t))
-		return;
-	if (fc_mem_denied(ret)) {
-		hold_hidden_wait(tr, t, &regs);
-		return;
-	}
 	if (ret != 1 && (long)regs.orig_rax == SYS_rt_sigtimedwait) {
 		/* no timeout: still, it may take a timer's signal */
 		t->state = IN_SIGWAIT;
@@ -1146,13 +887,8 @@ static void syscall_exit_stop(struct tracer *tr, struct tracee *t)
 		resume(tr, t, PTRACE_CONT, 0);
 		return;
 	}
-	/* a restart_syscall next goes on with the same call */
-	t->sys_restart = t->in_sys && (long)regs.rax == -ERESTART_RESTARTBLOCK;
-	t->in_sys = false;
-	fc_mem_stop_begin(t->tid, &regs, true);
 	if (t->state == IN_READ) {
-		if (fc_mem_denied(fc_wait_patch_timeread(t->tid, &regs, &t->saved, &tr->clock)))
-			unpatched_read(tr, t);
+		fc_wait_patch_timeread(t->tid, &regs, &t->saved, &tr->clock);
 		ptrace(PTRACE_SETREGS, t->tid, 0, &regs);
 	} else if (t->state == IN_WAIT) {
 		fc_sleepq_remove(&tr->q, &t->node);
@@ -1190,8 +926,7 @@ static void syscall_exit_stop(struct tracer *tr, struct tracee *t)
 	}
 	t->state = RUNNING;
 	t->fired = false;
-	if (mem_stop_end(tr, t))
-		resume(tr, t, PTRACE_CONT, 0);
+	resume(tr, t, PTRACE_CONT, 0);
 }
 
 static void tracee_exited(struct tracer *tr, struct tracee *t, int wstatus)
@@ -1208,7 +943,6 @@ static void tracee_exited(struct tracer *tr, struct tracee *t, int wstatus)
 		logv(tr, "command %d (pid %d) exited with status %d", i + 1, t->tid, tr->status[i]);
 	}
 	tr->woke_parent = true;
-	pass_real_timers(tr, t);
 	fc_timers_gone(&tr->timers, t->tid);	/* a process's timers end with it */
 	drop(tr, t);
 }
@@ -1303,8 +1037,7 @@ static void handle_event(struct tracer *tr, pid_t tid, int wstatus)
 	t->vforking = false;
 
 	if (sig == (SIGTRAP | 0x80)) {
-		if (!t->blind || !syscall_entry_stop(tr, t))
-			syscall_exit_stop(tr, t);
+		syscall_exit_stop(tr, t);
 		return;
 	}
 	switch (event) {
@@ -1343,10 +1076,7 @@ static void handle_event(struct tracer *tr, pid_t tid, int wstatus)
 		t->state = RUNNING;
 		t->restart.valid = false;
 		t->maps_known = false;
-		/* the new image may be readable */
-		t->blind = t->blind_said = t->mask_said = false;
 		t->tgid = tid;
-		probe_blind(tr, t);
 		fc_timers_exec(&tr->timers, tid);	/* exec deletes POSIX timers */
 		refuse_foreign_exec(tr, t);
 		if (!t->refused)
@@ -1356,8 +1086,6 @@ static void handle_event(struct tracer *tr, pid_t tid, int wstatus)
 	case PTRACE_EVENT_STOP:
 		if (t->startup || sig == SIGTRAP) {
 			/* a new thread's first stop, or our interrupt */
-			if (t->startup)
-				probe_blind(tr, t);
 			t->startup = false;
 			t->listening = false;
 			resume(tr, t, PTRACE_CONT, 0);
