@@ -476,47 +476,50 @@ void fc_wait_finish(pid_t tid, struct user_regs_struct *regs,
 	write_remaining(tid, w, fc_time_sub(w->deadline, vnow));
 }
 
-void fc_wait_patch_timeread(pid_t tid, struct user_regs_struct *regs,
-			    const struct user_regs_struct *saved,
-			    const struct fc_clock *clk)
+int fc_wait_patch_timeread(pid_t tid, struct user_regs_struct *regs,
+			   const struct user_regs_struct *saved,
+			   const struct fc_clock *clk)
 {
 	struct fc_time t, off;
 	struct timespec ts;
 	struct timeval tv;
-	int id;
+	int id, err;
 
 	switch (saved->orig_rax) {
 	case SYS_clock_gettime:
 		id = clock_of((long)(int)saved->rdi);
-		if ((long)regs->rax != 0 || id < 0 ||
-		    fc_mem_read(tid, saved->rsi, &ts, sizeof(ts)))
-			return;
+		if ((long)regs->rax != 0 || id < 0)
+			return 0;
+		err = fc_mem_read(tid, saved->rsi, &ts, sizeof(ts));
+		if (err)
+			return err;
 		t = fc_time_add(fc_time_normalise(ts.tv_sec, ts.tv_nsec),
 				fc_clock_offset(clk, id));
 		ts.tv_sec = t.sec;
 		ts.tv_nsec = t.nsec;
-		fc_mem_write(tid, saved->rsi, &ts, sizeof(ts));
-		break;
+		return fc_mem_write(tid, saved->rsi, &ts, sizeof(ts));
 	case SYS_gettimeofday:
-		if ((long)regs->rax != 0 || !saved->rdi ||
-		    fc_mem_read(tid, saved->rdi, &tv, sizeof(tv)))
-			return;
+		if ((long)regs->rax != 0 || !saved->rdi)
+			return 0;
+		err = fc_mem_read(tid, saved->rdi, &tv, sizeof(tv));
+		if (err)
+			return err;
 		t = fc_time_add(fc_time_normalise(tv.tv_sec, tv.tv_usec * 1000LL),
 				fc_clock_offset(clk, FC_CLOCK_REALTIME));
 		tv.tv_sec = t.sec;
 		tv.tv_usec = t.nsec / 1000;
-		fc_mem_write(tid, saved->rdi, &tv, sizeof(tv));
-		break;
+		return fc_mem_write(tid, saved->rdi, &tv, sizeof(tv));
 	case SYS_time:
 		if ((long)regs->rax < 0)
-			return;
+			return 0;
 		off = fc_clock_offset(clk, FC_CLOCK_REALTIME);
 		t = fc_time_add(ts_now(CLOCK_REALTIME), off);
 		regs->rax = (unsigned long)t.sec;
 		if (saved->rdi)
-			fc_mem_write(tid, saved->rdi, &t.sec, sizeof(t.sec));
+			return fc_mem_write(tid, saved->rdi, &t.sec, sizeof(t.sec));
 		break;
 	}
+	return 0;
 }
 
 bool fc_wait_futex_would_block(pid_t tid, const struct fc_wait *w)

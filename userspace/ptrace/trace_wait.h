@@ -86,10 +86,11 @@ void fc_wait_finish(pid_t tid, struct user_regs_struct *regs,
 /*
  * At the syscall-exit stop of a time read: adds the clock's offset to
  * what the kernel returned. saved holds the registers of the entry.
+ * Return: 0, or the fc_mem_read/write error that left it unpatched.
  */
-void fc_wait_patch_timeread(pid_t tid, struct user_regs_struct *regs,
-			    const struct user_regs_struct *saved,
-			    const struct fc_clock *clk);
+int fc_wait_patch_timeread(pid_t tid, struct user_regs_struct *regs,
+			   const struct user_regs_struct *saved,
+			   const struct fc_clock *clk);
 
 /*
  * For a futex wait: does the futex still hold the expected value, so that

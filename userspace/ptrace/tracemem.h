@@ -9,7 +9,11 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-/* Return: 0, or -EFAULT when not all len bytes could be transferred. */
+/*
+ * Return: 0; -EPERM when the tracee's memory is closed to us (it is not
+ * dumpable and we lack CAP_SYS_PTRACE over it); else -EFAULT when not
+ * all len bytes could be transferred.
+ */
 int fc_mem_read(pid_t tid, unsigned long addr, void *buf, size_t len);
 int fc_mem_write(pid_t tid, unsigned long addr, const void *buf, size_t len);
 

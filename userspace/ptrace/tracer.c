@@ -120,6 +120,8 @@ struct tracer {
 	struct timespec recheck_at;
 	bool reported_forever;
 	bool reported_hold;		/* -v said why time holds */
+	bool reported_unseen;		/* -v said a tracee is not dumpable */
+	bool reported_unpatched;	/* -v said a time read stayed real */
 	bool reported_ptrace;		/* said why a tracer inside fails */
 	bool jumps_off;			/* a foreign call armed a kernel timer */
 	bool idle_pending;		/* idle once: confirming before a jump */
@@ -415,6 +417,21 @@ static bool foreign_holding(struct tracer *tr, struct tracee *t)
 }
 
 /*
+ * t is not dumpable (prctl(PR_SET_DUMPABLE, 0), an execute-only program)
+ * and the supervisor lacks CAP_SYS_PTRACE over it: its syscall file and
+ * memory are closed, so what it waits in cannot be known, and time holds
+ * while it lives (never a guess). Said once per run under -v.
+ */
+static void hold_unseen(struct tracer *tr, struct tracee *t)
+{
+	if (tr->reported_unseen)
+		return;
+	logv(tr, "time holds: thread %d is not dumpable: its /proc/%d/syscall and memory are closed to %s (run it as root to see it)",
+	     t->tid, t->tid, tr->o->prog);
+	tr->reported_unseen = true;
+}
+
+/*
  * Is a report of a tracee waiting to be reaped? Its thread has changed
  * state since what the tracer knows of it (a thread continued by SIGCONT
  * that has already stopped again still reads as stopped, and the tracer
@@ -476,8 +493,10 @@ static bool quiescent(struct tracer *tr, struct tracee *skip)
 			/* a zombie has no syscall to confirm, nor a future */
 			if (t == skip || t->reaped || tr->snap[i].state == 'Z')
 				continue;
-			if (fc_taskstat_confirm(&t->files, t->state != IN_WAIT, &st) ||
-			    (st.state != 'S' && !t->listening) ||
+			err = fc_taskstat_confirm(&t->files, t->state != IN_WAIT, &st);
+			if (err == -EPERM || err == -EACCES)
+				hold_unseen(tr, t);
+			if (err || (st.state != 'S' && !t->listening) ||
 			    fc_taskstat_ran(&tr->snap[i], &st))
 				return false;
 			/*
@@ -888,7 +907,12 @@ static void syscall_exit_stop(struct tracer *tr, struct tracee *t)
 		return;
 	}
 	if (t->state == IN_READ) {
-		fc_wait_patch_timeread(t->tid, &regs, &t->saved, &tr->clock);
+		if (fc_wait_patch_timeread(t->tid, &regs, &t->saved, &tr->clock) == -EPERM &&
+		    !tr->reported_unpatched) {
+			logv(tr, "thread %d: its time read stays real: its memory is closed to %s (not dumpable?)",
+			     t->tid, tr->o->prog);
+			tr->reported_unpatched = true;
+		}
 		ptrace(PTRACE_SETREGS, t->tid, 0, &regs);
 	} else if (t->state == IN_WAIT) {
 		fc_sleepq_remove(&tr->q, &t->node);
