@@ -39,6 +39,20 @@ vm() {
 out_is() { [ "$(cat "$tmp/out")" = "$1" ]; }
 err_has() { grep -q -- "$1" "$tmp/err"; }
 
+# make run (the README's first command): its dependencies are in place, it
+# builds nothing new, and shows both modes: an hour slept at once in each,
+# and the named group's two jumps (a day, then a set advance of 10 minutes).
+t_make_run() {
+	local start=$SECONDS rc=0
+	make -s run >"$tmp/out" 2>"$tmp/err" </dev/null || rc=$?
+	echo "# make run: exit $rc in $((SECONDS - start)) s"
+	[ "$rc" -eq 0 ] || return 1
+	grep -q '^=== ptrace mode' "$tmp/out" && grep -q '^--- a group by hand' "$tmp/out" &&
+		grep -q 'demo: jump +86399\.' "$tmp/out" && grep -q 'demo: jump +600\.000000000s' "$tmp/out" &&
+		[ "$(grep -c '^real' "$tmp/err")" -eq 2 ]
+}
+check "make run: both modes, an hour slept at once in each, a group driven by hand" t_make_run
+
 check "python3 -c 'print(1)' prints 1" \
 	eval 'vm 0 120 -- python3 -c "print(1)" && out_is 1'
 check "false exits 1" vm 1 120 -- false
