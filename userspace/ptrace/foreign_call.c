@@ -9,12 +9,9 @@
 #define _GNU_SOURCE
 #include <stdint.h>
 #include <stdio.h>
-#include <string.h>
-#include <time.h>
 
 #include "foreign_call.h"
 #include "trace_wait.h"
-#include "tracemem.h"
 
 /* Is nr the call x (-1: none in this ABI)? */
 static bool is(int nr, int x)
@@ -57,67 +54,6 @@ void fc_foreign_enter(struct fc_foreign_call *c, const struct fc_abi_nrs *abi,
 		 abi == &fc_nr_x32 ? c->nr & ~FC_X32_SYSCALL_BIT : c->nr);
 }
 
-/* A signed integer of size 4 or 8 bytes, little-endian, at p. */
-static int64_t get_int(const unsigned char *p, size_t size)
-{
-	int32_t i32;
-	int64_t i64;
-
-	if (size == 4) {
-		memcpy(&i32, p, 4);
-		return i32;
-	}
-	memcpy(&i64, p, 8);
-	return i64;
-}
-
-/* Stores v in size bytes (4: wrapping, as the kernel's own truncation). */
-static void put_int(unsigned char *p, size_t size, int64_t v)
-{
-	int32_t i32 = (int32_t)(uint32_t)(uint64_t)v;
-
-	if (size == 4)
-		memcpy(p, &i32, 4);
-	else
-		memcpy(p, &v, 8);
-}
-
-/*
- * Adds clock id's offset to the {seconds, fraction} pair at addr, each
- * field size bytes, the fraction in units of unit_ns.
- */
-static void patch_pair(pid_t tid, unsigned long addr, size_t size, long unit_ns,
-		       enum fc_clockid id, const struct fc_clock *clk)
-{
-	unsigned char buf[16];
-	struct fc_time t;
-
-	if (!addr || fc_mem_read(tid, addr, buf, 2 * size))
-		return;
-	t = fc_time_normalise(get_int(buf, size), get_int(buf + size, size) * unit_ns);
-	t = fc_time_add(t, fc_clock_offset(clk, id));
-	put_int(buf, size, t.sec);
-	put_int(buf + size, size, t.nsec / unit_ns);
-	fc_mem_write(tid, addr, buf, 2 * size);
-}
-
-/* time(): the result is virtual now, also stored at arg0 if given. */
-static void patch_time(pid_t tid, const struct fc_foreign_call *c, size_t size,
-		       struct user_regs_struct *regs, const struct fc_clock *clk)
-{
-	unsigned char buf[8];
-	struct timespec now;
-	struct fc_time t;
-
-	clock_gettime(CLOCK_REALTIME, &now);
-	t = fc_time_add(fc_time_normalise(now.tv_sec, now.tv_nsec),
-			fc_clock_offset(clk, FC_CLOCK_REALTIME));
-	put_int(buf, size, t.sec);
-	regs->rax = (unsigned long)get_int(buf, size);
-	if (c->args[0])
-		fc_mem_write(tid, c->args[0], buf, size);
-}
-
 bool fc_foreign_exit(pid_t tid, const struct fc_foreign_call *c,
 		     struct user_regs_struct *regs, const struct fc_clock *clk, bool *armed)
 {
@@ -132,13 +68,13 @@ bool fc_foreign_exit(pid_t tid, const struct fc_foreign_call *c,
 	if (is(c->nr, a->time)) {
 		if (ret < 0 && ret >= -4095)	/* EFAULT */
 			return false;
-		patch_time(tid, c, size, regs, clk);
+		fc_wait_patch_time(tid, c->args[0], size, regs, clk);
 		return true;
 	}
 	if (ret != 0)
 		return false;
 	if (is(c->nr, a->gettimeofday)) {
-		patch_pair(tid, c->args[0], size, 1000, FC_CLOCK_REALTIME, clk);
+		fc_wait_patch_pair(tid, c->args[0], size, 1000, FC_CLOCK_REALTIME, clk);
 		return false;
 	}
 	id = fc_wait_clockid((long)(int)c->args[0]);
@@ -146,6 +82,6 @@ bool fc_foreign_exit(pid_t tid, const struct fc_foreign_call *c,
 		return false;
 	if (is(c->nr, a->clock_gettime64))
 		size = 8;
-	patch_pair(tid, c->args[1], size, 1, id, clk);
+	fc_wait_patch_pair(tid, c->args[1], size, 1, id, clk);
 	return false;
 }

@@ -15,6 +15,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <linux/futex.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -476,48 +477,82 @@ void fc_wait_finish(pid_t tid, struct user_regs_struct *regs,
 	write_remaining(tid, w, fc_time_sub(w->deadline, vnow));
 }
 
+/* A signed integer of size 4 or 8 bytes, little-endian, at p. */
+static int64_t get_int(const unsigned char *p, size_t size)
+{
+	int32_t i32;
+	int64_t i64;
+
+	if (size == 4) {
+		memcpy(&i32, p, 4);
+		return i32;
+	}
+	memcpy(&i64, p, 8);
+	return i64;
+}
+
+/* Stores v in size bytes (4: wrapping, as the kernel's own truncation). */
+static void put_int(unsigned char *p, size_t size, int64_t v)
+{
+	int32_t i32 = (int32_t)(uint32_t)(uint64_t)v;
+
+	if (size == 4)
+		memcpy(p, &i32, 4);
+	else
+		memcpy(p, &v, 8);
+}
+
+int fc_wait_patch_pair(pid_t tid, unsigned long addr, size_t size, long unit_ns,
+		       enum fc_clockid id, const struct fc_clock *clk)
+{
+	unsigned char buf[16];
+	struct fc_time t;
+	int err;
+
+	if (!addr)
+		return 0;
+	err = fc_mem_read(tid, addr, buf, 2 * size);
+	if (err)
+		return err;
+	t = fc_time_normalise(get_int(buf, size), get_int(buf + size, size) * unit_ns);
+	t = fc_time_add(t, fc_clock_offset(clk, id));
+	put_int(buf, size, t.sec);
+	put_int(buf + size, size, t.nsec / unit_ns);
+	return fc_mem_write(tid, addr, buf, 2 * size);
+}
+
+int fc_wait_patch_time(pid_t tid, unsigned long addr, size_t size,
+		       struct user_regs_struct *regs, const struct fc_clock *clk)
+{
+	unsigned char buf[8];
+	struct fc_time t;
+
+	t = fc_time_add(ts_now(CLOCK_REALTIME), fc_clock_offset(clk, FC_CLOCK_REALTIME));
+	put_int(buf, size, t.sec);
+	regs->rax = (unsigned long)get_int(buf, size);
+	return addr ? fc_mem_write(tid, addr, buf, size) : 0;
+}
+
 int fc_wait_patch_timeread(pid_t tid, struct user_regs_struct *regs,
 			   const struct user_regs_struct *saved,
 			   const struct fc_clock *clk)
 {
-	struct fc_time t, off;
-	struct timespec ts;
-	struct timeval tv;
-	int id, err;
+	int id;
 
 	switch (saved->orig_rax) {
 	case SYS_clock_gettime:
 		id = clock_of((long)(int)saved->rdi);
 		if ((long)regs->rax != 0 || id < 0)
 			return 0;
-		err = fc_mem_read(tid, saved->rsi, &ts, sizeof(ts));
-		if (err)
-			return err;
-		t = fc_time_add(fc_time_normalise(ts.tv_sec, ts.tv_nsec),
-				fc_clock_offset(clk, id));
-		ts.tv_sec = t.sec;
-		ts.tv_nsec = t.nsec;
-		return fc_mem_write(tid, saved->rsi, &ts, sizeof(ts));
+		return fc_wait_patch_pair(tid, saved->rsi, 8, 1, id, clk);
 	case SYS_gettimeofday:
-		if ((long)regs->rax != 0 || !saved->rdi)
+		if ((long)regs->rax != 0)
 			return 0;
-		err = fc_mem_read(tid, saved->rdi, &tv, sizeof(tv));
-		if (err)
-			return err;
-		t = fc_time_add(fc_time_normalise(tv.tv_sec, tv.tv_usec * 1000LL),
-				fc_clock_offset(clk, FC_CLOCK_REALTIME));
-		tv.tv_sec = t.sec;
-		tv.tv_usec = t.nsec / 1000;
-		return fc_mem_write(tid, saved->rdi, &tv, sizeof(tv));
+		return fc_wait_patch_pair(tid, saved->rdi, 8, 1000, FC_CLOCK_REALTIME, clk);
 	case SYS_time:
 		if ((long)regs->rax < 0)
 			return 0;
-		off = fc_clock_offset(clk, FC_CLOCK_REALTIME);
-		t = fc_time_add(ts_now(CLOCK_REALTIME), off);
-		regs->rax = (unsigned long)t.sec;
-		if (saved->rdi)
-			return fc_mem_write(tid, saved->rdi, &t.sec, sizeof(t.sec));
-		break;
+		return fc_wait_patch_time(tid, saved->rdi, 8, regs, clk);
 	}
 	return 0;
 }

@@ -84,6 +84,22 @@ void fc_wait_finish(pid_t tid, struct user_regs_struct *regs,
 		    const struct fc_wait *w, bool timed_out, struct fc_time vnow);
 
 /*
+ * Adds clock id's offset to the {seconds, fraction} pair at addr (0:
+ * none), each field size bytes (4 or 8), the fraction in units of
+ * unit_ns: a timespec (1) or timeval (1000) of any ABI.
+ * Return: 0, or the fc_mem_read/write error.
+ */
+int fc_wait_patch_pair(pid_t tid, unsigned long addr, size_t size, long unit_ns,
+		       enum fc_clockid id, const struct fc_clock *clk);
+
+/*
+ * time()'s answer: virtual REALTIME seconds in regs->rax, in size bytes
+ * (4 wraps as natively), also stored at addr if not 0.
+ */
+int fc_wait_patch_time(pid_t tid, unsigned long addr, size_t size,
+		       struct user_regs_struct *regs, const struct fc_clock *clk);
+
+/*
  * At the syscall-exit stop of a time read: adds the clock's offset to
  * what the kernel returned. saved holds the registers of the entry.
  * Return: 0, or the fc_mem_read/write error that left it unpatched.
