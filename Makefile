@@ -19,6 +19,10 @@ WARN    := -Wall -Wextra -Werror
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=gnu11 $(WARN) -MMD -MP
 CPPFLAGS += -Iinclude/uapi -Icore -DFLUXCAP_VERSION='"$(VERSION)"'
+# Where `make install` puts the preload (lib/<triplet>), which fluxctl finds
+# relative to itself.
+MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
+$(BUILD)/userspace/common/preload.o: CPPFLAGS += -DFC_MULTIARCH='"$(MULTIARCH)"'
 
 # core/ is compiled into userspace too; kbuild compiles its own copy.
 CORE_SRCS        := $(wildcard core/*.c)
@@ -79,6 +83,10 @@ help:
 	@echo 'make style        checkpatch --strict, shellcheck'
 	@echo 'make bench        native vs kernel vs ptrace mode in the VM (bench/run.sh), not a test'
 	@echo 'make run          show fluxctl at work'
+	@echo 'make install      fluxctl, fluxcapacitor, the preload, man pages, bash completion,'
+	@echo '                  the module as DKMS source (PREFIX=/usr/local, DESTDIR=)'
+	@echo 'make uninstall    remove all of it (and fluxcap from dkms)'
+	@echo 'make install-autoload   load fluxcap.ko at boot (/etc/modules-load.d)'
 
 userspace: $(BUILD)/fluxctl $(BUILD)/fluxcapacitor $(BUILD)/libfluxcap-preload.so
 
@@ -215,6 +223,8 @@ run:
 	@scripts/deps.sh
 	@$(MAKE) --no-print-directory all
 	@scripts/demo.sh
+
+include packaging/install.mk
 
 clean:
 	rm -rf $(BUILD)

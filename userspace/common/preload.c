@@ -36,6 +36,15 @@ const char *fc_find_preload(const char *libpath)
 			snprintf(try, sizeof(try), "%s/%s", self, FC_PRELOAD_NAME);
 			if (realpath(try, found))
 				return found;
+#ifdef FC_MULTIARCH
+			/* where make install puts it: PREFIX/lib/<triplet> */
+			if (*FC_MULTIARCH) {
+				snprintf(try, sizeof(try), "%s/../lib/%s/%s", self,
+					 FC_MULTIARCH, FC_PRELOAD_NAME);
+				if (realpath(try, found))
+					return found;
+			}
+#endif
 			snprintf(try, sizeof(try), "%s/../lib/fluxcap/%s", self, FC_PRELOAD_NAME);
 			if (realpath(try, found))
 				return found;

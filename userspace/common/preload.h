@@ -11,7 +11,8 @@
 /*
  * An absolute path to the preload library, or NULL when there is none:
  * $FLUXCAP_PRELOAD when set, else FC_PRELOAD_NAME in libpath when given,
- * else next to the running program or in its ../lib/fluxcap/. The result
+ * else next to the running program, in its ../lib/<multiarch triplet>/
+ * (where make install puts it) or in its ../lib/fluxcap/. The result
  * lives in a static buffer.
  */
 const char *fc_find_preload(const char *libpath);

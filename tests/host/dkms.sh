@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The module as users get it: `make install` puts its source in
+# /usr/src/fluxcap-VERSION (here under a DESTDIR); dkms builds that tree
+# against each Debian kernel's headers (the headers the guest sees are the
+# host's own), and in a guest booted without fluxcap.ko, dkms installs it,
+# modprobe loads it, the installed fluxctl uses it and dkms removes it
+# (tests/vm/dkms_load.sh). Needs root (dkms) and what make deps installs.
+# TAP.
+set -uo pipefail
+cd "$(dirname "$0")/../.." || exit 2
+build=${FLUXCAP_BUILD:-build}
+n=0 failed=0
+mkdir -p "$build/tmp"
+# Under build/, which the guest sees (its /tmp is its own tmpfs).
+tmp=$(mktemp -d "$(realpath "$build/tmp")/dkms.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+check() { # check DESCRIPTION TEST-COMMAND...
+	local desc=$1
+	shift
+	n=$((n + 1))
+	if "$@" >"$tmp/log" 2>&1; then
+		echo "ok $n - $desc"
+	else
+		echo "not ok $n - $desc"
+		sed 's/^/#   /' "$tmp/log" | tail -n 40
+		failed=$((failed + 1))
+	fi
+}
+
+version=$(scripts/version.sh)
+dest=$tmp/root
+mkdir -p "$tmp/dkms"
+
+if [ "$(id -u)" -ne 0 ] || ! command -v dkms >/dev/null; then
+	check "root and dkms (make check runs as root; make deps installs dkms)" false
+	echo "1..$n"
+	exit 1
+fi
+
+check "make install DESTDIR=... PREFIX=/usr, with install-autoload" \
+	eval 'make -s install DESTDIR="$dest" PREFIX=/usr && make -s install-autoload DESTDIR="$dest"'
+
+# Each kernel the VM suite boots: those with a fluxcap.ko built by make.
+kernels=()
+for ko in "$build"/*/fluxcap.ko; do
+	[ -f "$ko" ] && kernels+=("$(basename "$(dirname "$ko")")")
+done
+[ "${#kernels[@]}" -gt 0 ] || check "a kernel to build for (make all)" false
+
+for k in "${kernels[@]}"; do
+	check "dkms build of the installed tree for $k" \
+		dkms build --dkmstree "$tmp/dkms" --sourcetree "$dest/usr/src" \
+		-m fluxcap -v "$version" -k "$k"
+	# The guest's own TAP lines, each one of ours.
+	start=$SECONDS
+	tests/vm/run --kernel "$k" --no-module --timeout 300 -- \
+		bash tests/vm/dkms_load.sh "$tmp/dkms" "$dest" "$version" >"$tmp/guest" 2>&1
+	rc=$?
+	echo "# guest on $k: exit $rc in $((SECONDS - start)) s"
+	cases=0
+	while IFS= read -r line; do
+		case $line in
+		"ok "*) n=$((n + 1)) cases=$((cases + 1)); echo "ok $n - $k: ${line#ok * - }" ;;
+		"not ok "*)
+			n=$((n + 1)) cases=$((cases + 1)) failed=$((failed + 1))
+			echo "not ok $n - $k: ${line#not ok * - }"
+			;;
+		*) echo "# $line" ;;
+		esac
+	done <"$tmp/guest"
+	[ "$cases" -gt 0 ] || check "the guest on $k ran its cases" false
+	[ "$rc" -eq 0 ] || check "the guest on $k exited 0 (it exited $rc)" false
+done
+
+echo "1..$n"
+[ "$failed" -eq 0 ]
