@@ -54,13 +54,14 @@ static char *iso_utc(int64_t ns, char *buf, size_t len)
 
 static void list_usage(FILE *f)
 {
-	fputs("Usage: fluxctl list [-j|--json]\n"
+	fputs("Usage: fluxctl list [-j|--json] [-q|--quiet]\n"
 	      "\n"
 	      "Lists the groups: NAME ID MEMBERS SLEEPERS JUMPS OFFSET FLAGS CGROUP.\n"
 	      "OFFSET is how far virtual time is ahead of the host's. Needs no privilege.\n"
 	      "\n"
-	      "  -j, --json   one JSON array of objects, with the keys of `show --json`\n"
-	      "  -h, --help   show this help\n", f);
+	      "  -j, --json    one JSON array of objects, with the keys of `show --json`\n"
+	      "  -q, --quiet   the names only, one per line, no header (for scripts)\n"
+	      "  -h, --help    show this help\n", f);
 }
 
 static void show_usage(FILE *f)
@@ -138,6 +139,7 @@ static void json_group(struct fc_json *j, const struct fc_group_info *g)
 struct list_state {
 	struct fc_json j;
 	bool json;
+	bool quiet;
 	int count;
 };
 
@@ -161,6 +163,10 @@ static int list_one(const struct fc_group_info *g, void *arg)
 		json_group(&s->j, g);
 		return 0;
 	}
+	if (s->quiet) {
+		printf("%s\n", g->name);
+		return 0;
+	}
 	printf("%-20s %6s %7s %8s %8s %16s %-18s %s\n", g->name,
 	       col(g, FLUXCAP_A_GROUP_ID, g->id, id, sizeof(id)),
 	       col(g, FLUXCAP_A_GROUP_MEMBERS, g->members, mem, sizeof(mem)),
@@ -172,12 +178,13 @@ static int list_one(const struct fc_group_info *g, void *arg)
 	return 0;
 }
 
-/* -j/--json and the positional arguments of list and show. */
+/* The options of list (-j, -q) and show (-j; quiet is NULL). */
 static int parse_json_opt(int argc, char *argv[], void (*usage)(FILE *f),
-			  bool *json)
+			  bool *json, bool *quiet)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -185,11 +192,18 @@ static int parse_json_opt(int argc, char *argv[], void (*usage)(FILE *f),
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, quiet ? "jqh" : "jh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			*json = true;
 			break;
+		case 'q':
+			if (quiet) {
+				*quiet = true;
+				break;
+			}
+			return fc_usage_error(argv[0], usage, "unknown option '%s'",
+					      argv[optind - 1]);
 		case 'h':
 			usage(stdout);
 			return FC_EXIT_OK;
@@ -216,19 +230,21 @@ int list_main(int argc, char *argv[])
 	struct fc_nl nl;
 	int ret;
 
-	ret = parse_json_opt(argc, argv, list_usage, &s.json);
+	ret = parse_json_opt(argc, argv, list_usage, &s.json, &s.quiet);
 	if (ret >= 0)
 		return ret;
 	if (optind < argc)
 		return fc_usage_error("list", list_usage, "unexpected argument '%s'",
 				      argv[optind]);
+	if (s.json && s.quiet)
+		return fc_usage_error("list", list_usage, "-j and -q do not go together");
 	ret = fc_group_connect("list", &nl);
 	if (ret)
 		return ret;
 	fc_json_init(&s.j, stdout);
 	if (s.json)
 		fc_json_open(&s.j, NULL, '[');
-	else
+	else if (!s.quiet)
 		printf("%-20s %6s %7s %8s %8s %16s %-18s %s\n", "NAME", "ID", "MEMBERS",
 		       "SLEEPERS", "JUMPS", "OFFSET", "FLAGS", "CGROUP");
 	ret = fc_nl_group_dump(&nl, list_one, &s);
@@ -284,7 +300,7 @@ int show_main(int argc, char *argv[])
 	struct fc_nl nl;
 	int ret;
 
-	ret = parse_json_opt(argc, argv, show_usage, &json);
+	ret = parse_json_opt(argc, argv, show_usage, &json, NULL);
 	if (ret >= 0)
 		return ret;
 	if (optind >= argc)
