@@ -47,6 +47,10 @@ if command -v shellcheck >/dev/null; then
 		[ "$rc" -ne 0 ] && echo "$out" | sed 's/^/# /'
 		result "$rc" "shellcheck $f"
 	done
+	out=$(shellcheck -s bash -S warning userspace/cli/fluxctl.bash-completion 2>&1)
+	rc=$?
+	[ "$rc" -ne 0 ] && echo "$out" | sed 's/^/# /'
+	result "$rc" "shellcheck userspace/cli/fluxctl.bash-completion"
 	out=$(shellcheck -s sh -S warning tests/vm/init-stage1 2>&1)
 	rc=$?
 	[ "$rc" -ne 0 ] && echo "$out" | sed 's/^/# /'

@@ -15,11 +15,11 @@ n=0 failed=0
 log=$(mktemp)
 
 check() { # check DESCRIPTION TEST-COMMAND...
-	local desc=$1
+	local desc=$1 start=$SECONDS
 	shift
 	n=$((n + 1))
 	if "$@" >"$log" 2>&1; then
-		echo "ok $n - $desc"
+		echo "ok $n - $desc ($((SECONDS - start)) s)"
 	else
 		echo "not ok $n - $desc"
 		sed 's/^/#   /' "$log" | tail -n 30
