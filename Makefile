@@ -230,4 +230,4 @@ clean:
 	rm -rf $(BUILD)
 	find module core -name '*.o' -o -name '*.cmd' -o -name '*.mod*' | xargs rm -f
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -name '*.d' -type f 2>/dev/null)

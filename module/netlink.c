@@ -279,7 +279,9 @@ static bool fc_name_valid(const char *name)
 	if (!*name || *name == '.')
 		return false;
 	for (c = name; *c; c++)
-		if (!isalnum(*c) && *c != '_' && *c != '-' && *c != '.')
+		/* isalnum() alone takes Latin-1 letters too */
+		if (!isascii(*c) ||
+		    (!isalnum(*c) && *c != '_' && *c != '-' && *c != '.'))
 			return false;
 	return true;
 }

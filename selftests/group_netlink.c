@@ -95,6 +95,7 @@ TEST_F(nl, bad_names)
 	static const char *const bad[] = {
 		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",	/* 32 bytes: too long */
 		"a/b", "/", ".hidden", "", "sp ace", "tab\t", "caf\xc3\xa9", "..",
+		"caf\xe9", "\xc0\xd6",	/* Latin-1 letters: isalnum() says yes */
 	};
 
 	FX_RETURN_IF_SKIPPED();

@@ -95,6 +95,13 @@ sleep 0.3
 check "frozen: virtual MONOTONIC stands" test "$(field mono_ns)" = "$m1"
 check "set $g thaw: time runs again" \
 	sh -c "'$fluxctl' set '$g' thaw && m=\$('$fluxctl' show -j '$g' | sed -n 's/.*\"mono_ns\":\([0-9]*\).*/\1/p') && sleep 0.3 && test \"\$('$fluxctl' show -j '$g' | sed -n 's/.*\"mono_ns\":\([0-9]*\).*/\1/p')\" -gt \"\$m\""
+# A group frozen for longer than it ever jumped is behind the host.
+g2=$g-neg
+check "frozen 0.3 s with no jump: show says 'offset: -...', never '+-'" \
+	sh -c "'$fluxctl' create '$g2' && '$fluxctl' set '$g2' freeze && sleep 0.3 &&
+		'$fluxctl' set '$g2' thaw && '$fluxctl' show '$g2' >'$tmp/neg' &&
+		'$fluxctl' delete '$g2' && cat '$tmp/neg' &&
+		grep -Eq '^ +offset: +-[0-9]' '$tmp/neg' && ! grep -q '+-' '$tmp/neg'"
 check "list -j names the group" sh -c "'$fluxctl' list -j | grep -q '\"name\":\"$g\"'"
 
 if command -v setpriv >/dev/null; then

@@ -274,7 +274,9 @@ static void show_text(const struct fc_group_info *g)
 	LINE("monotonic", MONO_NS, "%s", fc_ns_seconds(g->mono_ns, buf, sizeof(buf)));
 	LINE("boottime", BOOT_NS, "%s", fc_ns_seconds(g->boot_ns, buf, sizeof(buf)));
 	LINE("realtime", REAL_NS, "%s", iso_utc(g->real_ns, buf, sizeof(buf)));
-	LINE("offset", OFFSET_NS, "+%s", fc_duration_format(g->offset_ns, buf, sizeof(buf)));
+	/* negative once a freeze outlasted the jumps */
+	LINE("offset", OFFSET_NS, "%s%s", g->offset_ns < 0 ? "" : "+",
+	     fc_duration_format(g->offset_ns, buf, sizeof(buf)));
 	LINE("realtime shift", REAL_SHIFT_NS, "%s",
 	     fc_duration_format(g->real_shift_ns, buf, sizeof(buf)));
 	LINE("members", MEMBERS, "%" PRIu32, g->members);

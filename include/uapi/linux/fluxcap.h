@@ -31,8 +31,8 @@
  *
  * Most programs read the time through the vDSO without entering the
  * kernel, so neither the module nor the ptrace supervisor sees those reads.
- * The supervisor of a virtual clock (fluxctl's ptrace backend today, the
- * module's mmap of /dev/fluxcap later) publishes the clock's offsets in a
+ * The supervisor of a virtual clock (fluxctl's ptrace backend, or the
+ * module through mmap of /dev/fluxcap) publishes the clock's offsets in a
  * shared, read-only struct fluxcap_clock_page, and libfluxcap-preload.so
  * adds them to what the vDSO returns: virtual time at vDSO speed.
  *
