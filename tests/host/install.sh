@@ -80,6 +80,21 @@ t_preload_found() {
 }
 check "installed fluxctl injects the installed preload" t_preload_found
 
+# The order: --libpath, else $FLUXCAP_PRELOAD, else beside the program.
+preload_of() { # preload_of ENV-ASSIGNMENT FLUXCTL-ARGS...: the LD_PRELOAD it sets
+	env "$1" "$dest/usr/bin/fluxctl" run --mode ptrace "${@:2}" -- sh -c 'echo "$LD_PRELOAD"'
+}
+t_preload_order() {
+	local lib=$dest/usr/lib/$triplet out
+	out=$(preload_of FLUXCAP_PRELOAD=/nonexistent.so --libpath "$lib") || return 1
+	echo "--libpath over a bad FLUXCAP_PRELOAD: $out"
+	[ "$out" = "$(realpath "$lib/libfluxcap-preload.so")" ] || return 1
+	out=$(preload_of FLUXCAP_PRELOAD="$PWD/build/libfluxcap-preload.so") || return 1
+	echo "FLUXCAP_PRELOAD over the installed one: $out"
+	[ "$out" = "$(realpath build/libfluxcap-preload.so)" ]
+}
+check "--libpath wins over \$FLUXCAP_PRELOAD, which wins over ../lib/<triplet>/" t_preload_order
+
 t_installed_runs() {
 	local out start=$SECONDS
 	out=$(env -u FLUXCAP_PRELOAD "$dest/usr/bin/fluxctl" run --mode ptrace -- \

@@ -26,7 +26,8 @@ static void usage(FILE *f)
 	      "\n"
 	      "Options:\n"
 	      "  --libpath=PATH   directory holding libfluxcap-preload.so\n"
-	      "                   (default: next to this program)\n"
+	      "                   (default: $FLUXCAP_PRELOAD, else next to this program\n"
+	      "                    or in its ../lib/<triplet>/)\n"
 	      "  --output=FILE    write the -v log to FILE instead of stderr\n"
 	      "  --signal=SIG     accepted for compatibility: fluxcapacitor interrupted\n"
 	      "                   sleepers with SIG (default SIGURG); fluxcap will not\n"
@@ -73,7 +74,7 @@ int main(int argc, char *argv[])
 	o.ncmds = opts.cmdlist.ncmds;
 	o.preload = fc_find_preload(opts.libpath);
 	if (!o.preload)
-		fprintf(stderr, "fluxcapacitor: libfluxcap-preload.so not found%s%s: vDSO time reads stay real\n",
+		fprintf(stderr, "fluxcapacitor: libfluxcap-preload.so not found%s%s: time reads go by system call (slower)\n",
 			opts.libpath ? " in " : "", opts.libpath ? opts.libpath : "");
 	if (opts.output) {
 		o.log = fopen(opts.output, "we");

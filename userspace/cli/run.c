@@ -35,7 +35,8 @@ static void usage(FILE *f)
 	      "                     YYYY-MM-DD, 'YYYY-MM-DD HH:MM[:SS]' (local time) or\n"
 	      "                     YYYY-MM-DDTHH:MM[:SS]Z (UTC)\n"
 	      "  --libpath DIR      directory holding " FC_PRELOAD_NAME "\n"
-	      "                     (default: next to fluxctl, or $FLUXCAP_PRELOAD)\n"
+	      "                     (default: $FLUXCAP_PRELOAD, else next to fluxctl\n"
+	      "                      or in its ../lib/<triplet>/)\n"
 	      "  --output FILE      write the -v log to FILE instead of stderr\n"
 	      "  -v, --verbose      the mode chosen; in ptrace mode also one line per\n"
 	      "                     intercepted time syscall and per jump\n"
@@ -152,7 +153,7 @@ int run_main(int argc, char *argv[])
 	}
 	o.preload = fc_find_preload(libpath);
 	if (!o.preload && (libpath || o.verbose))
-		fprintf(stderr, "fluxctl run: %s not found%s%s: vDSO time reads stay real\n",
+		fprintf(stderr, "fluxctl run: %s not found%s%s: time reads by system call in ptrace mode (slower), vDSO reads stay real in kernel mode\n",
 			FC_PRELOAD_NAME, libpath ? " in " : "", libpath ? libpath : "");
 	if (strcmp(mode, "ptrace")) {
 		ret = run_kernel(&o, &list, mode, &status);

@@ -21,12 +21,12 @@ const char *fc_find_preload(const char *libpath)
 	const char *env = getenv("FLUXCAP_PRELOAD");
 	ssize_t n;
 
-	if (env && *env)
-		return realpath(env, found) ? found : NULL;
 	if (libpath) {
 		snprintf(try, sizeof(try), "%s/%s", libpath, FC_PRELOAD_NAME);
 		return realpath(try, found) ? found : NULL;
 	}
+	if (env && *env)
+		return realpath(env, found) ? found : NULL;
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	if (n > 0) {
 		self[n] = '\0';

@@ -10,7 +10,7 @@
 
 /*
  * An absolute path to the preload library, or NULL when there is none:
- * $FLUXCAP_PRELOAD when set, else FC_PRELOAD_NAME in libpath when given,
+ * FC_PRELOAD_NAME in libpath when given, else $FLUXCAP_PRELOAD when set,
  * else next to the running program, in its ../lib/<multiarch triplet>/
  * (where make install puts it) or in its ../lib/fluxcap/. The result
  * lives in a static buffer.
