@@ -31,7 +31,8 @@ install: userspace install-dkms-tree
 		$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m))$(newline))
 	$(INSTALL) -m 0644 userspace/cli/fluxctl.bash-completion $(DESTDIR)$(BASHCOMPDIR)/fluxctl
 	ln -sf fluxctl $(DESTDIR)$(BASHCOMPDIR)/fluxcapacitor
-	@echo 'installed; the module as DKMS source: $(DKMS_SRC) (see README, "Install")'
+	@echo 'installed. The module is DKMS source in $(DKMS_SRC); to build and load it:'
+	@echo '  dkms install fluxcap/$(VERSION) && modprobe fluxcap'
 
 install-dkms-tree:
 	$(foreach f,$(DKMS_FILES),$(INSTALL) -D -m 0644 $(f) $(DESTDIR)$(DKMS_SRC)/$(f)$(newline))
