@@ -70,7 +70,7 @@ KTIMERS      := nanosleep nsleep-lat posix_timers set-timer-lat mqueue-lat
 KTIMER_PROGS := $(addprefix $(BUILD)/ktimers/,$(KTIMERS))
 
 .PHONY: all userspace module selftests ktimers host-tests deps check host-check vm-check \
-	style run bench clean help
+	style run bench deb clean help
 all: userspace module selftests ktimers
 
 help:
@@ -87,6 +87,7 @@ help:
 	@echo '                  the module as DKMS source (PREFIX=/usr/local, DESTDIR=)'
 	@echo 'make uninstall    remove all of it (and fluxcap from dkms)'
 	@echo 'make install-autoload   load fluxcap.ko at boot (/etc/modules-load.d)'
+	@echo 'make deb          Debian packages fluxcap and fluxcap-dkms in build/deb/'
 
 userspace: $(BUILD)/fluxctl $(BUILD)/fluxcapacitor $(BUILD)/libfluxcap-preload.so
 
@@ -110,13 +111,13 @@ $(BUILD)/pic/%.o: %.c $(BUILD)/version.stamp
 	$(CC) $(CPPFLAGS) $(CFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
 
 $(BUILD)/fluxctl: $(FLUXCTL_OBJS)
-	$(CC) $(CFLAGS) -o $@ $^ $(LIBNL_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBNL_LIBS)
 
 $(BUILD)/fluxcapacitor: $(FLUXCAPACITOR_OBJS)
-	$(CC) $(CFLAGS) -o $@ $^ $(LIBNL_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBNL_LIBS)
 
 $(BUILD)/libfluxcap-preload.so: $(PRELOAD_OBJS) preload/fluxcap_preload.map
-	$(CC) $(CFLAGS) -shared -Wl,--version-script=preload/fluxcap_preload.map \
+	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,--version-script=preload/fluxcap_preload.map \
 		-o $@ $(PRELOAD_OBJS) -ldl
 
 # One kbuild run per kernel, each in its own tree of symlinks so the objects
@@ -225,6 +226,11 @@ run:
 	@scripts/demo.sh
 
 include packaging/install.mk
+
+# fluxcap and fluxcap-dkms .debs in $(BUILD)/deb/, built from a copy of the
+# tree with packaging/debian/ (scripts/deb.sh).
+deb:
+	@BUILD=$(BUILD) scripts/deb.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -27,6 +27,7 @@ BASE_PKGS=(
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1
 	python3 perl shellcheck
 	dkms groff-base
+	debhelper dh-dkms lintian
 )
 
 have_pkg() {
