@@ -129,7 +129,7 @@ $(BUILD)/%/fluxcap.ko: FORCE
 	@mkdir -p $(BUILD)/$*/src
 	@cp -rsf $(CURDIR)/Kbuild $(CURDIR)/module $(CURDIR)/core $(CURDIR)/include $(BUILD)/$*/src/
 	$(MAKE) -C /lib/modules/$*/build M=$(CURDIR)/$(BUILD)/$*/src W=1 \
-		FLUXCAP_VERSION='$(VERSION)' modules
+		FLUXCAP_VERSION='$(VERSION)' FLUXCAP_WERROR=1 modules
 	@cp $(BUILD)/$*/src/fluxcap.ko $@
 FORCE:
 

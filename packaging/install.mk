@@ -8,7 +8,8 @@ PREFIX     ?= /usr/local
 BINDIR     ?= $(PREFIX)/bin
 # The preload sits in the multiarch directory; fluxctl looks for it there,
 # relative to itself (userspace/common/preload.c), so PREFIX is never baked in.
-LIBDIR     ?= $(PREFIX)/lib$(if $(MULTIARCH),/$(MULTIARCH))
+# Without a triplet (not Debian-like): lib/fluxcap, also searched.
+LIBDIR     ?= $(PREFIX)/lib$(if $(MULTIARCH),/$(MULTIARCH),/fluxcap)
 MANDIR     ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 # dkms reads /usr/src/NAME-VERSION, whatever PREFIX is.
@@ -18,8 +19,23 @@ MODLOADDIR ?= /etc/modules-load.d
 
 INSTALL    ?= install
 MANPAGES   := userspace/cli/fluxctl.8 userspace/cli/fluxcapacitor.1 Documentation/fluxcap.7
-# The module's sources, exactly what Kbuild compiles (plus the uapi header).
-DKMS_FILES := Kbuild $(wildcard module/*.[ch] core/*.[ch]) include/uapi/linux/fluxcap.h
+# The module's sources, exactly what Kbuild compiles (plus the uapi header):
+# the tracked ones, where git knows them (a stray file would be compiled).
+DKMS_GLOBS := Kbuild module/*.[ch] core/*.[ch] include/uapi/linux/fluxcap.h
+DKMS_FILES := $(or $(shell git ls-files -- $(DKMS_GLOBS) 2>/dev/null),$(wildcard $(DKMS_GLOBS)))
+
+# Unquoted paths below: a space would split one path into two, possibly
+# outside DESTDIR, so refuse it.
+space := $(subst ,, )
+INSTALL_PATHS := $(DESTDIR)$(PREFIX)$(BINDIR)$(LIBDIR)$(MANDIR)$(BASHCOMPDIR)$(DKMS_SRCDIR)$(MODLOADDIR)
+ifneq ($(filter install uninstall install-dkms-tree install-autoload uninstall-autoload,$(MAKECMDGOALS)),)
+ifneq ($(words $(INSTALL_PATHS)),1)
+$(error DESTDIR, PREFIX and the install directories must not contain spaces)
+endif
+ifeq ($(filter /%,$(PREFIX)),)
+$(error PREFIX must be an absolute path, not '$(PREFIX)')
+endif
+endif
 
 .PHONY: install uninstall install-dkms-tree install-autoload uninstall-autoload
 
@@ -31,10 +47,12 @@ install: userspace install-dkms-tree
 		$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m))$(newline))
 	$(INSTALL) -m 0644 userspace/cli/fluxctl.bash-completion $(DESTDIR)$(BASHCOMPDIR)/fluxctl
 	ln -sf fluxctl $(DESTDIR)$(BASHCOMPDIR)/fluxcapacitor
-	@echo 'installed. The module is DKMS source in $(DKMS_SRC); to build and load it:'
-	@echo '  dkms install fluxcap/$(VERSION) && modprobe fluxcap'
+	@$(if $(DESTDIR),:,echo 'installed. The module is DKMS source in $(DKMS_SRC); to build and load it:')
+	@$(if $(DESTDIR),:,echo '  dkms install fluxcap/$(VERSION) && modprobe fluxcap')
 
+# Afresh: a file dropped since the last install of this version must go.
 install-dkms-tree:
+	rm -rf $(DESTDIR)$(DKMS_SRC)
 	$(foreach f,$(DKMS_FILES),$(INSTALL) -D -m 0644 $(f) $(DESTDIR)$(DKMS_SRC)/$(f)$(newline))
 	sed 's/@VERSION@/$(VERSION)/' packaging/dkms.conf.in >$(DESTDIR)$(DKMS_SRC)/dkms.conf
 

@@ -16,8 +16,8 @@ cd "$(dirname "$0")/.."
 
 out=${BUILD:-build}/deb
 version=$(scripts/version.sh)
-# Debian versions have no "-" in a native package: 0.1.0+g<hex>-dirty
-# becomes 0.1.0+g<hex>+dirty (and sorts after the clean build).
+# Debian versions have no "-" in a native package: 0.1.0+<n>.g<hex>-dirty
+# becomes 0.1.0+<n>.g<hex>+dirty (and sorts after the clean build).
 debver=${version//-/+}
 stage=$out/fluxcap-$debver
 

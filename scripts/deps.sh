@@ -26,7 +26,7 @@ BASE_PKGS=(
 	qemu-system-x86 busybox-static cpio kmod xz-utils
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1
 	python3 perl shellcheck
-	dkms groff-base
+	dkms groff-base bash-completion
 	debhelper dh-dkms lintian
 )
 

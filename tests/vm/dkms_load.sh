@@ -29,6 +29,10 @@ check() { # check DESCRIPTION TEST-COMMAND...
 
 echo "# kernel $kver, fluxcap $version"
 grep -q '^fluxcap ' /proc/modules && { echo "Bail out! fluxcap.ko already loaded"; exit 1; }
+# One installed on the host (whose root the guest sees) would be taken
+# instead of ours, or stop dkms install from replacing it.
+stale=$(modinfo -n fluxcap 2>/dev/null)
+[ -n "$stale" ] && echo "Bail out! a fluxcap.ko is installed for $kver already: $stale (dkms remove it on the host)" && exit 1
 # Built on the host: dkms install would otherwise build it here, for minutes.
 ls "$tree/fluxcap/$version/$kver/"*/module/fluxcap.ko* >/dev/null 2>&1 ||
 	{ echo "Bail out! dkms did not build fluxcap $version for $kver"; exit 1; }

@@ -21,6 +21,7 @@ cleanup() {
 	local p
 	for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
 	"$fluxctl" delete "$g" >/dev/null 2>&1
+	"$fluxctl" delete "$g-neg" >/dev/null 2>&1
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
