@@ -247,6 +247,7 @@ for ((c = 1; c <= cycles; c++)); do
 		why="$why; insmod failed: $out"
 		insmod "$ko" 2>/dev/null
 	fi
+	ti=$(now)
 	if [ $((c % 5)) = 1 ]; then
 		left=$("$fluxctl" list 2>&1 | grep -c '^u[0-9]')
 		[ "$left" = 0 ] || why="$why; $left groups survived the reload"
@@ -263,6 +264,8 @@ for ((c = 1; c <= cycles; c++)); do
 	tr=$(now)
 	reap_long 5 || why="$why; long-lived members did not die on SIGKILL"
 	rmdir_pending 0
+	# What happened when, to set beside a late sleeper of this cycle.
+	echo "rmmod $t0 insmod $t1 loaded $ti reap $tr done $(now)" >"$tmp/events.$c"
 	[ -z "${FLUXCAP_UNLOAD_PHASES:-}" ] || note "phases: setup $(minus "$tq" "$tp") reload $(minus "$tr" "$tq") reap $(minus "$(now)" "$tr")"
 
 	desc="cycle $c: ${#groups[@]} groups, $members members; rmmod ($(minus "$t1" "$t0") s) and insmod while they live; members die on SIGKILL$([ $((c % 5)) = 1 ] && echo "; no group survives")$([ $((c % 10)) = 0 ] && echo "; kernel mode works after")"
@@ -312,7 +315,14 @@ for g in a b; do
 	else
 		for f in "$tmp"/sleep.*."$g"; do
 			d=$(awk '{ printf "%.3f %d", $2 - $1, $3 }' "$f")
-			in_range "${d% *}" 1.95 "$bound" && [ "${d#* }" = 0 ] || note "${f##*/}: $d"
+			in_range "${d% *}" 1.95 "$bound" && [ "${d#* }" = 0 ] && continue
+			# The cycle's events in seconds from this sleeper's start.
+			c=${f##*/sleep.}
+			c=${c%."$g"}
+			ev=$(awk 'NR == FNR { s = $1; next }
+				{ for (i = 1; i < NF; i += 2) printf "%s %+.3f ", $i, $(i + 1) - s }' \
+				"$f" "$tmp/events.$c" 2>/dev/null)
+			note "${f##*/}: $d; from its start: $ev"
 		done
 		result FAIL "$what: each slept its 2 s in real time ($mlo..$mhi s, want [1.95, $bound]; $mn of $cycles, $mbad failed)"
 	fi
