@@ -58,6 +58,26 @@ M32_OK           := $(shell echo 'int main(void){return 0;}' | \
 ifeq ($(M32_OK),yes)
 PROGS            += $(patsubst tests/host/progs/%.c,$(BUILD)/tests/progs/%,$(M32_SRCS))
 endif
+# Programs with no preload to reach them (issue 13): clocks.c statically
+# linked with musl, and a static Go program (CGO_ENABLED=0). Each is built
+# when its tool is there (musl-tools, golang-go: make deps), else the tests
+# fail with "is built".
+MUSL_CC          ?= musl-gcc
+MUSL_OK          := $(shell command -v $(MUSL_CC) >/dev/null 2>&1 && echo yes)
+ifeq ($(MUSL_OK),yes)
+PROGS            += $(BUILD)/tests/progs/clocks.musl
+endif
+GO               ?= go
+GO_OK            := $(shell command -v $(GO) >/dev/null 2>&1 && echo yes)
+GO_SRCS          := $(wildcard tests/host/progs/go/*.go) tests/host/progs/go/go.mod
+ifeq ($(GO_OK),yes)
+PROGS            += $(BUILD)/tests/progs/vtime.go.static
+endif
+# Go's caches under build/, nothing in $HOME; standard library only, so
+# never the network (GOPROXY=off).
+GO_ENV           := CGO_ENABLED=0 GO111MODULE=on GOFLAGS=-mod=mod GOPROXY=off \
+		    GOTOOLCHAIN=local GOCACHE=$(abspath $(BUILD))/go/cache \
+		    GOPATH=$(abspath $(BUILD))/go/path
 
 # Kernel source bits taken at build time from Debian's linux-source package.
 KSRC_TARBALL ?= $(firstword $(wildcard /usr/src/linux-source-*.tar.xz))
@@ -174,6 +194,14 @@ $(BUILD)/tests/progs/m32/%: tests/host/progs/m32/%.c
 $(BUILD)/tests/progs/%.static: tests/host/progs/%.c $(wildcard tests/host/progs/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -static -o $@ $< -lpthread
+
+$(BUILD)/tests/progs/%.musl: tests/host/progs/%.c $(wildcard tests/host/progs/*.h)
+	@mkdir -p $(dir $@)
+	$(MUSL_CC) $(CPPFLAGS) $(CFLAGS) -static -o $@ $< -lpthread
+
+$(BUILD)/tests/progs/vtime.go.static: $(GO_SRCS)
+	@mkdir -p $(dir $@)
+	cd tests/host/progs/go && $(GO_ENV) $(GO) build -trimpath -o $(abspath $@) .
 
 $(BUILD)/tests/%: tests/host/%.c $(CORE_SRCS) $(wildcard core/*.h tests/host/*.h)
 	@mkdir -p $(dir $@)

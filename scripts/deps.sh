@@ -25,7 +25,7 @@ BASE_PKGS=(
 	build-essential gcc-multilib pkg-config libnl-3-dev libnl-genl-3-dev
 	qemu-system-x86 busybox-static cpio kmod xz-utils
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1
-	python3 perl shellcheck
+	python3 perl shellcheck golang-go musl-tools
 	dkms groff-base bash-completion
 	debhelper dh-dkms lintian
 )

@@ -205,12 +205,14 @@ static void set_absolute(struct fc_wait *w, const struct fc_clock *clk,
 	w->deadline = fc_clock_deadline_mono(clk, id, v, now->mono, host_of(now, id));
 }
 
+/* A timeout in milliseconds; *t gets it as a time, for the description. */
 static int decode_ms(struct fc_wait *w, const struct fc_clock *clk,
-		     const struct fc_host_now *now, long ms)
+		     const struct fc_host_now *now, long ms, struct fc_time *t)
 {
 	if ((int)ms <= 0)
 		return 0;
-	set_relative(w, clk, now, fc_time_normalise((int)ms / 1000, ((int)ms % 1000) * 1000000LL));
+	*t = fc_time_normalise((int)ms / 1000, ((int)ms % 1000) * 1000000LL);
+	set_relative(w, clk, now, *t);
 	return 1;
 }
 
@@ -231,7 +233,7 @@ static bool futex_wait_valid(const struct user_regs_struct *regs, int op, int cm
 
 static int decode_futex(pid_t tid, struct user_regs_struct *regs,
 			const struct fc_clock *clk, const struct fc_host_now *now,
-			struct fc_wait *w, bool *changed)
+			struct fc_wait *w, bool *changed, struct fc_time *timeout)
 {
 	int op = (int)regs->rsi, cmd = op & FUTEX_CMD_MASK;
 	enum fc_clockid id = (op & FUTEX_CLOCK_REALTIME) ? FC_CLOCK_REALTIME : FC_CLOCK_MONOTONIC;
@@ -240,6 +242,7 @@ static int decode_futex(pid_t tid, struct user_regs_struct *regs,
 
 	w->timeout_ret = -ETIMEDOUT;
 	ret = read_ts(tid, regs->r10, &t);
+	*timeout = t;
 	if (ret <= 0)
 		return ret;
 	if ((cmd == FUTEX_WAIT || cmd == FUTEX_WAIT_BITSET) &&
@@ -266,7 +269,7 @@ int fc_wait_decode(pid_t tid, struct user_regs_struct *regs,
 		   struct fc_wait *w, bool *regs_changed)
 {
 	long nr = regs->orig_rax;
-	struct fc_time t;
+	struct fc_time t = { 0, 0 };
 	int id, ret = 0;
 
 	memset(w, 0, sizeof(*w));
@@ -325,12 +328,12 @@ int fc_wait_decode(pid_t tid, struct user_regs_struct *regs,
 		}
 		break;
 	case SYS_poll:
-		ret = decode_ms(w, clk, now, (long)regs->rdx);
+		ret = decode_ms(w, clk, now, (long)regs->rdx, &t);
 		w->pure_sleep = regs->rsi == 0;
 		break;
 	case SYS_epoll_wait:
 	case SYS_epoll_pwait:
-		ret = decode_ms(w, clk, now, (long)regs->r10);
+		ret = decode_ms(w, clk, now, (long)regs->r10, &t);
 		break;
 	case SYS_ppoll:
 		ret = read_ts(tid, regs->rdx, &t);
@@ -389,7 +392,7 @@ int fc_wait_decode(pid_t tid, struct user_regs_struct *regs,
 		w->timeout_ret = -EAGAIN;
 		break;
 	case SYS_futex:
-		ret = decode_futex(tid, regs, clk, now, w, regs_changed);
+		ret = decode_futex(tid, regs, clk, now, w, regs_changed, &t);
 		break;
 	case SYS_futex_waitv:
 		id = (int)regs->r8 == CLOCK_REALTIME ? FC_CLOCK_REALTIME :

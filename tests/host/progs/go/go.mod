@@ -1,0 +1,3 @@
+module fluxcap/tests/vtime
+
+go 1.19
