@@ -9,22 +9,7 @@
 # preload and runs. TAP.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 2
-n=0 failed=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-check() { # check DESCRIPTION TEST-COMMAND...
-	local desc=$1
-	shift
-	n=$((n + 1))
-	if "$@" >"$tmp/log" 2>&1; then
-		echo "ok $n - $desc"
-	else
-		echo "not ok $n - $desc"
-		sed 's/^/#   /' "$tmp/log" | head -n 40
-		failed=$((failed + 1))
-	fi
-}
+. tests/lib/tap.sh
 
 version=$(scripts/version.sh)
 debver=${version//-/+}
@@ -41,7 +26,7 @@ t_tools() {
 		command -v "$t" || { echo "$t missing"; return 1; }
 	done
 }
-if ! check "dpkg-buildpackage, debhelper, dh-dkms and lintian installed (make deps)" t_tools; then
+if ! logged "dpkg-buildpackage, debhelper, dh-dkms and lintian installed (make deps)" t_tools; then
 	echo "1..$n"
 	exit 1
 fi
@@ -59,7 +44,7 @@ t_make_deb() {
 		[ -f "$tools" ] && [ -f "$dkms" ] || { echo "no $tools or $dkms"; return 1; }
 	[ "$(tree_state)" = "$before" ] || { echo "make deb changed the checkout:"; tree_state; return 1; }
 }
-if ! check "make deb builds and names fluxcap and fluxcap-dkms $debver, the checkout untouched" t_make_deb; then
+if ! logged "make deb builds and names fluxcap and fluxcap-dkms $debver, the checkout untouched" t_make_deb; then
 	echo "1..$n"
 	exit 1
 fi
@@ -79,7 +64,7 @@ t_tools_files() {
 	done
 	! grep '^usr/src/' "$tmp/files"
 }
-check "fluxcap: fluxctl, fluxcapacitor, the preload in lib/$triplet, 3 man pages, completion" t_tools_files
+logged "fluxcap: fluxctl, fluxcapacitor, the preload in lib/$triplet, 3 man pages, completion" t_tools_files
 
 field() { dpkg-deb -f "$1" "$2"; }
 
@@ -90,7 +75,7 @@ t_tools_fields() {
 		field "$tools" Depends | grep -q 'libc6 (>= ' &&
 		field "$tools" Depends | grep -q 'libnl-genl-3-200 (>= '
 }
-check "fluxcap: Version $debver, amd64, Depends from shlibs (libc6, libnl-genl-3-200)" t_tools_fields
+logged "fluxcap: Version $debver, amd64, Depends from shlibs (libc6, libnl-genl-3-200)" t_tools_fields
 
 # Exactly what make install puts in the DKMS tree (tests/host/install.sh).
 t_dkms_files() {
@@ -101,7 +86,7 @@ t_dkms_files() {
 			sed "s,^,$src/,"
 	} | sort | diff - "$tmp/files"
 }
-check "fluxcap-dkms: /$src with dkms.conf and the module's sources, nothing else" t_dkms_files
+logged "fluxcap-dkms: /$src with dkms.conf and the module's sources, nothing else" t_dkms_files
 
 t_dkms_fields() {
 	dpkg-deb -f "$dkms"
@@ -109,7 +94,7 @@ t_dkms_fields() {
 		[ "$(field "$dkms" Architecture)" = all ] &&
 		field "$dkms" Depends | grep -Eq '(^|, )dkms( |,|$)'
 }
-check "fluxcap-dkms: Version $debver, all, Depends dkms" t_dkms_fields
+logged "fluxcap-dkms: Version $debver, all, Depends dkms" t_dkms_fields
 
 # dh_dkms's scripts: dkms builds fluxcap/VERSION on configure, removes it
 # on remove; the packaged dkms.conf names that same version.
@@ -123,7 +108,7 @@ t_dkms_scripts() {
 		grep -q 'dkms remove' "$tmp/ctl/prerm" &&
 		grep -qxF "PACKAGE_VERSION=\"$version\"" "$tmp/dkmsroot/$src/dkms.conf"
 }
-check "fluxcap-dkms: postinst runs dkms for fluxcap/$version, prerm removes it" t_dkms_scripts
+logged "fluxcap-dkms: postinst runs dkms for fluxcap/$version, prerm removes it" t_dkms_scripts
 
 t_lintian() {
 	local start=$SECONDS rc
@@ -132,7 +117,7 @@ t_lintian() {
 	echo "lintian took $((SECONDS - start)) s"
 	return "$rc"
 }
-check "lintian: no error or warning in the .debs and .changes" t_lintian
+logged "lintian: no error or warning in the .debs and .changes" t_lintian
 
 # Unpacked, not installed: the packaged fluxctl finds the packaged preload
 # at ../lib/<triplet>/ and runs sleep 100 at once.
@@ -147,7 +132,7 @@ t_unpacked_runs() {
 		[ $((SECONDS - start)) -lt 30 ] &&
 		"$root/usr/bin/fluxctl" version 2>/dev/null | grep -qF "$version"
 }
-check "unpacked fluxcap: fluxctl run --mode ptrace -- sleep 100 with the packaged preload" t_unpacked_runs
+logged "unpacked fluxcap: fluxctl run --mode ptrace -- sleep 100 with the packaged preload" t_unpacked_runs
 
 echo "1..$n"
 [ "$failed" -eq 0 ]

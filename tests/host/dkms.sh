@@ -11,36 +11,23 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 2
 build=${FLUXCAP_BUILD:-build}
-n=0 failed=0
+. tests/lib/tap.sh
 mkdir -p "$build/tmp"
 # Under build/, which the guest sees (its /tmp is its own tmpfs).
-tmp=$(mktemp -d "$(realpath "$build/tmp")/dkms.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-
-check() { # check DESCRIPTION TEST-COMMAND...
-	local desc=$1
-	shift
-	n=$((n + 1))
-	if "$@" >"$tmp/log" 2>&1; then
-		echo "ok $n - $desc"
-	else
-		echo "not ok $n - $desc"
-		sed 's/^/#   /' "$tmp/log" | tail -n 40
-		failed=$((failed + 1))
-	fi
-}
+work=$(mktemp -d "$(realpath "$build/tmp")/dkms.XXXXXX")
+trap 'tap_cleanup; rm -rf "$work"' EXIT
 
 version=$(scripts/version.sh)
-dest=$tmp/root
-mkdir -p "$tmp/dkms"
+dest=$work/root
+mkdir -p "$work/dkms"
 
 if [ "$(id -u)" -ne 0 ] || ! command -v dkms >/dev/null; then
-	check "root and dkms (make check runs as root; make deps installs dkms)" false
+	logged "root and dkms (make check runs as root; make deps installs dkms)" false
 	echo "1..$n"
 	exit 1
 fi
 
-check "make install DESTDIR=... PREFIX=/usr, with install-autoload" \
+logged "make install DESTDIR=... PREFIX=/usr, with install-autoload" \
 	eval 'make -s install DESTDIR="$dest" PREFIX=/usr && make -s install-autoload DESTDIR="$dest"'
 
 # Each kernel the VM suite boots: those with a fluxcap.ko built by make.
@@ -48,15 +35,15 @@ kernels=()
 for ko in "$build"/*/fluxcap.ko; do
 	[ -f "$ko" ] && kernels+=("$(basename "$(dirname "$ko")")")
 done
-[ "${#kernels[@]}" -gt 0 ] || check "a kernel to build for (make all)" false
+[ "${#kernels[@]}" -gt 0 ] || logged "a kernel to build for (make all)" false
 
 # dkms builds for every kernel (about 12 s each); the guest part, where
 # dkms install and remove each run depmod over the whole module tree (70 s
 # on 6.1, 140 s on 6.12 under TCG), on the oldest only, unless
 # FLUXCAP_DKMS_VM=all.
 for k in "${kernels[@]}"; do
-	check "dkms build of the installed tree for $k" \
-		dkms build --dkmstree "$tmp/dkms" --sourcetree "$dest/usr/src" \
+	logged "dkms build of the installed tree for $k" \
+		dkms build --dkmstree "$work/dkms" --sourcetree "$dest/usr/src" \
 		-m fluxcap -v "$version" -k "$k"
 done
 vm_kernels=("${kernels[@]:0:1}")
@@ -66,8 +53,8 @@ for k in "${vm_kernels[@]}"; do
 	start=$SECONDS
 	# --share: dkms install writes into the tree, even when build/ is
 	# read-only in the guest (a checkout under /tmp).
-	tests/vm/run --kernel "$k" --no-module --timeout 400 --share "$tmp" -- \
-		bash tests/vm/dkms_load.sh "$tmp/dkms" "$dest" "$version" >"$tmp/guest" 2>&1
+	tests/vm/run --kernel "$k" --no-module --timeout 400 --share "$work" -- \
+		bash tests/vm/dkms_load.sh "$work/dkms" "$dest" "$version" >"$work/guest" 2>&1
 	rc=$?
 	echo "# guest on $k: exit $rc in $((SECONDS - start)) s"
 	cases=0
@@ -80,9 +67,9 @@ for k in "${vm_kernels[@]}"; do
 			;;
 		*) echo "# $line" ;;
 		esac
-	done <"$tmp/guest"
-	[ "$cases" -gt 0 ] || check "the guest on $k ran its cases" false
-	[ "$rc" -eq 0 ] || check "the guest on $k exited 0 (it exited $rc)" false
+	done <"$work/guest"
+	[ "$cases" -gt 0 ] || logged "the guest on $k ran its cases" false
+	[ "$rc" -eq 0 ] || logged "the guest on $k exited 0 (it exited $rc)" false
 done
 
 echo "1..$n"

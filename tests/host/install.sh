@@ -7,22 +7,7 @@
 # file behind. TAP. (tests/host/dkms.sh builds and loads that tree.)
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 2
-n=0 failed=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-check() { # check DESCRIPTION TEST-COMMAND...
-	local desc=$1
-	shift
-	n=$((n + 1))
-	if "$@" >"$tmp/log" 2>&1; then
-		echo "ok $n - $desc"
-	else
-		echo "not ok $n - $desc"
-		sed 's/^/#   /' "$tmp/log" | head -n 40
-		failed=$((failed + 1))
-	fi
-}
+. tests/lib/tap.sh
 
 version=$(scripts/version.sh)
 triplet=$(${CC:-cc} -print-multiarch)
@@ -49,7 +34,7 @@ t_install() {
 	make -s install DESTDIR="$dest" PREFIX=/usr || return 1
 	diff <(expected_tree | sort) <(installed_tree | sort)
 }
-check "make install DESTDIR=... PREFIX=/usr installs exactly the expected files" t_install
+logged "make install DESTDIR=... PREFIX=/usr installs exactly the expected files" t_install
 
 t_modes() {
 	local f
@@ -61,14 +46,14 @@ t_modes() {
 	done
 	[ "$(readlink "$dest/usr/share/bash-completion/completions/fluxcapacitor")" = fluxctl ]
 }
-check "binaries 0755, data 0644, fluxcapacitor's completion links to fluxctl's" t_modes
+logged "binaries 0755, data 0644, fluxcapacitor's completion links to fluxctl's" t_modes
 
 t_files_match() {
 	cmp build/fluxctl "$dest/usr/bin/fluxctl" &&
 		cmp build/libfluxcap-preload.so "$dest/usr/lib/$triplet/libfluxcap-preload.so" &&
 		cmp module/group.c "$dest/$src/module/group.c"
 }
-check "the installed files are the built ones" t_files_match
+logged "the installed files are the built ones" t_files_match
 
 # The installed fluxctl finds the preload in ../lib/<triplet>/, not in build/.
 t_preload_found() {
@@ -78,7 +63,7 @@ t_preload_found() {
 	echo "LD_PRELOAD=$out"
 	[ "$out" = "$(realpath "$dest/usr/lib/$triplet/libfluxcap-preload.so")" ]
 }
-check "installed fluxctl injects the installed preload" t_preload_found
+logged "installed fluxctl injects the installed preload" t_preload_found
 
 # The order: --libpath, else $FLUXCAP_PRELOAD, else beside the program.
 preload_of() { # preload_of ENV-ASSIGNMENT FLUXCTL-ARGS...: the LD_PRELOAD it sets
@@ -93,7 +78,7 @@ t_preload_order() {
 	echo "FLUXCAP_PRELOAD over the installed one: $out"
 	[ "$out" = "$(realpath build/libfluxcap-preload.so)" ]
 }
-check "--libpath wins over \$FLUXCAP_PRELOAD, which wins over ../lib/<triplet>/" t_preload_order
+logged "--libpath wins over \$FLUXCAP_PRELOAD, which wins over ../lib/<triplet>/" t_preload_order
 
 t_installed_runs() {
 	local out start=$SECONDS
@@ -102,12 +87,12 @@ t_installed_runs() {
 	echo "date moved $out s in $((SECONDS - start)) s"
 	[ "$out" -ge 3600 ] && [ "$out" -le 3602 ] && [ $((SECONDS - start)) -lt 60 ]
 }
-check "installed fluxctl: sleep 3600 at once, date moves an hour" t_installed_runs
+logged "installed fluxctl: sleep 3600 at once, date moves an hour" t_installed_runs
 
 t_fluxcapacitor_runs() {
 	env -u FLUXCAP_PRELOAD "$dest/usr/bin/fluxcapacitor" -- sleep 1000
 }
-check "installed fluxcapacitor runs sleep 1000" t_fluxcapacitor_runs
+logged "installed fluxcapacitor runs sleep 1000" t_fluxcapacitor_runs
 
 t_version() {
 	local out
@@ -115,7 +100,7 @@ t_version() {
 	echo "$out"
 	grep -qF "$version" <<<"$out"
 }
-check "installed fluxctl version says $version" t_version
+logged "installed fluxctl version says $version" t_version
 
 # dkms sources dkms.conf as shell with these set.
 t_dkms_conf() {
@@ -130,7 +115,7 @@ t_dkms_conf() {
 			[ "${MAKE[0]}" = "make -C /k M=/t/fluxcap/$version/build FLUXCAP_VERSION=$version modules" ]
 	)
 }
-check "dkms.conf names fluxcap $version and the kbuild command" t_dkms_conf
+logged "dkms.conf names fluxcap $version and the kbuild command" t_dkms_conf
 
 # The kernels dkms.conf accepts: the tested 6.1 to 6.12, not 5.x, 6.0 or
 # newer ones, whose build could fail their installation.
@@ -146,7 +131,7 @@ t_dkms_kernels() {
 	done
 	return 0
 }
-check "dkms.conf builds for 6.1 to 6.12 only" t_dkms_kernels
+logged "dkms.conf builds for 6.1 to 6.12 only" t_dkms_kernels
 
 t_autoload() {
 	make -s install-autoload DESTDIR="$dest" &&
@@ -154,7 +139,7 @@ t_autoload() {
 		make -s uninstall-autoload DESTDIR="$dest" &&
 		[ ! -e "$dest/etc/modules-load.d/fluxcap.conf" ]
 }
-check "install-autoload writes modules-load.d/fluxcap.conf, uninstall-autoload removes it" t_autoload
+logged "install-autoload writes modules-load.d/fluxcap.conf, uninstall-autoload removes it" t_autoload
 
 # An upgrade leaves the old version's DKMS tree; uninstall takes every
 # fluxcap tree, and nothing that only looks like one.
@@ -167,7 +152,7 @@ t_uninstall() {
 	rm -r "$dest/usr/src/fluxcap-extras-1.0" || return 1
 	[ -z "$(installed_tree)" ]
 }
-check "make uninstall removes every file, old DKMS trees too, and no other package's" t_uninstall
+logged "make uninstall removes every file, old DKMS trees too, and no other package's" t_uninstall
 
 t_default_prefix() {
 	rm -rf "$dest" && make -s install DESTDIR="$dest" || return 1
@@ -177,7 +162,7 @@ t_default_prefix() {
 		[ -f "$dest/$src/dkms.conf" ] &&
 		make -s uninstall DESTDIR="$dest" && [ -z "$(installed_tree)" ]
 }
-check "the default PREFIX is /usr/local (DKMS source still in /usr/src)" t_default_prefix
+logged "the default PREFIX is /usr/local (DKMS source still in /usr/src)" t_default_prefix
 
 echo "1..$n"
 [ "$failed" -eq 0 ]

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # TAP and timing helpers of the test scripts, sourced once they have cd'd to
-# the repository root: numbered cases (check, skip, note), a command run
+# the repository root: numbered cases (check, logged, skip, note), a command run
 # under timeout(1) and timed with date(1) (timed), the last run's output
 # (out_has, err_has, out_is, value, line), float bounds (in_range, minus,
 # per, expect_range) and background processes (tree_pids, wait_exit,
@@ -41,6 +41,22 @@ check() {
 		echo "not ok $n - $desc"
 		head -n 40 "$tmp/out" | sed 's/^/#   stdout: /'
 		head -n 40 "$tmp/err" | sed 's/^/#   stderr: /'
+		failed=$((failed + 1))
+	fi
+}
+
+# logged DESCRIPTION TEST-COMMAND...: a case whose command talks (make,
+# dkms, diff): its stdout and stderr, in order, go to $tmp/out, and the last
+# 40 lines, where a failure says why, are shown when it fails.
+logged() {
+	local desc=$1
+	shift
+	n=$((n + 1))
+	if "$@" >"$tmp/out" 2>&1; then
+		echo "ok $n - $desc"
+	else
+		echo "not ok $n - $desc"
+		tail -n 40 "$tmp/out" | sed 's/^/#   /'
 		failed=$((failed + 1))
 	fi
 }

@@ -8,24 +8,11 @@
 # usage: dkms_load.sh DKMS-TREE DESTDIR VERSION
 set -uo pipefail
 tree=$1 dest=$2 version=$3
+cd "$(dirname "$0")/../.." || exit 2
+. tests/lib/tap.sh
 kver=$(uname -r)
 fluxctl=$dest/usr/bin/fluxctl
 dkms_args=(--dkmstree "$tree" --sourcetree "$dest/usr/src" -m fluxcap -v "$version" -k "$kver")
-n=0 failed=0
-log=$(mktemp)
-
-check() { # check DESCRIPTION TEST-COMMAND...
-	local desc=$1 start=$SECONDS
-	shift
-	n=$((n + 1))
-	if "$@" >"$log" 2>&1; then
-		echo "ok $n - $desc ($((SECONDS - start)) s)"
-	else
-		echo "not ok $n - $desc"
-		sed 's/^/#   /' "$log" | tail -n 30
-		failed=$((failed + 1))
-	fi
-}
 
 echo "# kernel $kver, fluxcap $version"
 grep -q '^fluxcap ' /proc/modules && { echo "Bail out! fluxcap.ko already loaded"; exit 1; }
@@ -37,7 +24,7 @@ stale=$(modinfo -n fluxcap 2>/dev/null)
 ls "$tree/fluxcap/$version/$kver/"*/module/fluxcap.ko* >/dev/null 2>&1 ||
 	{ echo "Bail out! dkms did not build fluxcap $version for $kver"; exit 1; }
 
-check "dkms install $version for $kver" dkms install "${dkms_args[@]}"
+logged "dkms install $version for $kver" dkms install "${dkms_args[@]}"
 
 t_depmod() {
 	local file ver
@@ -45,9 +32,9 @@ t_depmod() {
 	echo "$file: $ver"
 	[[ $file == /lib/modules/$kver/updates/dkms/fluxcap.ko* ]] && [ "$ver" = "$version" ]
 }
-check "modinfo finds it in updates/dkms, version $version" t_depmod
+logged "modinfo finds it in updates/dkms, version $version" t_depmod
 
-check "modprobe fluxcap loads it" eval 'modprobe fluxcap && grep -q "^fluxcap " /proc/modules'
+logged "modprobe fluxcap loads it" eval 'modprobe fluxcap && grep -q "^fluxcap " /proc/modules'
 
 t_versions() {
 	local out
@@ -55,7 +42,7 @@ t_versions() {
 	echo "$out"
 	grep -q '"versions_match": *true' <<<"$out"
 }
-check "the installed fluxctl and the DKMS module agree on the version" t_versions
+logged "the installed fluxctl and the DKMS module agree on the version" t_versions
 
 t_sleep() {
 	local out start=$SECONDS
@@ -64,7 +51,7 @@ t_sleep() {
 	echo "date moved $out s in $((SECONDS - start)) s"
 	[ "$out" -ge 3600 ] && [ "$out" -le 3602 ] && [ $((SECONDS - start)) -lt 60 ]
 }
-check "kernel mode on the DKMS module: sleep 3600 at once, date moves an hour" t_sleep
+logged "kernel mode on the DKMS module: sleep 3600 at once, date moves an hour" t_sleep
 
 t_group() {
 	"$fluxctl" create dkmsgroup &&
@@ -74,7 +61,7 @@ t_group() {
 		"$fluxctl" delete dkmsgroup &&
 		! "$fluxctl" list | grep -qw dkmsgroup
 }
-check "a group: create, list, set advance, show, delete" t_group
+logged "a group: create, list, set advance, show, delete" t_group
 
 # What systemd-modules-load does with the file make install-autoload writes.
 t_autoload() {
@@ -87,14 +74,13 @@ t_autoload() {
 	done <"$conf"
 	grep -q '^fluxcap ' /proc/modules
 }
-check "the modules-load.d line loads it again" t_autoload
+logged "the modules-load.d line loads it again" t_autoload
 
 t_remove() {
 	modprobe -r fluxcap && dkms remove "${dkms_args[@]}" || return 1
 	! ls "/lib/modules/$kver/updates/dkms/fluxcap.ko"* 2>/dev/null && ! modinfo fluxcap
 }
-check "modprobe -r, then dkms remove: the module is gone" t_remove
+logged "modprobe -r, then dkms remove: the module is gone" t_remove
 
-rm -f "$log"
 echo "1..$n"
 [ "$failed" -eq 0 ]
