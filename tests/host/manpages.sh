@@ -160,20 +160,18 @@ entries_ok() {
 }
 check "fluxcap.7 has an entry with the number (and type) of every command and attribute" entries_ok
 
+# define NAME: the value of #define NAME in the uapi header, without quotes
+# or a trailing comment.
+define() { sed -n "s/^#define $1[[:space:]]*\"\{0,1\}\([0-9a-zA-Zx_.-]*\).*/\1/p" "$uapi"; }
+
 consts_ok() {
 	local name v bad=0
-	v=$(sed -n 's/^#define FLUXCAP_GENL_NAME[[:space:]]*"\(.*\)"$/\1/p' "$uapi")
-	has "$txt7" fluxcap.7 "\"$v\" (FLUXCAP_GENL_NAME)" || bad=1
-	v=$(sed -n 's/^#define FLUXCAP_GENL_VERSION[[:space:]]*\([0-9]*\)$/\1/p' "$uapi")
-	has "$txt7" fluxcap.7 "version $v (FLUXCAP_GENL_VERSION)" || bad=1
-	v=$(sed -n 's/^#define FLUXCAP_MCGRP_EVENTS_NAME[[:space:]]*"\(.*\)"$/\1/p' "$uapi")
-	has "$txt7" fluxcap.7 "\"$v\" (FLUXCAP_MCGRP_EVENTS_NAME)" || bad=1
-	v=$(sed -n 's/^#define FLUXCAP_GROUP_NAME_MAX[[:space:]]*\([0-9]*\).*/\1/p' "$uapi")
-	has "$txt7" fluxcap.7 "FLUXCAP_GROUP_NAME_MAX is $v" || bad=1
-	v=$(sed -n 's/^#define FLUXCAP_CLOCK_PAGE_MAGIC[[:space:]]*\(0x[0-9a-f]*\).*/\1/p' "$uapi")
-	has "$txt7" fluxcap.7 "FLUXCAP_CLOCK_PAGE_MAGIC, $v" || bad=1
-	v=$(sed -n 's/^#define FLUXCAP_CLOCK_PAGE_VERSION[[:space:]]*\([0-9]*\).*/\1/p' "$uapi")
-	has "$txt7" fluxcap.7 "FLUXCAP_CLOCK_PAGE_VERSION, $v" || bad=1
+	has "$txt7" fluxcap.7 "\"$(define FLUXCAP_GENL_NAME)\" (FLUXCAP_GENL_NAME)" || bad=1
+	has "$txt7" fluxcap.7 "version $(define FLUXCAP_GENL_VERSION) (FLUXCAP_GENL_VERSION)" || bad=1
+	has "$txt7" fluxcap.7 "\"$(define FLUXCAP_MCGRP_EVENTS_NAME)\" (FLUXCAP_MCGRP_EVENTS_NAME)" || bad=1
+	has "$txt7" fluxcap.7 "FLUXCAP_GROUP_NAME_MAX is $(define FLUXCAP_GROUP_NAME_MAX)" || bad=1
+	has "$txt7" fluxcap.7 "FLUXCAP_CLOCK_PAGE_MAGIC, $(define FLUXCAP_CLOCK_PAGE_MAGIC)" || bad=1
+	has "$txt7" fluxcap.7 "FLUXCAP_CLOCK_PAGE_VERSION, $(define FLUXCAP_CLOCK_PAGE_VERSION)" || bad=1
 	# Flags: "NAME (VALUE," with (1U << k) as its value.
 	while read -r name v; do
 		has "$txt7" fluxcap.7 "$name ($((1 << v))" || bad=1
