@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * x86-64: the syscall entry points the module probes, the argument
- * registers of probed functions and of the syscalls behind them, and where
- * a process's vDSO lies. No other module file names a register.
+ * registers of probed functions and of the syscalls behind them, where a
+ * process's vDSO and its data page lie. No other module file names a
+ * register.
  */
 #ifndef _FC_ARCH_X86_H
 #define _FC_ARCH_X86_H
 
+#include <linux/mm.h>
 #include <linux/mm_types.h>
 #include <linux/ptrace.h>
 #include <asm/syscall.h>
@@ -83,6 +85,31 @@ static inline bool fc_arch_from_vdso(struct mm_struct *mm,
 
 	return mm->context.vdso_image &&
 	       u->ip - base < mm->context.vdso_image->size;
+}
+
+/*
+ * The vDSO data page: the kernel's page of it, where in that page the
+ * struct vdso_data array starts, the [vvar] mapping's fault handler that
+ * installs it and the mapping itself (found by name: all are private).
+ */
+#define FC_ARCH_VVAR_PAGE	"__vvar_page"
+#define FC_ARCH_VDSO_DATA	"_vdso_data"
+#define FC_ARCH_VVAR_FAULT	"vvar_fault"
+/* Its struct vm_special_mapping: the vm_private_data of every [vvar]. */
+#define FC_ARCH_VVAR_MAPPING	"vvar_mapping"
+
+/*
+ * True when a fault at vmf in vma, a [vvar] mapping, is for the page
+ * with the struct vdso_data (not the pvclock, hvclock or time namespace
+ * pages beside it).
+ */
+static inline bool fc_arch_vvar_data_fault(struct vm_area_struct *vma,
+					   struct vm_fault *vmf)
+{
+	const struct vdso_image *image = vma->vm_mm->context.vdso_image;
+
+	return image && (long)(vmf->pgoff << PAGE_SHIFT) +
+		image->sym_vvar_start == image->sym_vvar_page;
 }
 
 #endif /* _FC_ARCH_X86_H */

@@ -28,10 +28,22 @@ static inline void fc_vma_forbid_write(struct vm_area_struct *vma)
 {
 	vm_flags_clear(vma, VM_MAYWRITE);
 }
+
+static inline void fc_vma_mod_flags(struct vm_area_struct *vma,
+				    vm_flags_t set, vm_flags_t clear)
+{
+	vm_flags_mod(vma, set, clear);
+}
 #else
 static inline void fc_vma_forbid_write(struct vm_area_struct *vma)
 {
 	vma->vm_flags &= ~VM_MAYWRITE;
+}
+
+static inline void fc_vma_mod_flags(struct vm_area_struct *vma,
+				    vm_flags_t set, vm_flags_t clear)
+{
+	vma->vm_flags = (vma->vm_flags | set) & ~clear;
 }
 #endif
 

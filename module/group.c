@@ -160,6 +160,11 @@ struct page *fc_group_page(struct fc_group *g)
 	return fc_vclock_page(&g->clock);
 }
 
+struct fc_vvar *fc_group_vvar(struct fc_group *g)
+{
+	return fc_vclock_vvar(&g->clock);
+}
+
 struct fc_sleepers *fc_group_sleepers(struct fc_group *g)
 {
 	return &g->sleepers;

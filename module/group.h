@@ -17,6 +17,7 @@ struct cgroup;
 struct fc_event;
 struct fc_group;
 struct fc_sleepers;
+struct fc_vvar;
 struct net;
 struct netlink_ext_ack;
 struct page;
@@ -102,6 +103,9 @@ void fc_group_read_clock(struct fc_group *g, struct fc_clock_snapshot *snap);
 
 /* g's clock page, for /dev/fluxcap; valid while g is (RCU). */
 struct page *fc_group_page(struct fc_group *g);
+
+/* The group's vDSO page (vvar.h), or NULL; freed with the group. */
+struct fc_vvar *fc_group_vvar(struct fc_group *g);
 
 /* g's sleepers, for the arm hook. */
 struct fc_sleepers *fc_group_sleepers(struct fc_group *g);

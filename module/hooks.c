@@ -45,10 +45,12 @@
 #include "hooks.h"
 #include "instant.h"
 #include "remaining.h"
+#include "settime.h"
 #include "sleeper.h"
 #include "timeread.h"
 #include "timerkind.h"
 #include "vclock.h"
+#include "vdsomap.h"
 
 /* A member's absolute virtual time of clock id, as host time. */
 static ktime_t fc_abs_to_host(struct fc_group *g, clockid_t id, ktime_t t)
@@ -347,6 +349,14 @@ static struct kprobe fc_kprobes[] = {
 	{ .symbol_name = FC_ARCH_SYSCALL(gettimeofday),
 	  .pre_handler = fc_timeread_gettimeofday },
 	{ .symbol_name = FC_ARCH_SYSCALL(time), .pre_handler = fc_timeread_time },
+	{ .symbol_name = FC_ARCH_SYSCALL(clock_settime),
+	  .pre_handler = fc_settime_clock_settime },
+	{ .symbol_name = FC_ARCH_SYSCALL(settimeofday),
+	  .pre_handler = fc_settime_settimeofday },
+	{ .symbol_name = FC_ARCH_SYSCALL(adjtimex),
+	  .pre_handler = fc_settime_adjtimex },
+	{ .symbol_name = FC_ARCH_SYSCALL(clock_adjtime),
+	  .pre_handler = fc_settime_clock_adjtime },
 };
 
 static void fc_probe_switch(void *data, bool preempt, struct task_struct *prev,
@@ -402,6 +412,7 @@ static void fc_probe_attach(void *data, struct cgroup *dst, const char *path,
 			    struct task_struct *task, bool threadgroup)
 {
 	fc_groups_note_migration();
+	fc_vdsomap_note_attach(task);
 }
 
 static struct {
@@ -492,6 +503,7 @@ static int fc_hooks_install(void)
 		pr_err("hrtimer_forward kretprobe: %d\n", ret);
 		goto err_heldwait;
 	}
+	fc_settime_register();
 	fc_hooks_installed = true;
 	return 0;
 
@@ -513,6 +525,7 @@ static void fc_hooks_uninstall(void)
 
 	if (!fc_hooks_installed)
 		return;
+	fc_settime_unregister();
 	fc_forward_unregister();
 	fc_heldwait_unregister();
 	fc_remaining_unregister();

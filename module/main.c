@@ -16,8 +16,11 @@
 #include "hooks.h"
 #include "netlink.h"
 #include "redirect.h"
+#include "settime.h"
 #include "sleeper.h"
+#include "vdsomap.h"
 #include "version.h"
+#include "vvar.h"
 
 static int __init fc_mod_init(void)
 {
@@ -26,9 +29,14 @@ static int __init fc_mod_init(void)
 	ret = fc_regs_init();
 	if (ret)
 		return ret;
+	fc_vvar_init();
+	fc_settime_init();
+	ret = fc_vdsomap_init();
+	if (ret)
+		goto err_vvar;
 	ret = fc_groups_init();
 	if (ret)
-		goto err_regs;
+		goto err_vdsomap;
 	ret = fc_clockdev_init();
 	if (ret)
 		goto err_groups;
@@ -43,7 +51,10 @@ err_clockdev:
 	fc_clockdev_exit();
 err_groups:
 	fc_groups_exit();
-err_regs:
+err_vdsomap:
+	fc_vdsomap_exit();
+err_vvar:
+	fc_vvar_exit();
 	fc_regs_exit();
 	return ret;
 }
@@ -57,7 +68,9 @@ static void __exit fc_mod_exit(void)
 	fc_genl_uninit();
 	fc_groups_exit();
 	fc_hooks_exit();
+	fc_vdsomap_exit();
 	fc_redirect_exit();
+	fc_vvar_exit();
 	fc_clockdev_exit();
 	fc_regs_exit();
 	pr_debug("unloaded\n");

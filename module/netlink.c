@@ -23,13 +23,15 @@
 #include "group.h"
 #include "hooks.h"
 #include "netlink.h"
+#include "vdsomap.h"
+#include "vvar.h"
 #include "version.h"
 
 static struct genl_family fc_genl_family;
 
 /*
- * GET_VERSION takes no attributes. FLUXCAP_A_VERSION only appears in
- * replies, so a request carrying it gets a message saying so; every other
+ * GET_VERSION takes no attributes. FLUXCAP_A_VERSION and _FEATURES only
+ * appear in replies, so a request carrying it gets a message saying so; every other
  * attribute is refused by strict validation as unsupported or unknown.
  */
 static const struct nla_policy get_version_policy[FLUXCAP_A_MAX + 1] = {
@@ -37,10 +39,14 @@ static const struct nla_policy get_version_policy[FLUXCAP_A_MAX + 1] = {
 		.type = NLA_REJECT,
 		.reject_message = "FLUXCAP_A_VERSION is only sent in replies",
 	},
+	[FLUXCAP_A_FEATURES] = {
+		.type = NLA_REJECT,
+		.reject_message = "FLUXCAP_A_FEATURES is only sent in replies",
+	},
 };
 
 /**
- * get_version_doit() - reply with the module's version string
+ * get_version_doit() - reply with the module's version and features
  * @skb: the request
  * @info: the request's generic netlink info
  *
@@ -53,7 +59,8 @@ static int get_version_doit(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int ret;
 
-	msg = genlmsg_new(nla_total_size(sizeof(FLUXCAP_VERSION)), GFP_KERNEL);
+	msg = genlmsg_new(nla_total_size(sizeof(FLUXCAP_VERSION)) +
+			  nla_total_size(sizeof(u32)), GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 
@@ -64,6 +71,9 @@ static int get_version_doit(struct sk_buff *skb, struct genl_info *info)
 		goto err_free;
 
 	ret = nla_put_string(msg, FLUXCAP_A_VERSION, FLUXCAP_VERSION);
+	if (!ret)
+		ret = nla_put_u32(msg, FLUXCAP_A_FEATURES,
+				  fc_vvar_supported() ? FLUXCAP_FEATURE_VDSO : 0);
 	if (ret)
 		goto err_free;
 
@@ -361,6 +371,9 @@ static int new_group_doit(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	fc_group_add(g);
+	/* Processes already in a given cgroup: their vDSO turns virtual. */
+	if (!p.owns_cgroup)
+		fc_vdsomap_adopt(g);
 	ret = fc_reply_group(info, g, FLUXCAP_CMD_NEW_GROUP);
 out:
 	fc_groups_unlock();

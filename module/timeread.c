@@ -7,6 +7,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/alarmtimer.h>
 #include <linux/kprobes.h>
 #include <linux/ptrace.h>
 #include <linux/rcupdate.h>
@@ -21,6 +22,7 @@
 #include "redirect.h"
 #include "timeread.h"
 #include "vclock.h"
+#include "vvar.h"
 
 /* Host time of clock id now, or, frozen, when the group froze. */
 static bool fc_host_time(clockid_t id, const struct fc_clock_snapshot *snap,
@@ -31,12 +33,14 @@ static bool fc_host_time(clockid_t id, const struct fc_clock_snapshot *snap,
 	switch (id) {
 	case CLOCK_REALTIME:
 	case CLOCK_REALTIME_COARSE:
+	case CLOCK_REALTIME_ALARM:
 		offs = TK_OFFS_REAL;
 		break;
 	case CLOCK_TAI:
 		offs = TK_OFFS_TAI;
 		break;
 	case CLOCK_BOOTTIME:
+	case CLOCK_BOOTTIME_ALARM:
 		offs = TK_OFFS_BOOT;
 		break;
 	case CLOCK_MONOTONIC:
@@ -54,6 +58,7 @@ static bool fc_host_time(clockid_t id, const struct fc_clock_snapshot *snap,
 	}
 	switch (id) {
 	case CLOCK_REALTIME:
+	case CLOCK_REALTIME_ALARM:
 		ktime_get_real_ts64(ts);
 		break;
 	case CLOCK_REALTIME_COARSE:
@@ -69,6 +74,7 @@ static bool fc_host_time(clockid_t id, const struct fc_clock_snapshot *snap,
 		ktime_get_raw_ts64(ts);
 		break;
 	case CLOCK_BOOTTIME:
+	case CLOCK_BOOTTIME_ALARM:
 		ktime_get_boottime_ts64(ts);
 		break;
 	default:
@@ -78,8 +84,7 @@ static bool fc_host_time(clockid_t id, const struct fc_clock_snapshot *snap,
 	return true;
 }
 
-/* Virtual time of clock id now for the current task, false if not ours. */
-static bool fc_virtual_now(clockid_t id, struct timespec64 *ts)
+bool fc_timeread_now(clockid_t id, struct timespec64 *ts)
 {
 	struct fc_clock_snapshot snap = { };
 	struct fc_group *g;
@@ -94,7 +99,7 @@ static bool fc_virtual_now(clockid_t id, struct timespec64 *ts)
 	if (!fc_host_time(id, &snap, ts))
 		return false;
 	real = id == CLOCK_REALTIME || id == CLOCK_REALTIME_COARSE ||
-	       id == CLOCK_TAI;
+	       id == CLOCK_TAI || id == CLOCK_REALTIME_ALARM;
 	t = fc_time_add((struct fc_time){ ts->tv_sec, ts->tv_nsec },
 			real ? snap.real_off : snap.mono_off);
 	ts->tv_sec = t.sec;
@@ -111,7 +116,8 @@ static bool fc_preload_shifts(const struct pt_regs *u)
 {
 	struct mm_struct *mm = current->mm;
 
-	return fc_arch_from_vdso(mm, u) &&
+	/* With the group's vDSO page, the preload adds nothing (vclock.c). */
+	return !fc_vvar_supported() && fc_arch_from_vdso(mm, u) &&
 	       fc_clockdev_mapped(mm);
 }
 
@@ -134,7 +140,7 @@ static long fc_do_clock_gettime(const struct pt_regs *u)
 		(void __user *)fc_arch_syscall_arg(u, 1);
 	struct timespec64 ts;
 
-	if (!fc_virtual_now((clockid_t)fc_arch_syscall_arg(u, 0), &ts))
+	if (!fc_timeread_now((clockid_t)fc_arch_syscall_arg(u, 0), &ts))
 		return -EINVAL;
 	return put_timespec64(&ts, utp) ? -EFAULT : 0;
 }
@@ -147,7 +153,7 @@ static long fc_do_gettimeofday(const struct pt_regs *u)
 	struct timespec64 ts;
 
 	if (tv) {
-		fc_virtual_now(CLOCK_REALTIME, &ts);
+		fc_timeread_now(CLOCK_REALTIME, &ts);
 		if (put_user(ts.tv_sec, &tv->tv_sec) ||
 		    put_user(ts.tv_nsec / NSEC_PER_USEC, &tv->tv_usec))
 			return -EFAULT;
@@ -163,7 +169,7 @@ static long fc_do_time(const struct pt_regs *u)
 		(void __user *)fc_arch_syscall_arg(u, 0);
 	struct timespec64 ts;
 
-	fc_virtual_now(CLOCK_REALTIME, &ts);
+	fc_timeread_now(CLOCK_REALTIME, &ts);
 	if (tloc && put_user((__kernel_old_time_t)ts.tv_sec, tloc))
 		return -EFAULT;
 	return ts.tv_sec;
@@ -195,6 +201,12 @@ int fc_timeread_clock_gettime(struct kprobe *kp, struct pt_regs *regs)
 	case CLOCK_MONOTONIC_COARSE:
 	case CLOCK_MONOTONIC_RAW:
 	case CLOCK_BOOTTIME:
+		break;
+	case CLOCK_REALTIME_ALARM:
+	case CLOCK_BOOTTIME_ALARM:
+		/* Readable only with an RTC to wake the machine: else EINVAL. */
+		if (!alarmtimer_get_rtcdev())
+			return 0;
 		break;
 	default:
 		return 0;

@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Virtual time for the explicit time-reading syscalls of members
- * (clock_gettime, gettimeofday, time). The vDSO path is the preload's job,
- * through the clock page.
+ * (clock_gettime, gettimeofday, time). The vDSO reads the group's own data
+ * page (vvar.h), or, on kernels without one, the preload's clock page.
  */
 #ifndef _FC_TIMEREAD_H
 #define _FC_TIMEREAD_H
 
 #include <linux/kprobes.h>
+#include <linux/time64.h>
+
+/* Clock id's virtual time now for current. Return: false if not a clock of ours. */
+bool fc_timeread_now(clockid_t id, struct timespec64 *ts);
 
 /*
  * kprobe pre-handlers on the entries of clock_gettime, gettimeofday and

@@ -2,8 +2,7 @@
 /*
  * The callbacks that tell an hrtimer's kind. hrtimer_wakeup is learnt from
  * a sleeper initialised here; the others are static functions, found by
- * name with a kprobe that is registered disabled (no text is patched) and
- * dropped at once. A callback that cannot be found makes its timers count
+ * name (ksym.h). A callback that cannot be found makes its timers count
  * as other: they run in real time, and the module says so at load.
  */
 
@@ -11,9 +10,8 @@
 
 #include <linux/alarmtimer.h>
 #include <linux/kernel.h>
-#include <linux/kallsyms.h>
-#include <linux/kprobes.h>
 
+#include "ksym.h"
 #include "timerkind.h"
 
 static const struct {
@@ -87,25 +85,6 @@ bool fc_timer_user_abs(const struct hrtimer *timer)
 	return false;
 }
 
-static void *fc_symbol(const char *name)
-{
-	struct kprobe kp = { .symbol_name = name,
-			     .flags = KPROBE_FLAG_DISABLED };
-	char buf[KSYM_SYMBOL_LEN];
-	unsigned long addr, off;
-	char *plus;
-
-	if (register_kprobe(&kp))
-		return NULL;
-	addr = (unsigned long)kp.addr;
-	unregister_kprobe(&kp);
-	sprint_symbol(buf, addr);
-	plus = strchr(buf, '+');
-	if (!plus || sscanf(plus, "+%lx", &off) != 1 || off > 16)
-		return NULL;
-	return (void *)(addr - off);
-}
-
 int fc_timerkind_init(void)
 {
 	struct hrtimer_sleeper probe;
@@ -116,13 +95,13 @@ int fc_timerkind_init(void)
 	if (!fc_wakeup_fn)
 		return -ENOENT;
 	for (i = 0; i < ARRAY_SIZE(fc_callbacks); i++) {
-		fc_callback_fn[i] = fc_symbol(fc_callbacks[i].name);
+		fc_callback_fn[i] = fc_ksym_text(fc_callbacks[i].name);
 		if (!fc_callback_fn[i])
 			pr_debug("no %s in this kernel: its timers run in real time\n",
 				 fc_callbacks[i].name);
 	}
-	fc_alarm_fired_fn = fc_symbol("alarmtimer_fired");
-	fc_alarm_sleep_fn = fc_symbol("alarmtimer_nsleep_wakeup");
+	fc_alarm_fired_fn = fc_ksym_text("alarmtimer_fired");
+	fc_alarm_sleep_fn = fc_ksym_text("alarmtimer_nsleep_wakeup");
 	if (!fc_alarm_fired_fn || !fc_alarm_sleep_fn)
 		pr_debug("no alarm-clock sleeps found: they hold the group\n");
 	return 0;

@@ -14,6 +14,7 @@
 
 #include "vclock.h"
 #include "vclock_priv.h"
+#include "vvar.h"
 
 ktime_t fc_host_base_at(clockid_t id, ktime_t mono)
 {
@@ -38,15 +39,28 @@ ktime_t fc_host_mono(clockid_t base, ktime_t expires, ktime_t mono_now)
 					   mono_now));
 }
 
+static void fc_vclock_snapshot(const struct fc_vclock *vc,
+			       struct fc_clock_snapshot *s);
+
 int fc_vclock_init(struct fc_vclock *vc)
 {
 	struct fluxcap_clock_page *p;
+	struct fc_clock_snapshot snap;
+	struct fc_vvar *vvar;
 
 	fc_clock_init(&vc->clock);
 	seqcount_init(&vc->seq);
+	fc_vclock_snapshot(vc, &snap);
+	vvar = fc_vvar_new(&snap);
+	if (IS_ERR(vvar))
+		return PTR_ERR(vvar);
+	vc->vvar = vvar;
 	vc->page = alloc_page(GFP_KERNEL | __GFP_ZERO);
-	if (!vc->page)
+	if (!vc->page) {
+		fc_vvar_put(vc->vvar);
+		vc->vvar = NULL;
 		return -ENOMEM;
+	}
 	p = page_address(vc->page);
 	p->version = FLUXCAP_CLOCK_PAGE_VERSION;
 	/* Readers check magic with acquire: everything else first. */
@@ -59,11 +73,18 @@ void fc_vclock_free(struct fc_vclock *vc)
 	if (vc->page)
 		__free_page(vc->page);
 	vc->page = NULL;
+	fc_vvar_put(vc->vvar);
+	vc->vvar = NULL;
 }
 
 struct page *fc_vclock_page(const struct fc_vclock *vc)
 {
 	return vc->page;
+}
+
+struct fc_vvar *fc_vclock_vvar(const struct fc_vclock *vc)
+{
+	return vc->vvar;
 }
 
 bool fc_vclock_frozen(const struct fc_vclock *vc)
@@ -76,15 +97,29 @@ u64 fc_vclock_gen(const struct fc_vclock *vc)
 	return vc->gen;
 }
 
-/* Copies the clock into its page, under the page's own sequence count. */
+/*
+ * Copies the clock into its pages: the vDSO's, and the preload's under the
+ * page's own sequence count. Where the vDSO already reads virtual time, the
+ * preload's page carries no offset, or a program with the preload would
+ * count it twice.
+ */
 static void fc_vclock_publish(struct fc_vclock *vc)
 {
 	struct fluxcap_clock_page *p = page_address(vc->page);
+	struct fc_clock_snapshot snap;
 	struct fc_time mono, real;
 	u32 flags = 0;
 
 	mono = fc_clock_offset(&vc->clock, FC_CLOCK_MONOTONIC);
 	real = fc_clock_offset(&vc->clock, FC_CLOCK_REALTIME);
+	if (vc->vvar) {
+		fc_vclock_snapshot(vc, &snap);
+		fc_vvar_set(vc->vvar, &snap);
+		if (!vc->frozen) {
+			mono = (struct fc_time){ };
+			real = mono;
+		}
+	}
 	if (vc->frozen) {
 		/* The frozen virtual times themselves, not offsets. */
 		ktime_t real_then = ktime_mono_to_any(vc->frozen_mono,

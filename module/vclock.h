@@ -17,6 +17,7 @@
 #include "fc_time.h"
 
 struct fc_vclock;
+struct fc_vvar;
 struct page;
 
 /* A copy of the clock taken without the lock (fc_vclock_read()). */
@@ -43,6 +44,9 @@ void fc_vclock_free(struct fc_vclock *vc);
 
 /* The clock page, for /dev/fluxcap; lives as long as vc. */
 struct page *fc_vclock_page(const struct fc_vclock *vc);
+
+/* The vDSO's page of the clock (vvar.h), or NULL: lives as long as vc. */
+struct fc_vvar *fc_vclock_vvar(const struct fc_vclock *vc);
 
 bool fc_vclock_frozen(const struct fc_vclock *vc);
 

@@ -12,6 +12,8 @@
 
 #include "fc_clock.h"
 
+struct fc_vvar;
+
 struct fc_vclock {
 	struct fc_clock clock;
 	seqcount_t seq;			/* for readers outside the lock */
@@ -19,6 +21,7 @@ struct fc_vclock {
 	ktime_t frozen_mono;		/* ... since this host CLOCK_MONOTONIC */
 	u64 gen;			/* offset generation, see vclock.h */
 	struct page *page;		/* struct fluxcap_clock_page */
+	struct fc_vvar *vvar;		/* the vDSO's page, or NULL */
 };
 
 #endif /* _FC_VCLOCK_PRIV_H */

@@ -136,6 +136,30 @@ TEST_F(fluxcap, get_version_matches_sysfs)
 	TH_LOG("fluxcap.ko %s", got);
 }
 
+/*
+ * The features: a u32 with only known bits. The kernels tested here (x86,
+ * 6.1 and 6.12) all have the vDSO data page the module copies.
+ */
+TEST_F(fluxcap, get_version_features)
+{
+	struct genl_msg req, reply;
+	const struct nlattr *nla;
+	__u32 features;
+
+	RETURN_IF_SKIPPED();
+	genl_msg_init(&req, self->family.id, 0, FLUXCAP_CMD_GET_VERSION,
+		      FLUXCAP_GENL_VERSION);
+	memset(&reply, 0, sizeof(reply));
+	ASSERT_EQ(0, genl_transact(&self->sock, &req, &reply));
+	nla = genl_attr(&reply, FLUXCAP_A_FEATURES);
+	ASSERT_NE(NULL, nla);
+	ASSERT_EQ(NLA_HDRLEN + sizeof(__u32), nla->nla_len);
+	memcpy(&features, (const char *)nla + NLA_HDRLEN, sizeof(features));
+	EXPECT_EQ(0U, features & ~FLUXCAP_FEATURE_VDSO);
+	EXPECT_EQ(FLUXCAP_FEATURE_VDSO, features & FLUXCAP_FEATURE_VDSO);
+	TH_LOG("features 0x%x", features);
+}
+
 /* Reading needs no privilege: nobody gets the same answer as root. */
 TEST_F(fluxcap, get_version_unprivileged)
 {
@@ -209,6 +233,11 @@ TEST_F(fluxcap, reply_only_attribute_rejected)
 	RETURN_IF_SKIPPED();
 	EXPECT_EQ(-EINVAL, send_get_version(self, 0, FLUXCAP_CMD_GET_VERSION, 0,
 					    FLUXCAP_A_VERSION));
+	EXPECT_TRUE(strstr(self->sock.ext_msg, "only sent in replies") != NULL) {
+		TH_LOG("extack: \"%s\"", self->sock.ext_msg);
+	}
+	EXPECT_EQ(-EINVAL, send_get_version(self, 0, FLUXCAP_CMD_GET_VERSION, 0,
+					    FLUXCAP_A_FEATURES));
 	EXPECT_TRUE(strstr(self->sock.ext_msg, "only sent in replies") != NULL) {
 		TH_LOG("extack: \"%s\"", self->sock.ext_msg);
 	}

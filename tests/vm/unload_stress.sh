@@ -19,10 +19,12 @@
 # 2 s in real time (not woken early, not held: about as long as the
 # controls), no task may be in D state, the cgroups must be removable, and
 # the kernel log must hold no WARNING/BUG/Oops. Members join their cgroup by
-# writing cgroup.procs themselves, without libfluxcap-preload.so: a process
-# that maps /dev/fluxcap (the preload does, under fluxctl exec/run) holds a
-# reference on the module and rmmod fails with EBUSY while it lives; the
-# last case checks exactly that, and that rmmod succeeds once it is gone.
+# writing cgroup.procs themselves and read the time by syscall only: a
+# process whose vDSO shows its group's page holds an anchor mapping
+# (anon_inode:[fluxcap-vdso]; one that maps /dev/fluxcap, with the preload,
+# likewise) with a reference on the module, and rmmod fails with EBUSY while
+# it lives; the last case checks exactly that, and that rmmod succeeds once
+# it is gone.
 # TAP output; leaves the module loaded. Run by tests/vm/guest-suite, or:
 #   tests/vm/run --kernel all -- bash tests/vm/unload_stress.sh
 set -u
@@ -179,7 +181,7 @@ loaded() { grep -q '^fluxcap ' /proc/modules; }
 
 # --- prerequisites ------------------------------------------------------------
 
-for f in "$fluxctl" "$timeloop" "$ko"; do
+for f in "$fluxctl" "$timeloop" "$build/tests/progs/clocks" "$ko"; do
 	if [ ! -f "$f" ]; then
 		echo "not ok 1 - $f is built"
 		echo "1..1"
@@ -342,25 +344,26 @@ else
 	result FAIL "no task in uninterruptible sleep (D)"
 fi
 
-# --- a clock page mapped pins the module ----------------------------------------
+# --- a member's vDSO page pins the module -------------------------------------
 
+# clocks reads every clock through the vDSO first, then sleeps.
 "$fluxctl" create upin --no-auto >/dev/null 2>&1
-"$fluxctl" exec upin -- sleep 3600 </dev/null >/dev/null 2>&1 &
+"$fluxctl" exec upin -- "$build/tests/progs/clocks" --sleep=3600 </dev/null >/dev/null 2>&1 &
 pin=$!
 long_pids+=("$pin")
 pinned=no
 for ((i = 0; i < 50; i++)); do
 	p=$(head -n 1 "$cg/fluxcap/upin/cgroup.procs" 2>/dev/null)
-	[ -n "$p" ] && grep -q /dev/fluxcap "/proc/$p/maps" 2>/dev/null && pinned=yes && break
+	[ -n "$p" ] && grep -q 'fluxcap-vdso\|/dev/fluxcap' "/proc/$p/maps" 2>/dev/null && pinned=yes && break
 	sleep 0.1
 done
 out=$(rmmod fluxcap 2>&1)
 rc=$?
-note "rmmod with the member mapping /dev/fluxcap: exit $rc: $out"
+note "rmmod with the member's vDSO anchor mapped: exit $rc: $out"
 if [ "$pinned" = yes ] && [ "$rc" != 0 ] && loaded && printf '%s' "$out" | grep -qi 'in use\|busy'; then
-	result OK "rmmod while a member maps /dev/fluxcap (the preload) is refused: in use"
+	result OK "rmmod while a member's vDSO shows its group's page (an anchor mapping) is refused: in use"
 else
-	result FAIL "rmmod while a member maps /dev/fluxcap (the preload) is refused: in use (mapped: $pinned)"
+	result FAIL "rmmod while a member's vDSO shows its group's page (an anchor mapping) is refused: in use (mapped: $pinned)"
 fi
 s=$(now)
 if loaded && timeout -k 5 30 "$fluxctl" run --mode kernel -- sleep 3600 </dev/null >/dev/null 2>&1 &&

@@ -24,11 +24,12 @@ static void exec_usage(FILE *f)
 	fputs("Usage: fluxctl exec NAME [--libpath DIR] -- CMD [ARGS]\n"
 	      "\n"
 	      "Runs CMD inside the group NAME: it joins the group's cgroup before it\n"
-	      "starts, and reads the group's virtual clock (the vDSO's reads through\n"
-	      "libfluxcap-preload.so and " FC_DEVICE_PAGE "). Needs write access to the\n"
-	      "cgroup's cgroup.procs. Signals sent to fluxctl are passed on to CMD.\n"
+	      "starts, and reads the group's virtual clock, the vDSO's reads included\n"
+	      "(an older module needs libfluxcap-preload.so and " FC_DEVICE_PAGE " for\n"
+	      "those). Needs write access to the cgroup's cgroup.procs. Signals sent to\n"
+	      "fluxctl are passed on to CMD.\n"
 	      "\n"
-	      "  --libpath DIR   directory holding libfluxcap-preload.so\n"
+	      "  --libpath DIR   directory holding libfluxcap-preload.so (older modules)\n"
 	      "                  (default: $FLUXCAP_PRELOAD, else next to fluxctl\n"
 	      "                   or in its ../lib/<triplet>/)\n"
 	      "  -h, --help      show this help\n"
@@ -86,6 +87,7 @@ int exec_main(int argc, char *argv[])
 	if (ret)
 		return ret;
 	ret = fc_group_cgroup_dir("exec", &nl, name, dir, sizeof(dir));
+	preload = fc_exec_preload(&nl, preload);
 	fc_nl_close(&nl);
 	if (ret)
 		return ret;

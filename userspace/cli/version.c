@@ -10,8 +10,11 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+
+#include <linux/fluxcap.h>
 
 #include "fluxctl.h"
 #include "nl.h"
@@ -43,6 +46,7 @@ int version_main(int argc, char *argv[])
 {
 	bool json = false, pretty = false, match;
 	char modver[256];
+	uint32_t features = 0;
 	int c, ret, err;
 
 	optind = 0;
@@ -73,7 +77,7 @@ int version_main(int argc, char *argv[])
 		return FC_EXIT_FAIL;
 	}
 
-	ret = fc_nl_get_version(modver, sizeof(modver));
+	ret = fc_nl_get_version(modver, sizeof(modver), &features);
 	match = !ret && !strcmp(modver, FLUXCAP_VERSION);
 
 	fc_print_begin(json, pretty);
@@ -82,6 +86,8 @@ int version_main(int argc, char *argv[])
 		fc_print_bool(PRINT_JSON, "module_loaded", NULL, true);
 		fc_print_string(PRINT_ANY, "module_version", "fluxcap.ko %s\n", modver);
 		fc_print_bool(PRINT_JSON, "versions_match", NULL, match);
+		fc_print_bool(PRINT_JSON, "module_vdso", NULL,
+			      features & FLUXCAP_FEATURE_VDSO);
 	} else {
 		if (ret == -ENOENT)
 			fc_print_bool(PRINT_JSON, "module_loaded", NULL, false);
@@ -89,6 +95,7 @@ int version_main(int argc, char *argv[])
 			fc_print_null("module_loaded");
 		fc_print_null("module_version");
 		fc_print_null("versions_match");
+		fc_print_null("module_vdso");
 	}
 	if (ret == -ENOENT)
 		fc_print_string(PRINT_FP, NULL, "%s\n",

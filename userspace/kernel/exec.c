@@ -2,22 +2,27 @@
 /*
  * Starting a command inside a group (see exec.h), for fluxctl exec and
  * kernel-mode run. The child moves itself into the group's cgroup before
- * exec, so the program is a member from its first instruction, and
+ * exec, so the program is a member from its first instruction. A module
+ * that makes members' vDSO virtual needs nothing more; with an older one,
  * libfluxcap-preload.so maps the group's clock page from /dev/fluxcap for
  * the vDSO's time reads.
  */
 
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <linux/fluxcap.h>
+
 #include "cgroup.h"
 #include "exec.h"
 #include "forward.h"
+#include "nl.h"
 #include "preload.h"
 
 /*
@@ -73,6 +78,15 @@ pid_t fc_exec_spawn(const char *prog, const char *dir, char **argv,
 		child(prog, dir, argv, preload, gate);
 	}
 	return pid;
+}
+
+const char *fc_exec_preload(struct fc_nl *nl, const char *preload)
+{
+	uint32_t features;
+
+	if (!fc_nl_features(nl, &features) && features & FLUXCAP_FEATURE_VDSO)
+		return NULL;
+	return preload;
 }
 
 int fc_exec_status(int wstatus)

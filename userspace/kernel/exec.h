@@ -24,6 +24,14 @@
 pid_t fc_exec_spawn(const char *prog, const char *dir, char **argv,
 		    const char *preload, const sigset_t *mask, const int *gate);
 
+struct fc_nl;
+
+/*
+ * The preload a member needs: none when the module makes members' vDSO
+ * virtual itself (FLUXCAP_FEATURE_VDSO), else preload (may be NULL).
+ */
+const char *fc_exec_preload(struct fc_nl *nl, const char *preload);
+
 /* A wait status as a shell reports it: the exit code, or 128 + signal. */
 int fc_exec_status(int wstatus);
 

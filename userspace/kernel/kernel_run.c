@@ -127,6 +127,7 @@ static void log_summary(const struct fc_kernel_run_opts *o, struct fc_nl *nl,
 int fc_kernel_run(const struct fc_kernel_run_opts *o, int *exit_status)
 {
 	char name[FLUXCAP_GROUP_NAME_MAX], dir[4200];
+	const char *preload;
 	int i, n, ret, *st, gate[2];
 	struct fc_nl nl;
 	sigset_t mask;
@@ -148,6 +149,9 @@ int fc_kernel_run(const struct fc_kernel_run_opts *o, int *exit_status)
 				strerror(-ret));
 		goto out;
 	}
+	preload = fc_exec_preload(&nl, o->preload);
+	if (o->verbose && o->preload && !preload)
+		fprintf(o->log, "fluxctl: the module makes the vDSO virtual: no preload\n");
 	/* A run killed with SIGKILL lost its group with its socket; not its cgroup. */
 	n = fc_cgroup_sweep_runs();
 	if (n && o->verbose)
@@ -173,7 +177,7 @@ int fc_kernel_run(const struct fc_kernel_run_opts *o, int *exit_status)
 	}
 	fc_forward_start(&mask);
 	for (i = 0; i < o->ncmds; i++) {
-		pids[i] = fc_exec_spawn("fluxctl run", dir, o->cmds[i], o->preload,
+		pids[i] = fc_exec_spawn("fluxctl run", dir, o->cmds[i], preload,
 					&mask, gate);
 		if (pids[i] < 0) {
 			fprintf(stderr, "fluxctl run: cannot fork: %s\n", strerror(-pids[i]));

@@ -201,8 +201,9 @@ struct nl_msg *fc_nl_request(struct fc_nl *nl, int flags, uint8_t cmd)
 }
 
 struct version_reply {
-	char *buf;
+	char *buf;		/* NULL: only the features are wanted */
 	size_t len;
+	uint32_t features;
 	int ret;	/* 1 until a reply is parsed, then 0 or -errno */
 };
 
@@ -210,6 +211,7 @@ static int on_version(struct nl_msg *msg, void *arg)
 {
 	static struct nla_policy policy[FLUXCAP_A_MAX + 1] = {
 		[FLUXCAP_A_VERSION] = { .type = NLA_STRING },
+		[FLUXCAP_A_FEATURES] = { .type = NLA_U32 },
 	};
 	struct nlattr *tb[FLUXCAP_A_MAX + 1];
 	struct version_reply *r = arg;
@@ -220,29 +222,50 @@ static int on_version(struct nl_msg *msg, void *arg)
 		r->ret = -EPROTO;
 		return NL_SKIP;
 	}
-	n = snprintf(r->buf, r->len, "%s", nla_get_string(tb[FLUXCAP_A_VERSION]));
-	r->ret = (size_t)n < r->len ? 0 : -EMSGSIZE;
+	/* A module older than the attribute has none of the features. */
+	r->features = tb[FLUXCAP_A_FEATURES] ? nla_get_u32(tb[FLUXCAP_A_FEATURES]) : 0;
+	r->ret = 0;
+	if (r->buf) {
+		n = snprintf(r->buf, r->len, "%s", nla_get_string(tb[FLUXCAP_A_VERSION]));
+		r->ret = (size_t)n < r->len ? 0 : -EMSGSIZE;
+	}
 	return NL_OK;
 }
 
-int fc_nl_get_version(char *buf, size_t len)
+static int get_version(struct fc_nl *nl, struct version_reply *reply)
+{
+	struct nl_msg *msg = fc_nl_request(nl, 0, FLUXCAP_CMD_GET_VERSION);
+	int ret;
+
+	if (!msg)
+		return -ENOMEM;
+	ret = fc_nl_transact(nl, msg, on_version, reply);
+	if (!ret)
+		ret = reply->ret > 0 ? -EPROTO : reply->ret;
+	return ret;
+}
+
+int fc_nl_features(struct fc_nl *nl, uint32_t *features)
+{
+	struct version_reply reply = { .ret = 1 };
+	int ret = get_version(nl, &reply);
+
+	*features = ret ? 0 : reply.features;
+	return ret;
+}
+
+int fc_nl_get_version(char *buf, size_t len, uint32_t *features)
 {
 	struct version_reply reply = { .buf = buf, .len = len, .ret = 1 };
-	struct nl_msg *msg;
 	struct fc_nl nl;
 	int ret;
 
 	ret = fc_nl_open(&nl);
 	if (ret)
 		return ret;
-
-	ret = -ENOMEM;
-	msg = fc_nl_request(&nl, 0, FLUXCAP_CMD_GET_VERSION);
-	if (msg) {
-		ret = fc_nl_transact(&nl, msg, on_version, &reply);
-		if (!ret)
-			ret = reply.ret > 0 ? -EPROTO : reply.ret;
-	}
+	ret = get_version(&nl, &reply);
+	if (features)
+		*features = ret ? 0 : reply.features;
 	fc_nl_close(&nl);
 	return ret;
 }

@@ -11,12 +11,13 @@
 #include <stdint.h>
 
 /*
- * Asks the module for its version (FLUXCAP_CMD_GET_VERSION) into buf.
+ * Asks the module for its version (FLUXCAP_CMD_GET_VERSION) into buf, and
+ * its FLUXCAP_FEATURE_* bits into *features (when not NULL).
  * Return: 0; -ENOENT when the family is not registered (module not loaded);
  * -EMSGSIZE when len is too small; -EPROTO on a malformed reply; or the
  * -errno of the socket or of the kernel's reply.
  */
-int fc_nl_get_version(char *buf, size_t len);
+int fc_nl_get_version(char *buf, size_t len, uint32_t *features);
 
 struct nl_sock;
 
@@ -34,6 +35,9 @@ struct fc_nl {
  */
 int fc_nl_open(struct fc_nl *nl);
 void fc_nl_close(struct fc_nl *nl);
+
+/* The module's FLUXCAP_FEATURE_* bits (0 on error). Return: 0 or -errno. */
+int fc_nl_features(struct fc_nl *nl, uint32_t *features);
 
 /* True when the fluxcap family is registered (the module is loaded). */
 bool fc_nl_family_exists(void);

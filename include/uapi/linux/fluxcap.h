@@ -69,6 +69,8 @@
  *
  *    FLUXCAP_A_VERSION: NLA_NUL_STRING, the module's version, for example
  *                       "0.1.0+g0123456789ab-dirty"; never empty
+ *    FLUXCAP_A_FEATURES: NLA_U32, FLUXCAP_FEATURE_* bits (absent from
+ *                       modules older than the attribute: read as 0)
  *
  * Groups
  * ======
@@ -207,6 +209,7 @@ enum fluxcap_attr {
 	FLUXCAP_A_EVENT_PID,			/* u32 */
 	FLUXCAP_A_GROUP_HOLDS,			/* u32 */
 	FLUXCAP_A_GROUP_HELD,			/* u64 */
+	FLUXCAP_A_FEATURES,			/* u32, FLUXCAP_FEATURE_* */
 
 	/* add new attributes above here */
 	__FLUXCAP_A_MAX,
@@ -220,6 +223,12 @@ enum fluxcap_attr {
 #define FLUXCAP_GROUP_F_FROZEN		(1U << 1)	/* virtual time stands */
 #define FLUXCAP_GROUP_F_OWNS_CGROUP	(1U << 2)	/* fluxctl made it */
 #define FLUXCAP_GROUP_F_TRANSIENT	(1U << 3)	/* lives as its creator's socket */
+
+/*
+ * FLUXCAP_A_FEATURES. VDSO: a member's vDSO reads its group's time, with no
+ * preload (the clock page then carries no offsets while the clock runs).
+ */
+#define FLUXCAP_FEATURE_VDSO		(1U << 0)
 
 /* struct fluxcap_clock_page flags */
 #define FLUXCAP_CLOCK_PAGE_F_FROZEN	(1U << 0)	/* fields are times */

@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Setting the time inside a group (see settime.h): the syscalls of members
+ * are redirected (redirect.h) to versions that move the group's clock the
+ * way `fluxctl set NAME start DATE` does, cancel-on-set timerfds included.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/capability.h>
+#include <linux/kprobes.h>
+#include <linux/ptrace.h>
+#include <linux/rcupdate.h>
+#include <linux/time.h>
+#include <linux/timex.h>
+#include <linux/uaccess.h>
+
+#include "arch.h"
+#include "group.h"
+#include "ksym.h"
+#include "redirect.h"
+#include "settime.h"
+#include "timeread.h"
+
+static int (*fc_kernel_adjtimex)(struct __kernel_timex *txc);
+
+void fc_settime_init(void)
+{
+	fc_kernel_adjtimex = fc_ksym_text("do_adjtimex");
+	if (!fc_kernel_adjtimex)
+		pr_info("no do_adjtimex: members' adjtimex fails with EPERM\n");
+}
+
+static bool fc_settime_member(void)
+{
+	bool member;
+
+	if (current->flags & PF_KTHREAD)
+		return false;
+	rcu_read_lock();
+	member = fc_group_of(current);
+	rcu_read_unlock();
+	return member;
+}
+
+/* The group's virtual REALTIME reads ts from now (ts already checked). */
+static long fc_set_realtime(const struct timespec64 *ts)
+{
+	struct fc_group *g;
+	long ret;
+
+	fc_groups_lock();
+	rcu_read_lock();
+	g = fc_group_of(current);
+	rcu_read_unlock();
+	/* The group cannot go while the groups' mutex is held. */
+	/* Left the group since the redirect: the call restarts, a non-member's. */
+	ret = g ? fc_group_set_start(g, timespec64_to_ns(ts)) : -ERESTARTNOINTR;
+	fc_groups_unlock();
+	return ret;
+}
+
+static long fc_do_clock_settime(const struct pt_regs *u)
+{
+	struct timespec64 ts;
+
+	if (get_timespec64(&ts, (void __user *)fc_arch_syscall_arg(u, 1)))
+		return -EFAULT;
+	if (!timespec64_valid_settod(&ts))
+		return -EINVAL;
+	if (!capable(CAP_SYS_TIME))
+		return -EPERM;
+	return fc_set_realtime(&ts);
+}
+
+static long fc_do_settimeofday(const struct pt_regs *u)
+{
+	struct __kernel_old_timeval __user *utv =
+		(void __user *)fc_arch_syscall_arg(u, 0);
+	struct timezone __user *utz = (void __user *)fc_arch_syscall_arg(u, 1);
+	struct __kernel_old_timeval tv;
+	struct timespec64 ts;
+	struct timezone tz;
+
+	if (utv) {
+		if (copy_from_user(&tv, utv, sizeof(tv)))
+			return -EFAULT;
+		if (tv.tv_usec < 0 || tv.tv_usec >= USEC_PER_SEC)
+			return -EINVAL;
+		ts.tv_sec = tv.tv_sec;
+		ts.tv_nsec = tv.tv_usec * NSEC_PER_USEC;
+		if (!timespec64_valid_settod(&ts))
+			return -EINVAL;
+	}
+	if (utz && copy_from_user(&tz, utz, sizeof(tz)))
+		return -EFAULT;
+	if (!capable(CAP_SYS_TIME))
+		return -EPERM;
+	if (utz && (tz.tz_minuteswest > 15 * 60 || tz.tz_minuteswest < -15 * 60))
+		return -EINVAL;
+	return utv ? fc_set_realtime(&ts) : 0;
+}
+
+/* Modes that only read, and those of an offset step. */
+#define FC_ADJ_READ	(ADJ_ADJTIME | ADJ_OFFSET_SINGLESHOT | ADJ_OFFSET_READONLY)
+#define FC_ADJ_STEP	(ADJ_SETOFFSET | ADJ_NANO | ADJ_MICRO)
+
+/* A step of the clock by txc->time (checked as the kernel checks it). */
+static long fc_adj_step(const struct __kernel_timex *txc)
+{
+	struct timespec64 now, off;
+	s64 ns;
+
+	if (txc->time.tv_usec < 0 ||
+	    txc->time.tv_usec >= (txc->modes & ADJ_NANO ? NSEC_PER_SEC :
+						       USEC_PER_SEC))
+		return -EINVAL;
+	off.tv_sec = txc->time.tv_sec;
+	off.tv_nsec = txc->time.tv_usec *
+		      (txc->modes & ADJ_NANO ? 1 : NSEC_PER_USEC);
+	fc_timeread_now(CLOCK_REALTIME, &now);
+	now = timespec64_add(now, off);
+	ns = timespec64_to_ns(&now);
+	if (!timespec64_valid_settod(&now) || ns < 0)
+		return -EINVAL;
+	return fc_set_realtime(&now);
+}
+
+/*
+ * adjtimex for a member: reads pass through with the virtual time in
+ * txc->time; a step moves the group's clock; steering is refused.
+ */
+static long fc_adjtimex_member(struct __kernel_timex __user *utx)
+{
+	struct __kernel_timex txc;
+	struct timespec64 now;
+	unsigned int modes;
+	long ret;
+
+	if (!fc_kernel_adjtimex)
+		return -EPERM;
+	if (copy_from_user(&txc, utx, sizeof(txc)))
+		return -EFAULT;
+	modes = txc.modes;
+	if (modes && modes != FC_ADJ_READ) {
+		if (!capable(CAP_SYS_TIME) || !(txc.modes & ADJ_SETOFFSET) ||
+		    txc.modes & ~FC_ADJ_STEP)
+			return -EPERM;
+		ret = fc_adj_step(&txc);
+		if (ret)
+			return ret;
+	}
+	/* A read (adjtime's keeps its mode: it reports another offset). */
+	if (modes != FC_ADJ_READ)
+		txc.modes = 0;
+	ret = fc_kernel_adjtimex(&txc);
+	if (ret < 0)
+		return ret;
+	txc.modes = modes;
+	fc_timeread_now(CLOCK_REALTIME, &now);
+	txc.time.tv_sec = now.tv_sec;
+	txc.time.tv_usec = txc.status & STA_NANO ? now.tv_nsec :
+						  now.tv_nsec / NSEC_PER_USEC;
+	return copy_to_user(utx, &txc, sizeof(txc)) ? -EFAULT : ret;
+}
+
+static long fc_do_adjtimex(const struct pt_regs *u)
+{
+	return fc_adjtimex_member((void __user *)fc_arch_syscall_arg(u, 0));
+}
+
+static long fc_do_clock_adjtime(const struct pt_regs *u)
+{
+	return fc_adjtimex_member((void __user *)fc_arch_syscall_arg(u, 1));
+}
+
+/* The targets of the redirects: count themselves out when done. */
+#define FC_SETTIME_TARGET(name)						\
+static noinline long fc_sys_##name(const struct pt_regs *u)		\
+{									\
+	long ret = fc_do_##name(u);					\
+									\
+	fc_redirect_end();						\
+	return ret;							\
+}
+
+FC_SETTIME_TARGET(clock_settime)
+FC_SETTIME_TARGET(settimeofday)
+FC_SETTIME_TARGET(adjtimex)
+FC_SETTIME_TARGET(clock_adjtime)
+
+static int fc_settime_redirect(struct pt_regs *regs, void *target)
+{
+	return fc_settime_member() ? fc_redirect(regs, target) : 0;
+}
+
+/* A 32-bit entry that sets the time: not emulated, refused for members. */
+static noinline long fc_sys_refused(const struct pt_regs *u)
+{
+	fc_redirect_end();
+	return -EPERM;
+}
+
+static int fc_settime_refuse(struct kprobe *kp, struct pt_regs *regs)
+{
+	return fc_settime_redirect(regs, fc_sys_refused);
+}
+
+/* The ia32 entries that set or steer the clock, where the kernel has them. */
+static struct kprobe fc_foreign_kprobes[] = {
+	{ .symbol_name = "__ia32_sys_clock_settime" },
+	{ .symbol_name = "__ia32_sys_clock_settime32" },
+	{ .symbol_name = "__ia32_compat_sys_settimeofday" },
+	{ .symbol_name = "__ia32_sys_stime32" },
+	{ .symbol_name = "__ia32_sys_stime" },
+	{ .symbol_name = "__ia32_sys_adjtimex" },
+	{ .symbol_name = "__ia32_sys_adjtimex_time32" },
+	{ .symbol_name = "__ia32_sys_clock_adjtime" },
+	{ .symbol_name = "__ia32_sys_clock_adjtime32" },
+};
+
+static bool fc_foreign_registered[ARRAY_SIZE(fc_foreign_kprobes)];
+
+void fc_settime_register(void)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(fc_foreign_kprobes); i++) {
+		struct kprobe *kp = &fc_foreign_kprobes[i];
+
+		*kp = (struct kprobe){ .symbol_name = kp->symbol_name,
+				       .pre_handler = fc_settime_refuse };
+		fc_foreign_registered[i] = !register_kprobe(kp);
+	}
+}
+
+void fc_settime_unregister(void)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(fc_foreign_kprobes); i++)
+		if (fc_foreign_registered[i])
+			unregister_kprobe(&fc_foreign_kprobes[i]);
+	memset(fc_foreign_registered, 0, sizeof(fc_foreign_registered));
+}
+
+int fc_settime_clock_settime(struct kprobe *kp, struct pt_regs *regs)
+{
+	const struct pt_regs *u = fc_arch_syscall_regs(regs);
+
+	/* Other clocks cannot be set, or are devices (PTP): the kernel's. */
+	if ((clockid_t)fc_arch_syscall_arg(u, 0) != CLOCK_REALTIME)
+		return 0;
+	return fc_settime_redirect(regs, fc_sys_clock_settime);
+}
+
+int fc_settime_settimeofday(struct kprobe *kp, struct pt_regs *regs)
+{
+	return fc_settime_redirect(regs, fc_sys_settimeofday);
+}
+
+int fc_settime_adjtimex(struct kprobe *kp, struct pt_regs *regs)
+{
+	return fc_settime_redirect(regs, fc_sys_adjtimex);
+}
+
+int fc_settime_clock_adjtime(struct kprobe *kp, struct pt_regs *regs)
+{
+	const struct pt_regs *u = fc_arch_syscall_regs(regs);
+
+	if ((clockid_t)fc_arch_syscall_arg(u, 0) != CLOCK_REALTIME)
+		return 0;
+	return fc_settime_redirect(regs, fc_sys_clock_adjtime);
+}
