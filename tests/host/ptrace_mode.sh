@@ -229,95 +229,9 @@ check "a last, empty LD_PRELOAD entry wins: date after sleep 1000 reads +1000 s"
 check "the preload's file out of reach (a mount over it): date after sleep 1000 reads +1000 s" \
 	t_preload_shadowed
 
-# Issue 13, ptrace mode: programs no preload reaches (a static glibc binary,
-# a static musl binary, a static Go binary, a dynamic binary with LD_PRELOAD
-# removed) read MONOTONIC, BOOTTIME, REALTIME and TAI by system call, the
-# vDSO hidden at exec: a 100 s sleep moves each by 100 s, --start shifts
-# REALTIME. Go's timers (time.After, a ticker, context.WithTimeout, I/O
-# deadlines) wait in its netpoller and on futexes with timeouts, and jump.
-note "--- no preload: static glibc, static musl, Go, dynamic without LD_PRELOAD"
-start2000=946684800 # 2000-01-01T00:00:00Z
-# moved_by WANT LABEL...: each "moved LABEL SECONDS" line says WANT s, -0.02/+0.5.
-moved_by() {
-	local want=$1 l
-	shift
-	for l in "$@"; do
-		expect_range "moved $l" "$(awk -v l="$l" '$1 == "moved" && $2 == l { print $3; exit }' "$tmp/out")" \
-			"$(minus "$want" 0.02)" "$(minus "$want" -0.5)" || return 1
-	done
-}
-# t_clocks_100 PROG [RUN-OPTIONS --] [ARGS]: clocks' four clocks, both ways
-# (libc and system call), move by 100 s; the run takes under 20 s real.
-t_clocks_100() {
-	fc_prog 20 "$@" --sleep=100 || return 1
-	moved_by 100 libc.monotonic libc.boottime libc.realtime libc.tai \
-		sys.monotonic sys.boottime sys.realtime sys.tai
-}
-# t_clocks_2000 [RUN-OPTIONS --] PROG: REALTIME (libc and syscall) starts at 2000-01-01.
-t_clocks_2000() {
-	local k
-	fc_prog 20 --start=2000-01-01 "$@" || return 1
-	for k in libc.realtime sys.realtime libc.gettimeofday sys.time; do
-		expect_range "$k" "$(value "$k")" "$start2000" $((start2000 + 5)) || return 1
-	done
-}
-for p in clocks.static clocks.musl; do
-	if [ ! -x "$progs/$p" ]; then
-		check "$p is built (make host-tests; .musl needs musl-tools: make deps)" false
-		continue
-	fi
-	check "$p: MONOTONIC, BOOTTIME, REALTIME and TAI move by 100 s (libc and syscall)" \
-		t_clocks_100 -- "$progs/$p"
-	check "$p --start=2000-01-01: REALTIME reads 2000-01-01" t_clocks_2000 -- "$progs/$p"
-done
-check "clocks, LD_PRELOAD removed: MONOTONIC, BOOTTIME, REALTIME and TAI move by 100 s" \
-	t_clocks_100 -- env -u LD_PRELOAD "$progs/clocks"
-check "clocks, LD_PRELOAD removed, --start=2000-01-01: REALTIME reads 2000-01-01" \
-	t_clocks_2000 -- env -u LD_PRELOAD "$progs/clocks"
-
-gop=$progs/vtime.go.static
-# t_go WANT-SECONDS LABEL-PREFIX [RUN-OPTIONS --] ARGS: vtime ARGS says ok,
-# within 20 s real; its runtime clock (time.Since, the wall clock) and the
-# raw MONOTONIC and REALTIME moved by WANT s.
-t_go() {
-	local want=$1 pre=$2
-	shift 2
-	fc_prog 20 -- "$gop" "$@" || return 1
-	moved_by "$want" "$pre.since" "$pre.wall" "$pre.sys.monotonic" "$pre.sys.realtime"
-}
-t_go_clocks() {
-	fc_prog 20 -- "$gop" clocks 100 || return 1
-	moved_by 100 sys.monotonic sys.boottime sys.realtime sys.tai now.since now.wall
-}
-t_go_start() {
-	fc_prog 20 --start=2000-01-01 -- "$gop" clocks 100 || return 1
-	expect_range "sys.realtime" "$(value sys.realtime)" "$start2000" $((start2000 + 5)) &&
-		expect_range "now.unix (time.Now)" "$(value now.unix)" "$start2000" $((start2000 + 5)) &&
-		expect_range "after.year (time.Now after the sleep)" "$(value after.year)" 2000 2000
-}
-t_go_context() {
-	t_go 100 context context 100 && out_has '^context.err context deadline exceeded$'
-}
-t_go_acceptance() {
-	t_go 230 total acceptance || return 1
-	note "acceptance target: under 1 s real (this run: $took s)"
-}
-if [ ! -x "$gop" ]; then
-	check "the Go program is built (golang-go: make deps)" false
-else
-	check "Go: MONOTONIC, BOOTTIME, REALTIME, TAI (syscall) and time.Now move by 100 s over time.Sleep" \
-		t_go_clocks
-	check "Go --start=2000-01-01: REALTIME and time.Now read 2000-01-01" t_go_start
-	check "Go: <-time.After(100 s) takes 100 virtual s" t_go 100 after after 100
-	check "Go: 10 ticks of a 10 s time.NewTicker take 100 virtual s" t_go 100 ticker ticker 10 10
-	check "Go: context.WithTimeout(100 s) ends with DeadlineExceeded after 100 virtual s" t_go_context
-	check "Go: net.DialTimeout on loopback, then a 100 s read deadline times out" \
-		t_go 100 read deadline 100
-	check "Go: net.DialTimeout(100 s) to a full loopback accept queue times out" \
-		t_go 100 dial dial 100
-	check "Go acceptance: sleep 100, After 50, 5 ticks of 10 s, a 30 s context: 230 s pass" \
-		t_go_acceptance
-fi
+# Issue 13, ptrace mode: programs no preload reaches read virtual time by
+# system call, their vDSO hidden at exec (tests/lib/user_cases.sh).
+user_no_preload
 
 # --- programs users run ---------------------------------------------------------
 

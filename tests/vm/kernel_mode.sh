@@ -8,9 +8,11 @@
 # machine has them) jump; sleep sorts come out sorted; a TCP server's delayed
 # reply arrives after the delay on the virtual clock; several commands share
 # one clock; exit statuses are a shell's; a static binary's nanosleep jumps
-# and its raw clock syscalls are virtual; a process outside the group keeps
-# real time while the group jumps; nothing of a run is left behind (groups,
-# cgroups, fds). Real time is measured out here (outside every group) with
+# and its raw clock syscalls are virtual; programs no preload reaches (static
+# glibc and musl, Go, LD_PRELOAD removed) and processes attached by pid read
+# the group's time through the vDSO too (issue 13); a process outside the
+# group keeps real time while the group jumps; nothing of a run is left
+# behind (groups, cgroups, fds). Real time is measured out here (outside every group) with
 # date(1), with generous bounds (the guest is emulated, slow); each case
 # prints what it took as a "# took" comment. TAP output; exits non-zero if a
 # case failed. Run by tests/vm/guest-suite, or by hand:
@@ -134,7 +136,7 @@ check "sh -c 'sleep 3600 & wait' (a background child) is fast" \
 note "--- timeouts: a 3600 s wait of each kind, dynamic binary (preload)"
 user_every_wait
 
-note "--- static binaries (no preload: vDSO reads real, syscalls virtual)"
+note "--- static binaries: waits and raw clock syscalls"
 for w in nanosleep clock_nanosleep_monotonic clock_nanosleep_realtime_abs poll futex_wait; do
 	check "timeouts.static --raw $w: 3600 virtual s on raw clock_gettime, at once" \
 		fc_prog 10 -- "$progs/timeouts.static" --raw "$w"
@@ -155,6 +157,117 @@ user_clocks_start
 check "clocks: every clock, both ways, moves by 86400 s over sleep 86400" \
 	fc_prog 10 -- "$progs/clocks" --sleep=86400
 user_clocks_later
+
+# Issue 13: programs no preload reaches, and a process attached by pid,
+# read the group's time through the vDSO as well as by system call.
+user_no_preload
+
+note "--- a process attached by pid (issue 13)"
+# clocks --lines, started natively (outside every group, no preload), reads
+# every clock at start and again at each line written to it. Then the group
+# is created with --start=2000-01-01, the process attached and the clock
+# advanced 1000 s: its next read shows 2000-01-01 + 1000 s, MONOTONIC and
+# BOOTTIME 1000 s on; then a member's sleep 500 jumps: 500 s more. The
+# program itself checks that gettimeofday, time and the coarse clocks agree
+# with clock_gettime in each read.
+
+# round_value ROUND KEY: KEY in the ROUND'th set of readings (from 0).
+round_value() {
+	awk -v r="$1" -v k="$2" '$1 == "read" { i++; next } i == r && $1 == k { print $2; exit }' "$tmp/out"
+}
+
+# moved_between KEY FROM TO WANT REAL-SECONDS: KEY moved by WANT s between
+# reads FROM and TO, plus at most the REAL-SECONDS that passed meanwhile.
+moved_between() {
+	expect_range "$1 moved from read $2 to read $3" \
+		"$(minus "$(round_value "$3" "$1")" "$(round_value "$2" "$1")")" \
+		"$(minus "$4" 0.02)" "$(minus "$(minus "$5" -0.5)" "-$4")"
+}
+
+# next_read ROUND: a line to the program (none for read 0), then wait for
+# its "read ROUND".
+next_read() {
+	local i
+	[ "$1" = 0 ] || (echo >&"$attach_fd") 2>/dev/null
+	for ((i = 0; i < 100; i++)); do
+		grep -qx "read $1" "$tmp/out" && return 0
+		kill -0 "$bg_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	note "no 'read $1' from the program"
+	return 1
+}
+
+# fluxctl_ok ARGS: fluxctl ARGS, its stderr shown when it fails.
+fluxctl_ok() {
+	"$fluxctl" "$@" >/dev/null 2>"$tmp/fluxctl.err" && return 0
+	note "fluxctl $* failed:"
+	sed 's/^/#   /' "$tmp/fluxctl.err"
+	return 1
+}
+
+# attach_steps SRC GROUP T0: the reads of the started program (at T0).
+attach_steps() {
+	local src=$1 g=$2 t0=$3 t1 t2 t3 k
+	next_read 0 || return 1
+	expect_range "$src.realtime before attach - real time" \
+		"$(minus "$(round_value 0 "$src.realtime")" "$t0")" -1 5 || return 1
+	t1=$(now)
+	fluxctl_ok create "$g" --start=@$start2000 && fluxctl_ok attach "$g" "$bg_pid" &&
+		fluxctl_ok set "$g" advance 1000s && next_read 1 || return 1
+	t2=$(now)
+	expect_range "$src.realtime after attach and advance - 2000-01-01" \
+		"$(minus "$(round_value 1 "$src.realtime")" "$start2000")" \
+		999.98 "$(minus "$(minus "$t2" "$t1")" -1000.5)" || return 1
+	for k in monotonic boottime; do
+		moved_between "$src.$k" 0 1 1000 "$(minus "$t2" "$t0")" || return 1
+	done
+	# not timed: the program's output is $tmp/out
+	timeout -k 5 "$case_timeout" "$fluxctl" exec "$g" -- sleep 500 </dev/null >/dev/null \
+		2>"$tmp/fluxctl.err" || { note "fluxctl exec $g -- sleep 500 failed"; return 1; }
+	expect_range "real s of fluxctl exec $g -- sleep 500" "$(minus "$(now)" "$t2")" 0 $((5 * slow)) &&
+		next_read 2 || return 1
+	t3=$(now)
+	for k in realtime monotonic boottime tai; do
+		moved_between "$src.$k" 1 2 500 "$(minus "$t3" "$t1")" || return 1
+	done
+}
+
+# t_attach PROG libc|sys: PROG --only=SRC --lines, attached by pid.
+t_attach() {
+	local bin=$1 src=$2 g="attach-$$-$n" fifo="$tmp/attach-$n.fifo" t0 ok=0
+	mkfifo "$fifo" || return 1
+	t0=$(now)
+	"$bin" --only="$src" --lines <"$fifo" >"$tmp/out" 2>"$tmp/err" &
+	bg_pid=$!
+	bg_pids+=("$bg_pid")
+	# read-write: does not block, and the program sees EOF when it is closed
+	exec {attach_fd}<>"$fifo"
+	attach_steps "$src" "$g" "$t0" && ok=1
+	exec {attach_fd}>&-
+	if ! wait_exit "$bg_pid" 10 2>/dev/null; then
+		note "the program is still running after the end of its input"
+		kill_bg
+		ok=0
+	elif [ "$bg_rc" != 0 ]; then
+		note "the program exited with status $bg_rc"
+		ok=0
+	fi
+	if "$fluxctl" show "$g" >/dev/null 2>&1; then
+		fluxctl_ok delete "$g" || ok=0
+	fi
+	[ "$ok" = 1 ]
+}
+
+attach_what="--start=2000-01-01, advance 1000s, a member's sleep 500"
+for p in clocks clocks.static; do
+	what="$p"
+	[ "$p" = clocks ] && what="clocks (dynamic, no preload)"
+	check "attached by pid: $what, raw syscalls read the group's time ($attach_what)" \
+		t_attach "$progs/$p" sys
+	check "attached by pid: $what, libc/vDSO reads (clock_gettime, gettimeofday, time) read the group's time" \
+		t_attach "$progs/$p" libc
+done
 
 # --- python3, perl, node, java -----------------------------------------------
 

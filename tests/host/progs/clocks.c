@@ -6,10 +6,15 @@
  * agree with each other. With --sleep=SEC it sleeps (nanosleep), reads them
  * again and checks that every one moved by the sleep, not less, not much more.
  *
- * usage: clocks [--only=libc|sys] [--sleep=SEC] [--slack=SEC]
- * A static binary's libc reads go through the vDSO and stay real under
- * kernel mode (ptrace mode hides its vDSO): run it with --only=sys there. CLOCK_MONOTONIC_RAW is left out: issue 3
- * does not ask for it to be virtual.
+ * With --lines it reads them at start and again at each line on stdin (a
+ * process attached to a group by pid, driven from outside), printing "read N"
+ * after the Nth set, until end of file.
+ *
+ * usage: clocks [--only=libc|sys] [--sleep=SEC] [--slack=SEC] [--lines]
+ * A static binary's libc reads go through the vDSO: ptrace mode hides it at
+ * exec; kernel mode must make the vDSO itself virtual (issue 13), and --only=sys
+ * tests the syscalls alone. CLOCK_MONOTONIC_RAW is left out: issue 3 does not
+ * ask for it to be virtual.
  * Last line "ok clocks ..." and exit 0, or "FAIL ..." and exit 1.
  */
 #define _GNU_SOURCE
@@ -148,11 +153,39 @@ static bool agree(const struct reading *r, size_t n)
 	return ok;
 }
 
+static void print_all(const struct reading *r, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		printf("%s.%s %s\n", src_name(r[i].src), r[i].name, prog_s(r[i].ns));
+}
+
+/* --lines: a set of readings now and at each line on stdin, "read N" after each. */
+static int read_each_line(bool want[2])
+{
+	struct reading r[MAX_READINGS];
+	char buf[256];
+	int round = 0;
+	size_t n;
+
+	do {
+		n = read_all(r, want);
+		print_all(r, n);
+		if (!agree(r, n))
+			prog_fail("clocks: the clocks of read %d disagree", round);
+		printf("read %d\n", round++);
+		fflush(stdout);
+	} while (fgets(buf, sizeof(buf), stdin));
+	printf("ok clocks reads=%d\n", round);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct reading before[MAX_READINGS], after[MAX_READINGS];
 	__int128 sleep_ns = -1, slack = 5 * PROG_NSEC;
-	bool want[2] = { true, true }, ok;
+	bool want[2] = { true, true }, lines = false, ok;
 	size_t n, i;
 	int a;
 
@@ -165,17 +198,19 @@ int main(int argc, char **argv)
 			sleep_ns = prog_parse_sec_or_die("--sleep", argv[a] + 8);
 		} else if (!strncmp(argv[a], "--slack=", 8)) {
 			slack = prog_parse_sec_or_die("--slack", argv[a] + 8);
+		} else if (!strcmp(argv[a], "--lines")) {
+			lines = true;
 		} else {
-			fprintf(stderr,
-				"usage: clocks [--only=libc|sys] [--sleep=SEC] [--slack=SEC]\n");
+			fprintf(stderr, "usage: clocks [--only=libc|sys] [--sleep=SEC] "
+					"[--slack=SEC] [--lines]\n");
 			return 1;
 		}
 	}
+	if (lines)
+		return read_each_line(want);
 
 	n = read_all(before, want);
-	for (i = 0; i < n; i++)
-		printf("%s.%s %s\n", src_name(before[i].src), before[i].name,
-		       prog_s(before[i].ns));
+	print_all(before, n);
 	ok = agree(before, n);
 	if (sleep_ns >= 0) {
 		struct timespec ts = prog_ns_ts(sleep_ns);
