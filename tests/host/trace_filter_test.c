@@ -89,9 +89,10 @@ int main(void)
 {
 	int nr, steps, bad_ia32 = -1, blind = -1, bad_x32 = -1, bad_ret = -1, timed = 0;
 	int allowed = 0, max_steps = 0;
+	const int *p;
 	uint32_t v;
 
-	tap_plan(9);
+	tap_plan(11);
 	len = fc_trace_filter_build(prog, FC_FILTER_MAX_INSNS);
 	tap_ok(len > 0 && len <= FC_FILTER_MAX_INSNS, "the program builds: %d instructions of %d",
 	       len, FC_FILTER_MAX_INSNS);
@@ -146,6 +147,21 @@ int main(void)
 	       verdict(AUDIT_ARCH_X86_64, SYS_ppoll, 0, 1, 0x100000000ULL, 0, NULL) ==
 	       SECCOMP_RET_TRACE,
 	       "native: sleeps and reads stop, read/getpid pass, poll/futex/ppoll by argument");
+
+	/* setting the time stops; a read stops only for 8 bytes (a timerfd's) */
+	tap_ok(stops(AUDIT_ARCH_X86_64, SYS_clock_settime) &&
+	       stops(AUDIT_ARCH_X86_64, SYS_settimeofday) && stops(AUDIT_ARCH_X86_64, SYS_adjtimex) &&
+	       stops(AUDIT_ARCH_X86_64, SYS_clock_adjtime) &&
+	       verdict(AUDIT_ARCH_X86_64, SYS_read, 3, 0, 8, 0, NULL) == SECCOMP_RET_TRACE &&
+	       verdict(AUDIT_ARCH_X86_64, SYS_read, 3, 0, 4096, 0, NULL) == SECCOMP_RET_ALLOW &&
+	       verdict(AUDIT_ARCH_X86_64, SYS_read, 3, 0, 0x100000008ULL, 0, NULL) ==
+	       SECCOMP_RET_ALLOW,
+	       "native: clock_settime, settimeofday, adjtimex, clock_adjtime stop; read of 8 bytes only");
+	for (p = fc_nr_ia32.settime, v = 0; *p >= 0; p++)
+		v |= !stops(AUDIT_ARCH_I386, *p);
+	for (p = fc_nr_x32.settime; *p >= 0; p++)
+		v |= !stops(AUDIT_ARCH_X86_64, *p);
+	tap_ok(!v, "ia32 stime, settimeofday, clock_settime(64), adjtimex, clock_adjtime(64) and x32's stop");
 
 	/* a native stop needs its number in the rules, which the tracer reads */
 	for (nr = 0, v = 0; nr < 1024; nr++)

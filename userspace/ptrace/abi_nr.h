@@ -21,9 +21,12 @@ struct fc_abi_nrs {
 	/* calls that arm (or may later arm) a kernel timer */
 	int alarm, setitimer, timer_create, timer_settime, timer_settime64,
 	    timerfd_settime, timerfd_settime64;
+	/* calls that set or steer the clock (stime, settimeofday, ...); ends with -1 */
+	const int *settime;
 	/*
 	 * Every call that can wait with a timeout, explicit or hidden (socket
-	 * timeouts), read the time or arm a timer; ends with -1.
+	 * timeouts), read, set or steer the time, or arm a timer; ends
+	 * with -1.
 	 */
 	const int *timed;
 };

@@ -22,7 +22,14 @@ static const int timed[] = {
 	__NR_sendfile, __NR_sendfile64, __NR_splice, __NR_alarm, __NR_setitimer,
 	__NR_timer_create, __NR_timer_settime, __NR_timer_settime64,
 	__NR_timerfd_settime, __NR_timerfd_settime64,
+	__NR_stime, __NR_settimeofday, __NR_clock_settime, __NR_clock_settime64,
+	__NR_adjtimex, __NR_clock_adjtime, __NR_clock_adjtime64,
 	-1
+};
+
+static const int settime[] = {
+	__NR_stime, __NR_settimeofday, __NR_clock_settime, __NR_clock_settime64,
+	__NR_adjtimex, __NR_clock_adjtime, __NR_clock_adjtime64, -1
 };
 
 const struct fc_abi_nrs fc_nr_ia32 = {
@@ -38,5 +45,6 @@ const struct fc_abi_nrs fc_nr_ia32 = {
 	.timer_settime64 = __NR_timer_settime64,
 	.timerfd_settime = __NR_timerfd_settime,
 	.timerfd_settime64 = __NR_timerfd_settime64,
+	.settime = settime,
 	.timed = timed,
 };

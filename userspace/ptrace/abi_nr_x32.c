@@ -10,6 +10,10 @@
 /* The filter stops every x32 call; only the reads and timers are named. */
 static const int timed[] = { -1 };
 
+static const int settime[] = {
+	__NR_settimeofday, __NR_clock_settime, __NR_adjtimex, __NR_clock_adjtime, -1
+};
+
 const struct fc_abi_nrs fc_nr_x32 = {
 	.name = "x32",
 	.time = __NR_time,
@@ -23,5 +27,6 @@ const struct fc_abi_nrs fc_nr_x32 = {
 	.timer_settime64 = -1,
 	.timerfd_settime = __NR_timerfd_settime,
 	.timerfd_settime64 = -1,
+	.settime = settime,
 	.timed = timed,
 };

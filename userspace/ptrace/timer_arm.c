@@ -129,6 +129,7 @@ void fc_tm_arm(struct fc_timers *ts, struct fc_vtimer *v, s64 value, s64 interva
 	if (value)
 		expiry = fc_tm_expiry(ts, v->clock, value, abs, &forever);
 	v->forever = forever;
+	v->absolute = abs && value;
 	fc_vt_set(&ts->vt, v, expiry, value != 0, interval);
 }
 

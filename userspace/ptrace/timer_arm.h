@@ -21,6 +21,7 @@ struct fc_timers {
 	struct fc_vtimers vt;
 	const struct fc_clock *clk;
 	pid_t self;
+	unsigned long sets;	/* times the virtual clock was set */
 };
 
 enum fc_timer_action {

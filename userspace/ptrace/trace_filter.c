@@ -2,7 +2,8 @@
 /*
  * The seccomp-bpf program of ptrace mode. A syscall stops the tracee
  * (SECCOMP_RET_TRACE) only when it can wait with a finite timeout or
- * reads the time; waits with no timeout, zero timeouts of poll/epoll and
+ * reads or sets the time (and a read of 8 bytes, which may be a
+ * cancelled timerfd's); waits with no timeout, zero timeouts of poll/epoll and
  * futex operations that do not wait pass straight through, so that
  * uncontended futex wakes and every other syscall cost nothing.
  *
@@ -47,6 +48,7 @@ enum rule_kind {
 	STOP_IF_PTR,	/* a timeout pointer: NULL waits forever */
 	STOP_IF_POSITIVE,	/* an int timeout in ms: 0 polls, < 0 forever */
 	STOP_IF_FUTEX_WAIT,	/* waiting futex ops with a timeout pointer */
+	STOP_IF_EIGHT,		/* a size argument of 8: a timerfd's read */
 };
 
 static const struct rule {
@@ -74,6 +76,11 @@ static const struct rule {
 	{ SYS_timerfd_gettime, STOP_ALWAYS, 0 },
 	/* to say why a tracer inside fails */
 	{ SYS_ptrace, STOP_ALWAYS, 0 },
+	/* setting the time: the tree's virtual clock, never the host's */
+	{ SYS_clock_settime, STOP_ALWAYS, 0 },
+	{ SYS_settimeofday, STOP_ALWAYS, 0 },
+	{ SYS_adjtimex, STOP_ALWAYS, 0 },
+	{ SYS_clock_adjtime, STOP_ALWAYS, 0 },
 	{ SYS_futex, STOP_IF_FUTEX_WAIT, 3 },
 	{ SYS_select, STOP_IF_PTR, 4 },
 	{ SYS_pselect6, STOP_IF_PTR, 4 },
@@ -86,6 +93,8 @@ static const struct rule {
 	{ SYS_poll, STOP_IF_POSITIVE, 2 },
 	{ SYS_epoll_wait, STOP_IF_POSITIVE, 3 },
 	{ SYS_epoll_pwait, STOP_IF_POSITIVE, 3 },
+	/* a cancelled TFD_TIMER_CANCEL_ON_SET timerfd's read fails */
+	{ SYS_read, STOP_IF_EIGHT, 2 },
 };
 
 static const unsigned int futex_waits[] = {
@@ -183,6 +192,14 @@ static void emit_block(struct prog *p, const struct rule *r)
 		emit(p, LOAD(ARG_LO(r->arg)));
 		emit(p, JEQ(0, 2, 0));		/* 0: a poll, no wait */
 		emit(p, JSET(0x80000000, 1, 0));	/* < 0: no timeout */
+		emit(p, RET(SECCOMP_RET_TRACE));
+		emit(p, RET(SECCOMP_RET_ALLOW));
+		break;
+	case STOP_IF_EIGHT:
+		emit(p, LOAD(ARG_LO(r->arg)));
+		emit(p, JEQ(8, 0, 3));
+		emit(p, LOAD(ARG_HI(r->arg)));
+		emit(p, JEQ(0, 0, 1));
 		emit(p, RET(SECCOMP_RET_TRACE));
 		emit(p, RET(SECCOMP_RET_ALLOW));
 		break;

@@ -67,6 +67,7 @@ bool fc_timers_traps(long nr)
 	case SYS_getitimer:
 	case SYS_timerfd_settime:
 	case SYS_timerfd_gettime:
+	case SYS_read:		/* of a cancelled timerfd (8 bytes: trace_filter.c) */
 		return true;
 	default:
 		return false;
@@ -312,6 +313,8 @@ enum fc_timer_action fc_timers_entry(struct fc_timers *ts, pid_t tid, pid_t tgid
 		return fc_timerfd_settime(ts, tid, tgid, regs, c->desc, sizeof(c->desc));
 	case SYS_timerfd_gettime:
 		return fc_timerfd_gettime(ts, tid, tgid, regs);
+	case SYS_read:
+		return fc_timerfd_read(ts, tgid, regs, &c->sets);
 	default:
 		return FC_TA_RUN;
 	}
@@ -322,6 +325,27 @@ void fc_timers_exit(struct fc_timers *ts, pid_t tid, pid_t tgid,
 {
 	if (c->nr == SYS_timer_create)
 		timer_create_exit(ts, tid, tgid, c, regs);
+	else if (c->nr == SYS_read)
+		fc_timerfd_read_exit(ts, tgid, c->sets, regs);
+}
+
+void fc_timers_clock_set(struct fc_timers *ts, struct fc_time shift)
+{
+	struct fc_vtimer *v;
+
+	ts->sets++;
+	for (v = ts->vt.all; v; v = v->next) {
+		if (v->dead)
+			continue;
+		if (v->kind == FC_VT_TIMERFD && v->cancel_on_set)
+			fc_timerfd_cancel(v);
+		/* relative REALTIME timers run on MONOTONIC (hrtimer_init()) */
+		if (!v->absolute || v->state == FC_VT_DISARMED ||
+		    (v->clock != FC_CLOCK_REALTIME && v->clock != FC_CLOCK_TAI))
+			continue;
+		v->expiry = fc_time_sub(v->expiry, shift);
+		fc_vt_requeue(&ts->vt, v);
+	}
 }
 
 /* ---- dequeue ---- */

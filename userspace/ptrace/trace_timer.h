@@ -34,6 +34,7 @@ struct fc_timer_call {
 	enum fc_clockid clock;
 	unsigned long id_addr;
 	unsigned long info_addr;	/* rt_sigtimedwait: its siginfo */
+	unsigned long sets;		/* read: clock sets seen at its entry */
 	char desc[160];			/* for -v; empty when nothing to say */
 };
 
@@ -65,6 +66,13 @@ bool fc_timers_dequeued(struct fc_timers *ts, pid_t tgid, siginfo_t *si, bool *c
  */
 void fc_timers_sigwait(struct fc_timers *ts, pid_t tid, pid_t tgid, int sig,
 		       unsigned long info_addr);
+
+/*
+ * The virtual REALTIME (and TAI) moved by shift: absolute timers of those
+ * clocks now expire shift earlier on the queue's base, as after a clock
+ * step natively, and TFD_TIMER_CANCEL_ON_SET timerfds are cancelled.
+ */
+void fc_timers_clock_set(struct fc_timers *ts, struct fc_time shift);
 
 /* The armed timer that expires first (it wakes someone), or NULL. */
 struct fc_vtimer *fc_timers_first(const struct fc_timers *ts);

@@ -131,6 +131,9 @@ enum fc_timer_action fc_timerfd_settime(struct fc_timers *ts, pid_t tid, pid_t t
 	fc_tm_arm(ts, v, fc_vt_ns(nv.it_value.tv_sec, nv.it_value.tv_nsec),
 	    fc_vt_ns(nv.it_interval.tv_sec, nv.it_interval.tv_nsec),
 	    (flags & TFD_TIMER_ABSTIME) != 0);
+	v->cancel_on_set = v->clock == FC_CLOCK_REALTIME &&
+			   (flags & TFD_SETTIME_FLAGS) == TFD_SETTIME_FLAGS;
+	v->canceled = false;
 	/* unlike a POSIX timer, a timerfd keeps the interval it was given */
 	v->interval = fc_vt_ns(nv.it_interval.tv_sec, nv.it_interval.tv_nsec);
 	snprintf(desc, len, "timerfd_settime(%d, %s%lld.%09ld s, every %lld.%09ld s)",
@@ -227,4 +230,60 @@ int fc_timerfd_fire(struct fc_timers *ts, struct fc_vtimer *v, struct fc_time no
 	add_ticks(v, ticks);
 	fc_vt_requeue(&ts->vt, v);
 	return 0;
+}
+
+/* The TFD_TIMER_CANCEL_ON_SET timerfd that fd of tgid is, or NULL. */
+static struct fc_vtimer *cancel_file(struct fc_timers *ts, pid_t tgid, int fd)
+{
+	struct fc_vtimer *v;
+
+	for (v = ts->vt.all; v; v = v->next)
+		if (v->kind == FC_VT_TIMERFD && v->cancel_on_set && same_file(ts, v, tgid, fd))
+			return v;
+	return NULL;
+}
+
+/* timerfd_canceled(): the read fails once, the count is dropped. */
+static void take_cancel(struct fc_vtimer *v)
+{
+	static const struct itimerspec zero;
+
+	v->canceled = false;
+	timerfd_settime(v->fd, 0, &zero, NULL);
+}
+
+enum fc_timer_action fc_timerfd_read(struct fc_timers *ts, pid_t tgid,
+				     struct user_regs_struct *regs, unsigned long *sets)
+{
+	struct fc_vtimer *v = cancel_file(ts, tgid, (int)regs->rdi);
+
+	if (!v)
+		return FC_TA_RUN;
+	if (v->canceled) {
+		take_cancel(v);
+		return fc_tm_skip(regs, -ECANCELED);
+	}
+	*sets = ts->sets;
+	return FC_TA_EXIT;
+}
+
+void fc_timerfd_read_exit(struct fc_timers *ts, pid_t tgid, unsigned long sets,
+			  struct user_regs_struct *regs)
+{
+	struct fc_vtimer *v;
+
+	/* a read that blocked (or ran) while the clock was set took the tick */
+	if (ts->sets == sets || (long)regs->rax != 8)
+		return;
+	v = cancel_file(ts, tgid, (int)regs->rdi);
+	if (!v || !v->canceled)
+		return;
+	take_cancel(v);
+	regs->rax = (unsigned long)-ECANCELED;
+}
+
+void fc_timerfd_cancel(struct fc_vtimer *v)
+{
+	v->canceled = true;
+	add_ticks(v, 1);	/* wakes readers and pollers, as the kernel does */
 }

@@ -23,6 +23,20 @@ enum fc_timer_action fc_timerfd_gettime(struct fc_timers *ts, pid_t tid, pid_t t
 					struct user_regs_struct *regs);
 
 /*
+ * At the seccomp stop of an 8-byte read: a cancelled timerfd's read fails
+ * with ECANCELED (skipped); one that may be cancelled while the read
+ * blocks is watched to its exit (*sets: the clock sets seen so far).
+ */
+enum fc_timer_action fc_timerfd_read(struct fc_timers *ts, pid_t tgid,
+				     struct user_regs_struct *regs, unsigned long *sets);
+/* At that read's exit: ECANCELED when the clock was set meanwhile. */
+void fc_timerfd_read_exit(struct fc_timers *ts, pid_t tgid, unsigned long sets,
+			  struct user_regs_struct *regs);
+
+/* The virtual clock was set: a TFD_TIMER_CANCEL_ON_SET v wakes its readers. */
+void fc_timerfd_cancel(struct fc_vtimer *v);
+
+/*
  * v is due at virtual now: adds the expirations due to what a read
  * returns and rearms a periodic v. tgids are the processes of the tree.
  * Return: 0, or -ESRCH when no process holds the file (v is freed).

@@ -46,6 +46,7 @@
 #include "sigdisp.h"
 #include "taskstat.h"
 #include "trace_filter.h"
+#include "trace_settime.h"
 #include "trace_timer.h"
 #include "trace_wait.h"
 #include "tracer.h"
@@ -66,8 +67,11 @@
 /* IN_TIMER: a timer syscall to finish at its exit; IN_SIGWAIT: a sigwait
  * without timeout, which may dequeue a timer's signal; IN_PTRACE: a ptrace
  * call, which fails if it would trace a tracee; IN_FOREIGN: an ia32 or x32
- * call (foreign_call.h), counted as running until its exit */
-enum tracee_state { RUNNING, IN_WAIT, IN_READ, IN_TIMER, IN_SIGWAIT, IN_PTRACE, IN_FOREIGN };
+ * call (foreign_call.h), counted as running until its exit; IN_SETTIME: an
+ * adjtimex read whose time is made virtual at its exit */
+enum tracee_state {
+	RUNNING, IN_WAIT, IN_READ, IN_TIMER, IN_SIGWAIT, IN_PTRACE, IN_FOREIGN, IN_SETTIME
+};
 
 struct tracee {
 	pid_t tid;
@@ -85,6 +89,7 @@ struct tracee {
 	struct fc_wait wait;
 	struct fc_timer_call tcall;
 	struct fc_foreign_call fcall;
+	struct fc_settime_call scall;
 	struct fc_sleeper node;
 	/* an interrupted wait the kernel will restart: keep its deadline */
 	struct {
@@ -746,6 +751,54 @@ static void timer_call(struct tracer *tr, struct tracee *t, struct user_regs_str
 }
 
 /*
+ * The virtual REALTIME moved by shift: the clock page tells the preload,
+ * absolute REALTIME and TAI waits and timers move on the queue's base (a
+ * deadline passed fires now), TFD_TIMER_CANCEL_ON_SET timerfds cancel.
+ */
+static void clock_was_set(struct tracer *tr, struct fc_time shift)
+{
+	struct tracee *u;
+
+	publish(tr);
+	fc_timers_clock_set(&tr->timers, shift);
+	for (u = tr->all; u; u = u->next) {
+		if (u->state != IN_WAIT || !u->wait.absolute || u->wait.forever ||
+		    (u->wait.clock != FC_CLOCK_REALTIME && u->wait.clock != FC_CLOCK_TAI))
+			continue;
+		u->wait.deadline = fc_time_sub(u->wait.deadline, shift);
+		if (!u->fired)
+			fc_sleepq_insert(&tr->q, &u->node, u->wait.deadline);
+	}
+	fire_due(tr);
+	schedule_recheck(tr, true);
+}
+
+/* A call that sets the time (trace_settime.h): the tree's clock, never the host's. */
+static void settime_call(struct tracer *tr, struct tracee *t, struct user_regs_struct *regs)
+{
+	enum fc_timer_action a = fc_settime_entry(&tr->clock, t->tid, regs, &t->scall);
+
+	if (t->scall.desc[0])
+		logv(tr, "%d %s: the tree's clock moves %+lld.%09u s", t->tid, t->scall.desc,
+		     (long long)t->scall.shift.sec, t->scall.shift.nsec);
+	if (t->scall.set)
+		clock_was_set(tr, t->scall.shift);
+	switch (a) {
+	case FC_TA_SKIP:
+		ptrace(PTRACE_SETREGS, t->tid, 0, regs);
+		resume(tr, t, PTRACE_CONT, 0);
+		break;
+	case FC_TA_EXIT:
+		t->state = IN_SETTIME;
+		resume(tr, t, PTRACE_SYSCALL, 0);
+		break;
+	default:
+		resume(tr, t, PTRACE_CONT, 0);
+		break;
+	}
+}
+
+/*
  * Is this seccomp stop the restart of t's interrupted wait: restart_syscall
  * for one restarted that way, else the same syscall from the same place
  * with the same arguments (the kernel re-runs the instruction)?
@@ -799,6 +852,17 @@ static bool foreign_call(struct tracer *tr, struct tracee *t,
 	if (!abi)
 		return false;
 	t->restart.valid = false;	/* not the restart of a native wait */
+	if (fc_settime_foreign(abi, (int)regs->orig_rax)) {
+		/* never the host's clock; not emulated in these ABIs */
+		struct user_regs_struct skip = *regs;
+
+		logv(tr, "%d: %s syscall %d (sets the time) fails with EPERM", t->tid, abi->name,
+		     (int)(regs->orig_rax & ~FC_X32_SYSCALL_BIT));
+		fc_tm_skip(&skip, -EPERM);
+		ptrace(PTRACE_SETREGS, t->tid, 0, &skip);
+		resume(tr, t, PTRACE_CONT, 0);
+		return true;
+	}
 	fc_foreign_enter(&t->fcall, abi, regs);
 	t->state = IN_FOREIGN;
 	resume(tr, t, PTRACE_SYSCALL, 0);
@@ -870,6 +934,10 @@ static void seccomp_stop(struct tracer *tr, struct tracee *t)
 		timer_call(tr, t, &regs);
 		return;
 	}
+	if (fc_settime_traps((long)regs.orig_rax)) {
+		settime_call(tr, t, &regs);
+		return;
+	}
 	if ((long)regs.orig_rax == SYS_ptrace) {
 		t->state = IN_PTRACE;
 		resume(tr, t, PTRACE_SYSCALL, 0);
@@ -938,7 +1006,13 @@ static void syscall_exit_stop(struct tracer *tr, struct tracee *t)
 	} else if (t->state == IN_FOREIGN) {
 		foreign_exit(tr, t, &regs);
 	} else if (t->state == IN_TIMER) {
+		ret = (long)regs.rax;
 		fc_timers_exit(&tr->timers, t->tid, tgid(t), &t->tcall, &regs);
+		if ((long)regs.rax != ret)
+			ptrace(PTRACE_SETREGS, t->tid, 0, &regs);
+	} else if (t->state == IN_SETTIME) {
+		fc_settime_exit(&tr->clock, t->tid, &t->scall, &regs);
+		ptrace(PTRACE_SETREGS, t->tid, 0, &regs);
 	} else if (t->state == IN_PTRACE && (long)regs.rax == -EPERM && !tr->reported_ptrace) {
 		/* a tracee cannot be traced twice: strace, gdb and the like fail */
 		fprintf(stderr,

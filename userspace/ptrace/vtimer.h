@@ -32,6 +32,9 @@ struct fc_vtimer {
 	enum fc_clockid clock;
 	bool silent;		/* SIGEV_NONE: never queued */
 	bool forever;		/* past KTIME_MAX: never fires, never queued */
+	bool absolute;		/* armed with an absolute time of its clock */
+	bool cancel_on_set;	/* timerfd: ABSTIME|CANCEL_ON_SET on REALTIME */
+	bool canceled;		/* ... and the clock was set since: ECANCELED */
 	int notify;		/* SIGEV_SIGNAL or SIGEV_THREAD_ID (POSIX) */
 	int signo;
 	pid_t tid;		/* SIGEV_THREAD_ID: the thread */
