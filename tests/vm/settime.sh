@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Setting the time inside `fluxctl run --mode ptrace` (issue 13): date -s,
+# Setting the time inside `fluxctl run`, in kernel mode (the module) and in
+# ptrace mode (the supervisor) (issue 13): date -s,
 # clock_settime, settimeofday, adjtimex/clock_adjtime (ADJ_SETOFFSET),
 # their errors, TFD_TIMER_CANCEL_ON_SET timerfds and ia32 stime/
 # settimeofday/clock_settime (build/tests/progs/settime, dynamic and
@@ -10,7 +11,7 @@
 # that the guest's REALTIME did not jump against BOOTTIME (/proc/uptime).
 # TAP output; exits non-zero if a case failed. Run by tests/vm/guest-suite,
 # or by hand:
-#   tests/vm/run --kernel all -- bash tests/vm/ptrace_settime.sh
+#   tests/vm/run --kernel all -- bash tests/vm/settime.sh
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 
@@ -48,13 +49,13 @@ host_kept() {
 	in_range "$d" -2 2
 }
 
-# under WANT-STATUS CHECK CMD...: CMD under ptrace mode, CHECK (a
+# under WANT-STATUS CHECK CMD...: CMD under fluxctl in $mode mode, CHECK (a
 # command line, eval'd) on its output, then the host clock.
 under() {
 	local want=$1 chk=$2
 	shift 2
 	case_gap=$(host_gap)
-	timed "$want" 120 "$fluxctl" run --mode ptrace -- "$@" || return 1
+	timed "$want" 120 "$fluxctl" run --mode "$mode" -- "$@" || return 1
 	show_ok
 	eval "$chk" && host_kept
 }
@@ -62,7 +63,7 @@ under() {
 run_case() { # run_case DESCRIPTION WANT-STATUS CHECK CMD...
 	local desc=$1
 	shift
-	check "$desc" under "$@"
+	check "$mode: $desc" under "$@"
 }
 
 near() { # near X WANT SLACK
@@ -70,27 +71,29 @@ near() { # near X WANT SLACK
 	in_range "$1" "$(($2 - $3))" "$(($2 + $3))"
 }
 
-run_case "date -s @2000000000 inside reads 2000000000, the host's clock stays" 0 \
-	'near "$(line 2)" 2000000000 5' \
-	sh -c 'date -s @2000000000 && date +%s'
-run_case "date -s '2033-05-18 03:33:20' inside, then sleep 100: reads 2000000100" 0 \
-	'near "$(line 2)" 2000000100 5' \
-	sh -c "date -s '2033-05-18 03:33:20' && sleep 100 && date +%s"
-run_case "settime: clock_settime, settimeofday, adjtimex, errors, EPERM, timerfd cancel" 0 \
-	'out_has "^# [0-9]+ checks, 0 failed" && ! out_has "^FAIL"' \
-	"$prog"
-run_case "settime.static (no preload): the same" 0 \
-	'out_has "^# [0-9]+ checks, 0 failed" && ! out_has "^FAIL"' \
-	"$prog.static"
-run_case "ia32 stime, settimeofday, clock_settime fail with EPERM" 0 \
-	'out_has "^ok ia32 stime: EPERM" && out_has "^ok ia32 settimeofday: EPERM" && out_has "^ok ia32 clock_settime: EPERM"' \
-	"$prog" ia32
-run_case "as nobody (no CAP_SYS_TIME): date -s fails with EPERM" 1 \
-	'err_has "Operation not permitted"' \
-	setpriv --reuid=nobody --regid=nogroup --clear-groups date -s @2000000000
-run_case "date -s back to @1000000000 inside reads 1000000000" 0 \
-	'near "$(line 2)" 1000000000 5' \
-	sh -c 'date -s @1000000000 && date +%s'
+for mode in kernel ptrace; do
+	run_case "date -s @2000000000 inside reads 2000000000, the host's clock stays" 0 \
+		'near "$(line 2)" 2000000000 5' \
+		sh -c 'date -s @2000000000 && date +%s'
+	run_case "date -s '2033-05-18 03:33:20' inside, then sleep 100: reads 2000000100" 0 \
+		'near "$(line 2)" 2000000100 5' \
+		sh -c "date -s '2033-05-18 03:33:20' && sleep 100 && date +%s"
+	run_case "settime: clock_settime, settimeofday, adjtimex, errors, EPERM, timerfd cancel" 0 \
+		'out_has "^# [0-9]+ checks, 0 failed" && ! out_has "^FAIL"' \
+		"$prog"
+	run_case "settime.static (no preload): the same" 0 \
+		'out_has "^# [0-9]+ checks, 0 failed" && ! out_has "^FAIL"' \
+		"$prog.static"
+	run_case "ia32 stime, settimeofday, clock_settime fail with EPERM" 0 \
+		'out_has "^ok ia32 stime: EPERM" && out_has "^ok ia32 settimeofday: EPERM" && out_has "^ok ia32 clock_settime: EPERM"' \
+		"$prog" ia32
+	run_case "as nobody (no CAP_SYS_TIME): date -s fails with EPERM" 1 \
+		'err_has "Operation not permitted"' \
+		setpriv --reuid=nobody --regid=nogroup --clear-groups date -s @2000000000
+	run_case "date -s back to @1000000000 inside reads 1000000000" 0 \
+		'near "$(line 2)" 1000000000 5' \
+		sh -c 'date -s @1000000000 && date +%s'
+done
 
 case_gap=$gap0
 check "over the whole script, the guest's clock never jumped" host_kept
