@@ -236,10 +236,13 @@ int fc_vclock_set_start(struct fc_vclock *vc, s64 start_ns,
 			struct fc_time *moved)
 {
 	struct fc_time before = vc->clock.real_shift;
+	/* Frozen: the date is what the frozen clock reads, from the freeze. */
+	ktime_t host_real = vc->frozen ?
+		ktime_mono_to_any(vc->frozen_mono, TK_OFFS_REAL) : ktime_get_real();
 	int ret;
 
 	fc_vclock_write_begin(vc);
-	ret = fc_clock_set_start(&vc->clock, fc_time_from_ns(ktime_get_real()),
+	ret = fc_clock_set_start(&vc->clock, fc_time_from_ns(host_real),
 				 fc_time_from_ns(start_ns));
 	fc_vclock_write_end(vc);
 	*moved = fc_time_sub(vc->clock.real_shift, before);
