@@ -18,6 +18,20 @@ struct pt_regs;
 int fc_redirect(struct pt_regs *regs, void *target);
 void fc_redirect_end(void);
 
+/*
+ * A redirect target for a syscall entry, fc_sys_NAME(u): runs
+ * fc_do_NAME(u), the module's version of the syscall, then counts itself
+ * out.
+ */
+#define FC_REDIRECT_SYSCALL(name)					\
+static noinline long fc_sys_##name(const struct pt_regs *u)		\
+{									\
+	long ret = fc_do_##name(u);					\
+									\
+	fc_redirect_end();						\
+	return ret;							\
+}
+
 /* Module exit, hooks already gone: waits for redirected calls to return. */
 void fc_redirect_exit(void);
 

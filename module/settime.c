@@ -174,20 +174,11 @@ static long fc_do_clock_adjtime(const struct pt_regs *u)
 	return fc_adjtimex_member((void __user *)fc_arch_syscall_arg(u, 1));
 }
 
-/* The targets of the redirects: count themselves out when done. */
-#define FC_SETTIME_TARGET(name)						\
-static noinline long fc_sys_##name(const struct pt_regs *u)		\
-{									\
-	long ret = fc_do_##name(u);					\
-									\
-	fc_redirect_end();						\
-	return ret;							\
-}
-
-FC_SETTIME_TARGET(clock_settime)
-FC_SETTIME_TARGET(settimeofday)
-FC_SETTIME_TARGET(adjtimex)
-FC_SETTIME_TARGET(clock_adjtime)
+/* The targets of the redirects. */
+FC_REDIRECT_SYSCALL(clock_settime)
+FC_REDIRECT_SYSCALL(settimeofday)
+FC_REDIRECT_SYSCALL(adjtimex)
+FC_REDIRECT_SYSCALL(clock_adjtime)
 
 static int fc_settime_redirect(struct pt_regs *regs, void *target)
 {

@@ -175,19 +175,10 @@ static long fc_do_time(const struct pt_regs *u)
 	return ts.tv_sec;
 }
 
-/* The targets of the redirects: count themselves out when done. */
-#define FC_REDIRECT_TARGET(name)					\
-static noinline long fc_sys_##name(const struct pt_regs *u)		\
-{									\
-	long ret = fc_do_##name(u);					\
-									\
-	fc_redirect_end();						\
-	return ret;							\
-}
-
-FC_REDIRECT_TARGET(clock_gettime)
-FC_REDIRECT_TARGET(gettimeofday)
-FC_REDIRECT_TARGET(time)
+/* The targets of the redirects. */
+FC_REDIRECT_SYSCALL(clock_gettime)
+FC_REDIRECT_SYSCALL(gettimeofday)
+FC_REDIRECT_SYSCALL(time)
 
 int fc_timeread_clock_gettime(struct kprobe *kp, struct pt_regs *regs)
 {

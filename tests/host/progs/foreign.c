@@ -24,6 +24,7 @@
 #include <sys/mman.h>
 #include <sys/wait.h>
 
+#include "ia32.h"
 #include "prog.h"
 
 /* ia32 numbers (asm/unistd_32.h; its macros clash with the native ones) */
@@ -34,18 +35,6 @@ enum {
 #define X32_BIT 0x40000000L
 
 static bool x32;
-
-/* int $0x80 from 64-bit code: arguments in ebx, ecx, edx; r8-r11 cleared */
-static long ia32_call(long nr, long a, long b)
-{
-	long ret;
-
-	__asm__ volatile("int $0x80"
-			 : "=a"(ret)
-			 : "0"(nr), "b"(a), "c"(b)
-			 : "memory", "r8", "r9", "r10", "r11");
-	return ret;
-}
 
 /* One call of the ABI: -errno on failure, as the kernel returns it. */
 static long call(long ia32_nr, long x32_nr, long a, long b)

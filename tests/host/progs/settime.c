@@ -34,6 +34,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ia32.h"
+
 #define NSEC 1000000000LL
 #define BAD_PTR ((void *)16)	/* never mapped */
 
@@ -329,18 +331,6 @@ static void abs_sleep_case(void)
 	check(sleep_took < 600 * NSEC,
 	      "absolute REALTIME sleep of a day ends at a set past it, after %lld s MONOTONIC",
 	      sleep_took / NSEC);
-}
-
-/* int $0x80 from 64-bit code: arguments in ebx, ecx */
-static long ia32_call(long nr, long a, long b)
-{
-	long ret;
-
-	__asm__ volatile("int $0x80"
-			 : "=a"(ret)
-			 : "0"(nr), "b"(a), "c"(b)
-			 : "memory", "r8", "r9", "r10", "r11");
-	return ret;
 }
 
 /* ia32 stime (25), settimeofday (79), clock_settime (264): EPERM or a set. */
