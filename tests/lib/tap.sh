@@ -83,6 +83,15 @@ expect_range() {
 	in_range "$2" "$3" "$4"
 }
 
+# expect_virtual WHAT X WANT: X is a span of virtual seconds between two
+# whole-second dates taken during the last timed run. It is WANT, plus at
+# most the run's real time (a busy group's clock runs at the real rate,
+# and under emulation forks and execs take seconds on a loaded machine),
+# give or take a second of rounding.
+expect_virtual() {
+	expect_range "$1" "$2" $(($3 - 1)) "$(awk -v w="$3" -v t="$took" 'BEGIN { print w + 1 + t }')"
+}
+
 # timed WANT-STATUS MAX-REAL-SECONDS CMD...: run CMD under timeout(1) with
 # stdin from /dev/null, stdout and stderr into $tmp/out and $tmp/err; set
 # $rc, $took, $t_start, $t_end; require the status and the real-time bound.
