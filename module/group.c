@@ -24,6 +24,7 @@
 #include <uapi/linux/fluxcap.h>
 
 #include "events.h"
+#include "external.h"
 #include "group.h"
 #include "member.h"
 #include "quiesce.h"
@@ -54,6 +55,15 @@ struct fc_group {
 	u64 idle_arms;			/* ... with this many arms so far */
 	u64 idle_forever;
 	u64 held;			/* quiet, but a timer it cannot move */
+	u32 external;			/* FLUXCAP_EXTERNAL_* */
+	/*
+	 * Under the hold policy, the look (gen) after which no member waited
+	 * on a peer outside the group: instant sleeps and waits may jump
+	 * while no other member has been woken since (others_unwoken).
+	 */
+	bool ext_clear;
+	u32 ext_clear_gen;
+	char held_by[FLUXCAP_HELD_BY_MAX];	/* what held it last */
 	struct fc_vclock clock;
 	struct fc_sleepers sleepers;
 
@@ -62,7 +72,12 @@ struct fc_group {
 	/* Quiescence checks: irq_work from sched probes, then process context. */
 	struct irq_work check_irq;
 	struct work_struct check_work;
+	/* While a peer outside holds it: look again now and then. */
+	struct delayed_work recheck;
 };
+
+/* How often a group held by a peer outside looks again. */
+#define FC_EXTERNAL_RECHECK	HZ
 
 /* Serialises changes to fc_groups (netlink, module exit). */
 static DEFINE_MUTEX(fc_groups_mutex);
@@ -234,6 +249,16 @@ enum fc_instant fc_group_instant(struct fc_group *g, const ktime_t *host_mono,
 	if (g->dead || !g->auto_jump || fc_vclock_frozen(&g->clock) ||
 	    fc_sleepers_holds(s) || !fc_quiesce_still(&g->quiesce, &v))
 		goto out;
+	/*
+	 * Sockets cannot be looked at here (interrupts off): only a sleep,
+	 * which waits on none, and only when the last check looked and no
+	 * other member has run since. A poll, select or epoll wait may be on
+	 * such a socket itself: it blocks, and its check looks.
+	 */
+	if (g->external == FLUXCAP_EXTERNAL_HOLD &&
+	    (wait || !g->ext_clear || g->ext_clear_gen != v.gen ||
+	     !v.others_unwoken))
+		goto out;
 	/* Woken or signalled since it decided to wait: it will not block. */
 	if (signal_pending(current) || (wait && !fc_caller_still_waits()))
 		goto out;
@@ -301,12 +326,20 @@ static void fc_group_check(struct work_struct *work)
 	struct fc_group *g = container_of(work, struct fc_group, check_work);
 	struct fc_sleepers *s = &g->sleepers;
 	struct fc_event ev = { .type = 0 };
+	char held_by[FLUXCAP_HELD_BY_MAX];
+	bool hold, looked = false, ext = false;
 	struct fc_time deadline;
 	struct fc_quiet v;
 	unsigned long flags;
 	ktime_t mono_now;
 
 	fc_quiesce_look(&g->quiesce, &v);
+	/* Sockets are looked at before the lock: their locks may not nest in it. */
+	hold = READ_ONCE(g->external) == FLUXCAP_EXTERNAL_HOLD;
+	if (hold && v.quiet && v.members && READ_ONCE(g->auto_jump)) {
+		ext = fc_external_held(g->cgrp, held_by, sizeof(held_by));
+		looked = true;
+	}
 
 	flags = fc_sleepers_lock(s);
 	if (g->dead)
@@ -327,8 +360,27 @@ static void fc_group_check(struct work_struct *work)
 	/* A member waits on a timer the module cannot move: hold. */
 	if (fc_sleepers_holds(s)) {
 		g->held++;
+		strscpy(g->held_by,
+			"a timer or wait it cannot move (alarm clock, io_uring, schedule_timeout)",
+			sizeof(g->held_by));
 		goto out;
 	}
+	if (g->external == FLUXCAP_EXTERNAL_HOLD) {
+		if (!looked) {	/* the policy changed meanwhile */
+			queue_work(fc_wq, &g->check_work);
+			goto out;
+		}
+		g->ext_clear = !ext;
+		g->ext_clear_gen = v.gen;
+		if (ext) {	/* a member waits on a peer outside */
+			g->held++;
+			strscpy(g->held_by, held_by, sizeof(g->held_by));
+			queue_delayed_work(fc_wq, &g->recheck,
+					   FC_EXTERNAL_RECHECK);
+			goto out;
+		}
+	}
+	g->held_by[0] = '\0';
 	if (!fc_sleepers_first(s, &deadline)) {
 		fc_group_idle_forever(g, v.members, &ev);
 		goto out;
@@ -345,6 +397,14 @@ out:
 static void fc_group_check_irq(struct irq_work *work)
 {
 	struct fc_group *g = container_of(work, struct fc_group, check_irq);
+
+	queue_work(fc_wq, &g->check_work);
+}
+
+static void fc_group_recheck(struct work_struct *work)
+{
+	struct fc_group *g = container_of(to_delayed_work(work),
+					  struct fc_group, recheck);
 
 	queue_work(fc_wq, &g->check_work);
 }
@@ -416,10 +476,12 @@ struct fc_group *fc_group_create(const struct fc_group_params *p,
 	g->owner_portid = p->owner_portid;
 	g->owner_net = p->owner_net;
 	g->auto_jump = p->auto_jump;
+	g->external = p->external;
 	fc_quiesce_init(&g->quiesce, p->cgrp);
 	fc_sleepers_init(&g->sleepers, &g->clock, p->cgrp, fc_group_kick_set);
 	init_irq_work(&g->check_irq, fc_group_check_irq);
 	INIT_WORK(&g->check_work, fc_group_check);
+	INIT_DELAYED_WORK(&g->recheck, fc_group_recheck);
 	ret = fc_vclock_init(&g->clock);
 	if (ret)
 		goto err_clock;
@@ -487,6 +549,7 @@ void fc_group_destroy(struct fc_group *g)
 	list_del_rcu(&g->node);
 	/* No probe can find g after this; then let pending checks finish. */
 	synchronize_rcu();
+	cancel_delayed_work_sync(&g->recheck);	/* it queues check_work */
 	irq_work_sync(&g->check_irq);
 	cancel_work_sync(&g->check_work);
 	fc_quiesce_release(&g->quiesce);
@@ -506,6 +569,8 @@ void fc_group_stats(struct fc_group *g, struct fc_group_stats *st,
 	st->idle_forever = g->idle_forever;
 	st->held = g->held;
 	st->holds = fc_sleepers_holds(&g->sleepers);
+	st->external = g->external;
+	strscpy(st->held_by, g->held_by, sizeof(st->held_by));
 	st->sleepers = fc_sleepers_count(&g->sleepers);
 	st->flags = (g->auto_jump ? FLUXCAP_GROUP_F_AUTO : 0) |
 		    (fc_vclock_frozen(&g->clock) ? FLUXCAP_GROUP_F_FROZEN : 0) |
@@ -543,6 +608,18 @@ void fc_group_set_auto(struct fc_group *g, bool on)
 	fc_sleepers_unlock(&g->sleepers, flags);
 	if (on)
 		fc_group_kick(g);
+}
+
+void fc_group_set_external(struct fc_group *g, u32 policy)
+{
+	unsigned long flags;
+
+	flags = fc_sleepers_lock(&g->sleepers);
+	g->external = policy;
+	g->ext_clear = false;
+	g->held_by[0] = '\0';
+	fc_sleepers_unlock(&g->sleepers, flags);
+	fc_group_kick(g);
 }
 
 void fc_group_advance(struct fc_group *g, s64 delta_ns)

@@ -11,6 +11,8 @@
 #include <linux/ktime.h>
 #include <linux/types.h>
 
+#include <uapi/linux/fluxcap.h>
+
 #include "vclock.h"
 
 struct cgroup;
@@ -43,6 +45,7 @@ struct fc_group_params {
 	const char *name;
 	struct cgroup *cgrp;		/* a reference the group takes over */
 	bool auto_jump;
+	u32 external;			/* FLUXCAP_EXTERNAL_* */
 	bool owns_cgroup;
 	bool transient;
 	u32 owner_portid;
@@ -83,6 +86,8 @@ struct fc_group_stats {
 	u64 held;		/* checks that found it quiet but held */
 	u32 holds;		/* timers and waits it cannot move, now */
 	u32 members, sleepers, flags;
+	u32 external;		/* FLUXCAP_EXTERNAL_* */
+	char held_by[FLUXCAP_HELD_BY_MAX];	/* what held it last, or "" */
 };
 
 /*
@@ -96,6 +101,7 @@ void fc_group_stats(struct fc_group *g, struct fc_group_stats *st,
 void fc_group_set_auto(struct fc_group *g, bool on);
 void fc_group_set_frozen(struct fc_group *g, bool on);
 void fc_group_advance(struct fc_group *g, s64 delta_ns);
+void fc_group_set_external(struct fc_group *g, u32 policy);
 int fc_group_set_start(struct fc_group *g, s64 start_ns);
 
 /* g's clock, read without a lock (the time syscalls, absolute deadlines). */

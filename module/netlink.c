@@ -157,6 +157,9 @@ static void fc_event_send_deleted(u32 id, const char *name)
 #define FC_NAME_POLICY \
 	[FLUXCAP_A_GROUP_NAME] = { .type = NLA_NUL_STRING, \
 				   .len = FLUXCAP_GROUP_NAME_MAX - 1 }
+#define FC_EXTERNAL_POLICY \
+	[FLUXCAP_A_GROUP_EXTERNAL] = NLA_POLICY_MAX(NLA_U32, \
+						    FLUXCAP_EXTERNAL_IGNORE)
 #define FC_ID_POLICY \
 	[FLUXCAP_A_GROUP_ID] = NLA_POLICY_MIN(NLA_U32, 1)
 
@@ -170,6 +173,7 @@ static const struct nla_policy new_group_policy[FLUXCAP_A_MAX + 1] = {
 					 FLUXCAP_GROUP_F_OWNS_CGROUP |
 					 FLUXCAP_GROUP_F_TRANSIENT),
 	[FLUXCAP_A_GROUP_START_NS] = NLA_POLICY_MIN(NLA_S64, 0),
+	FC_EXTERNAL_POLICY,
 };
 
 static const struct nla_policy group_ref_policy[FLUXCAP_A_MAX + 1] = {
@@ -184,6 +188,7 @@ static const struct nla_policy set_group_policy[FLUXCAP_A_MAX + 1] = {
 	[FLUXCAP_A_GROUP_FROZEN] = NLA_POLICY_MAX(NLA_U8, 1),
 	[FLUXCAP_A_GROUP_ADVANCE_NS] = NLA_POLICY_MIN(NLA_U64, 1),
 	[FLUXCAP_A_GROUP_START_NS] = NLA_POLICY_MIN(NLA_S64, 0),
+	FC_EXTERNAL_POLICY,
 };
 
 static int fc_put_group(struct sk_buff *msg, struct fc_group *g)
@@ -227,7 +232,9 @@ static int fc_put_group(struct sk_buff *msg, struct fc_group *g)
 			      st.idle_forever, FLUXCAP_A_PAD) ||
 	    nla_put_u32(msg, FLUXCAP_A_GROUP_HOLDS, st.holds) ||
 	    nla_put_u64_64bit(msg, FLUXCAP_A_GROUP_HELD, st.held,
-			      FLUXCAP_A_PAD))
+			      FLUXCAP_A_PAD) ||
+	    nla_put_u32(msg, FLUXCAP_A_GROUP_EXTERNAL, st.external) ||
+	    nla_put_string(msg, FLUXCAP_A_GROUP_HELD_BY, st.held_by))
 		goto out;
 	ret = 0;
 out:
@@ -348,6 +355,8 @@ static int new_group_doit(struct sk_buff *skb, struct genl_info *info)
 		p.owner_portid = info->snd_portid;
 		p.owner_net = genl_info_net(info);
 	}
+	if (a[FLUXCAP_A_GROUP_EXTERNAL])
+		p.external = nla_get_u32(a[FLUXCAP_A_GROUP_EXTERNAL]);
 	if (a[FLUXCAP_A_GROUP_START_NS]) {
 		p.has_start = true;
 		p.start_ns = nla_get_s64(a[FLUXCAP_A_GROUP_START_NS]);
@@ -460,9 +469,10 @@ static int set_group_doit(struct sk_buff *skb, struct genl_info *info)
 	int ret = 0;
 
 	if (!a[FLUXCAP_A_GROUP_AUTO] && !a[FLUXCAP_A_GROUP_FROZEN] &&
-	    !a[FLUXCAP_A_GROUP_ADVANCE_NS] && !a[FLUXCAP_A_GROUP_START_NS]) {
+	    !a[FLUXCAP_A_GROUP_ADVANCE_NS] && !a[FLUXCAP_A_GROUP_START_NS] &&
+	    !a[FLUXCAP_A_GROUP_EXTERNAL]) {
 		GENL_SET_ERR_MSG(info,
-				 "nothing to set: give AUTO, FROZEN, ADVANCE_NS or START_NS");
+				 "nothing to set: give AUTO, FROZEN, ADVANCE_NS, START_NS or EXTERNAL");
 		return -EINVAL;
 	}
 	fc_groups_lock();
@@ -479,6 +489,9 @@ static int set_group_doit(struct sk_buff *skb, struct genl_info *info)
 		if (ret)
 			goto out;
 	}
+	if (a[FLUXCAP_A_GROUP_EXTERNAL])
+		fc_group_set_external(g,
+				      nla_get_u32(a[FLUXCAP_A_GROUP_EXTERNAL]));
 	if (a[FLUXCAP_A_GROUP_FROZEN])
 		fc_group_set_frozen(g, nla_get_u8(a[FLUXCAP_A_GROUP_FROZEN]));
 	if (a[FLUXCAP_A_GROUP_AUTO])

@@ -92,6 +92,7 @@ static u32 fc_quiesce_take(struct fc_quiesce *q, struct task_struct **refs)
 
 	memcpy(refs, q->woken, n * sizeof(*refs));
 	q->nwoken = 0;
+	q->gen++;
 	return n;
 }
 
@@ -164,6 +165,7 @@ static int fc_quiesce_quick(struct fc_quiesce *q, struct fc_quiet *v)
 	v->members = q->members;
 	v->wakeups = atomic_read(&q->wakeups);
 	v->epoch = q->epoch;
+	v->gen = q->gen;
 out:
 	raw_spin_unlock_irqrestore(&q->lock, flags);
 	fc_put_tasks(refs, n);
@@ -193,6 +195,7 @@ static bool fc_quiesce_walk(struct fc_quiesce *q, struct fc_quiet *v)
 	q->epoch = atomic_read(&fc_migrations);
 	v->epoch = q->epoch;
 	v->wakeups = atomic_read(&q->wakeups);
+	v->gen = q->gen;
 	raw_spin_unlock_irqrestore(&q->lock, flags);
 	fc_put_tasks(refs, n);
 	smp_mb();	/* read the counters before any member's state */
@@ -240,6 +243,9 @@ bool fc_quiesce_others_blocked(struct fc_quiesce *q, struct fc_quiet *v)
 	if (ok) {
 		v->wakeups = atomic_read(&q->wakeups);
 		v->epoch = q->epoch;
+		v->gen = q->gen;
+		v->others_unwoken = !q->nwoken ||
+				    (q->nwoken == 1 && q->woken[0] == current);
 	}
 	raw_spin_unlock_irqrestore(&q->lock, flags);
 	return ok;

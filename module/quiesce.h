@@ -19,12 +19,14 @@ struct task_struct;
  * What a look found. quiet: every member blocked; unsure: a member may have
  * been half woken, look again; walked: every thread was walked (members may
  * have come or gone). wakeups and epoch stamp the look: fc_quiesce_still()
- * tells later whether a member may have run since.
+ * tells later whether a member may have run since. gen numbers the looks
+ * that found every member blocked; fc_quiesce_others_blocked() sets
+ * others_unwoken when no member but the caller was woken since look gen.
  */
 struct fc_quiet {
-	u32 members;
+	u32 members, gen;
 	int wakeups, epoch;
-	bool quiet, unsure, walked;
+	bool quiet, unsure, walked, others_unwoken;
 };
 
 /* An empty record for the members of cgrp. */

@@ -39,6 +39,7 @@ struct fc_quiesce {
 	bool base;
 	u32 members;			/* members the last walk counted */
 	int epoch;			/* migrations when base was set */
+	u32 gen;			/* bumped when woken is emptied */
 	u32 nwoken;
 	struct task_struct *woken[FC_WOKEN_MAX];
 };

@@ -251,8 +251,13 @@ cases() {
 		c 'fluxctl exec alpha ' -- is -- --libpath -h --help
 
 	note "--- $mode: set"
-	check "$mode: 'fluxctl set alpha ' -> freeze thaw advance start auto" \
-		c 'fluxctl set alpha ' -- is freeze thaw advance start auto
+	check "$mode: 'fluxctl set alpha ' -> freeze thaw advance start auto external" \
+		c 'fluxctl set alpha ' -- is freeze thaw advance start auto external
+	check "$mode: 'fluxctl set alpha external ' -> hold ignore" \
+		c 'fluxctl set alpha external ' -- is hold ignore
+	check "$mode: 'fluxctl create x --external ' -> hold ignore" \
+		c 'fluxctl create x --external ' -- is hold ignore
+	check "$mode: 'fluxctl run --external i' -> ignore" c 'fluxctl run --external i' -- is ignore
 	check "$mode: 'fluxctl set alpha a' -> advance auto" c 'fluxctl set alpha a' -- is advance auto
 	check "$mode: 'fluxctl set alpha auto ' -> on off" c 'fluxctl set alpha auto ' -- is on off
 	check "$mode: 'fluxctl set alpha auto of' -> off" c 'fluxctl set alpha auto of' -- is off

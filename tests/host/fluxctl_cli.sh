@@ -95,6 +95,14 @@ check "set freeze with an extra argument" usage "unexpected argument 'now'" set 
 check "set auto maybe" usage "auto takes 'on' or 'off', not 'maybe'" set t auto maybe
 check "set auto without a value" usage "'auto' needs a value" set t auto
 check "set start garbage" usage "bad date 'yesterday'" set t start yesterday
+check "create --external maybe" usage "--external takes 'hold' or 'ignore', not 'maybe'" create t --external maybe
+check "create --external without a value" usage "needs a value" create t --external
+check "set external maybe" usage "external takes 'hold' or 'ignore', not 'maybe'" set t external maybe
+check "set external without a value" usage "'external' needs a value" set t external
+check "run --external maybe: says which values, exit 1, the command does not run" eval '
+	fx 1 run --external maybe -- touch "$tmp/ran" &&
+	err_has "^fluxctl run: --external takes .hold. or .ignore., not .maybe.$" &&
+	[ ! -e "$tmp/ran" ]'
 check "attach without a PID" usage 'missing PID' attach t
 check "attach with a non-numeric PID" usage "not a process id: '12x'" attach t 1 12x
 check "attach with PID 0" usage "not a process id: '0'" attach t 0

@@ -24,6 +24,7 @@
 static void create_usage(FILE *f)
 {
 	fputs("Usage: fluxctl create NAME [--cgroup PATH] [--no-auto] [--start DATE]\n"
+	      "                      [--external hold|ignore]\n"
 	      "\n"
 	      "Creates the virtual-time group NAME. Without --cgroup, fluxctl makes the\n"
 	      "cgroup <cgroup2 mount>/" FC_CGROUP_PARENT "/NAME for it, which `fluxctl delete` removes.\n"
@@ -35,6 +36,9 @@ static void create_usage(FILE *f)
 	      "  --start DATE    virtual CLOCK_REALTIME starts at DATE: @EPOCH[.FRAC],\n"
 	      "                  YYYY-MM-DD, 'YYYY-MM-DD HH:MM[:SS]' (local time) or\n"
 	      "                  YYYY-MM-DDTHH:MM[:SS]Z (UTC)\n"
+	      "  --external hold|ignore\n"
+	      "                  a member waiting on a socket whose peer is not a member\n"
+	      "                  holds the clock (hold, the default) or not (ignore)\n"
 	      "  -h, --help      show this help\n", f);
 }
 
@@ -56,10 +60,12 @@ int create_main(int argc, char *argv[])
 		{ "cgroup", required_argument, NULL, 'c' },
 		{ "no-auto", no_argument, NULL, 'n' },
 		{ "start", required_argument, NULL, 's' },
+		{ "external", required_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *cgroup = NULL, *name;
+	int external = -1;
 	uint32_t flags = FLUXCAP_GROUP_F_AUTO;
 	int64_t start = -1;
 	struct fc_nl nl;
@@ -79,6 +85,12 @@ int create_main(int argc, char *argv[])
 			if (start_ns_of(optarg, &start))
 				return fc_usage_error("create", create_usage,
 						      "bad --start date '%s'", optarg);
+			break;
+		case 'e':
+			if (fc_external_parse(optarg, &external))
+				return fc_usage_error("create", create_usage,
+						      "--external takes 'hold' or 'ignore', not '%s'",
+						      optarg);
 			break;
 		case 'h':
 			create_usage(stdout);
@@ -104,7 +116,8 @@ int create_main(int argc, char *argv[])
 	ret = fc_group_connect("create", &nl);
 	if (ret)
 		return ret;
-	ret = fc_group_create("create", &nl, name, cgroup, flags, start);
+	ret = fc_group_create("create", &nl, name, cgroup, flags, start,
+			      external);
 	fc_nl_close(&nl);
 	return ret;
 }
@@ -159,6 +172,7 @@ int delete_main(int argc, char *argv[])
 static void set_usage(FILE *f)
 {
 	fputs("Usage: fluxctl set NAME freeze|thaw|advance DURATION|start DATE|auto on|off\n"
+	      "                         |external hold|ignore\n"
 	      "\n"
 	      "Changes the group NAME's clock. Needs CAP_NET_ADMIN.\n"
 	      "\n"
@@ -171,6 +185,9 @@ static void set_usage(FILE *f)
 	      "                     @EPOCH[.FRAC], YYYY-MM-DD, 'YYYY-MM-DD HH:MM[:SS]' (local\n"
 	      "                     time) or YYYY-MM-DDTHH:MM[:SS]Z (UTC)\n"
 	      "  auto on|off        automatic jumps when every member is waiting\n"
+	      "  external hold|ignore\n"
+	      "                     whether a member waiting on a socket whose peer is not\n"
+	      "                     a member holds the clock (time then runs at the real rate)\n"
 	      "\n"
 	      "  -h, --help         show this help\n", f);
 }
@@ -180,12 +197,12 @@ static int parse_set(int argc, char *argv[], int *attr, int64_t *value)
 {
 	const char *verb = argv[2], *arg = argc > 3 ? argv[3] : NULL;
 	bool takes_arg;
-	int ret;
+	int ret, policy;
 
 	if (strcmp(verb, "freeze") && strcmp(verb, "thaw") && strcmp(verb, "advance") &&
-	    strcmp(verb, "start") && strcmp(verb, "auto"))
+	    strcmp(verb, "start") && strcmp(verb, "auto") && strcmp(verb, "external"))
 		return fc_usage_error("set", set_usage,
-				      "unknown setting '%s' (freeze, thaw, advance, start or auto)",
+				      "unknown setting '%s' (freeze, thaw, advance, start, auto or external)",
 				      verb);
 	takes_arg = strcmp(verb, "freeze") && strcmp(verb, "thaw");
 	if (takes_arg && !arg)
@@ -215,6 +232,12 @@ static int parse_set(int argc, char *argv[], int *attr, int64_t *value)
 		*attr = FLUXCAP_A_GROUP_START_NS;
 		if (start_ns_of(arg, value))
 			return fc_usage_error("set", set_usage, "bad date '%s'", arg);
+	} else if (!strcmp(verb, "external")) {
+		*attr = FLUXCAP_A_GROUP_EXTERNAL;
+		if (fc_external_parse(arg, &policy))
+			return fc_usage_error("set", set_usage,
+					      "external takes 'hold' or 'ignore', not '%s'", arg);
+		*value = policy;
 	} else {
 		*attr = FLUXCAP_A_GROUP_AUTO;
 		if (strcmp(arg, "on") && strcmp(arg, "off"))
@@ -244,7 +267,7 @@ int set_main(int argc, char *argv[])
 		return ret;
 	if (argc < 3)
 		return fc_usage_error("set", set_usage,
-				      "missing what to set (freeze, thaw, advance, start or auto)");
+				      "missing what to set (freeze, thaw, advance, start, auto or external)");
 	ret = parse_set(argc, argv, &attr, &value);
 	if (ret)
 		return ret;

@@ -71,7 +71,8 @@ static void show_usage(FILE *f)
 	      "Shows everything about the group NAME: its cgroup, flags, virtual clocks\n"
 	      "(MONOTONIC and BOOTTIME in seconds, REALTIME as a UTC date), how far ahead\n"
 	      "of the host it is, members, sleepers, jumps, the total jumped, and how many\n"
-	      "times every member waited with no timeout (idle forever). Needs no privilege.\n"
+	      "times every member waited with no timeout (idle forever), what holds it\n"
+	      "(holds, held, external, held by). Needs no privilege.\n"
 	      "\n"
 	      "  -j, --json   one JSON object; times in ns (keys ending in _ns)\n"
 	      "  -h, --help   show this help\n", f);
@@ -131,6 +132,14 @@ static void json_group(struct fc_json *j, const struct fc_group_info *g)
 	U("idle_forever", IDLE_FOREVER, idle_forever);
 	U("holds", HOLDS, holds);
 	U("held", HELD, held);
+	if (HAS(g, EXTERNAL))
+		fc_json_str(j, "external", fc_external_name(g->external));
+	else
+		fc_json_null(j, "external");
+	if (HAS(g, HELD_BY))
+		fc_json_str(j, "held_by", g->held_by);
+	else
+		fc_json_null(j, "held_by");
 	fc_json_close(j, '}');
 #undef U
 #undef S
@@ -289,8 +298,12 @@ static void show_text(const struct fc_group_info *g)
 	/* Slow and correct: what keeps a quiet group from jumping. */
 	LINE("holds", HOLDS, "%" PRIu32 " (timers and waits it cannot move)",
 	     g->holds);
-	LINE("held", HELD, "%" PRIu64 " (quiet, but held by one of them)",
-	     g->held);
+	LINE("held", HELD, "%" PRIu64 " (quiet, but held)", g->held);
+	LINE("external", EXTERNAL, "%s (peers outside the group)",
+	     fc_external_name(g->external));
+	/* What held it at the last quiet check, when something did. */
+	if (HAS(g, HELD_BY) && g->held_by[0])
+		printf("  %-14s %s\n", "held by:", g->held_by);
 #undef LINE
 }
 

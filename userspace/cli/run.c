@@ -15,6 +15,7 @@
 #include "cmdline.h"
 #include "date.h"
 #include "fluxctl.h"
+#include "group.h"
 #include "kernel_run.h"
 #include "preload.h"
 #include "tracer.h"
@@ -34,6 +35,10 @@ static void usage(FILE *f)
 	      "  --start DATE       virtual CLOCK_REALTIME starts at DATE: @EPOCH[.FRAC],\n"
 	      "                     YYYY-MM-DD, 'YYYY-MM-DD HH:MM[:SS]' (local time) or\n"
 	      "                     YYYY-MM-DDTHH:MM[:SS]Z (UTC)\n"
+	      "  --external hold|ignore\n"
+	      "                     kernel mode: a command waiting on a socket whose peer is\n"
+	      "                     not one of the commands holds the clock (hold, the\n"
+	      "                     default) or not (ignore); ptrace mode always ignores\n"
 	      "  --libpath DIR      directory holding " FC_PRELOAD_NAME "\n"
 	      "                     (default: $FLUXCAP_PRELOAD, else next to fluxctl\n"
 	      "                      or in its ../lib/<triplet>/)\n"
@@ -53,11 +58,12 @@ static void usage(FILE *f)
  * ptrace mode.
  */
 static int run_kernel(const struct fc_trace_opts *o, const struct fc_cmdlist *list,
-		      const char *mode, int *status)
+		      const char *mode, int external, int *status)
 {
 	struct fc_kernel_run_opts k = {
 		.cmds = list->cmds, .ncmds = list->ncmds, .preload = o->preload,
 		.start_ns = -1, .verbose = o->verbose, .log = o->log,
+		.external = external,
 	};
 	bool forced = !strcmp(mode, "kernel");
 	s64 ns;
@@ -79,6 +85,7 @@ int run_main(int argc, char *argv[])
 	static const struct option longopts[] = {
 		{ "mode", required_argument, NULL, 'm' },
 		{ "start", required_argument, NULL, 's' },
+		{ "external", required_argument, NULL, 'e' },
 		{ "libpath", required_argument, NULL, 'L' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -89,7 +96,7 @@ int run_main(int argc, char *argv[])
 	const char *mode = "auto", *libpath = NULL, *output = NULL;
 	struct fc_cmdlist list;
 	char err[256];
-	int c, ret, status = 0;
+	int c, ret, status = 0, external = -1;
 
 	opterr = 0;
 	optind = 1;
@@ -105,6 +112,14 @@ int run_main(int argc, char *argv[])
 				return FC_EXIT_FAIL;
 			}
 			o.has_start = true;
+			break;
+		case 'e':
+			if (fc_external_parse(optarg, &external)) {
+				fprintf(stderr, "fluxctl run: --external takes 'hold' or 'ignore', not '%s'\n\n",
+					optarg);
+				usage(stderr);
+				return FC_EXIT_FAIL;
+			}
 			break;
 		case 'L':
 			libpath = optarg;
@@ -156,7 +171,7 @@ int run_main(int argc, char *argv[])
 		fprintf(stderr, "fluxctl run: %s not found%s%s: time reads by system call in ptrace mode (slower), vDSO reads stay real in kernel mode\n",
 			FC_PRELOAD_NAME, libpath ? " in " : "", libpath ? libpath : "");
 	if (strcmp(mode, "ptrace")) {
-		ret = run_kernel(&o, &list, mode, &status);
+		ret = run_kernel(&o, &list, mode, external, &status);
 		if (ret <= 0) {
 			fc_cmdline_free_cmds(&list);
 			if (output)

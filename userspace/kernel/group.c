@@ -51,7 +51,8 @@ int fc_group_error(const char *sub, const struct fc_nl *nl, const char *name,
 }
 
 int fc_group_create(const char *sub, struct fc_nl *nl, const char *name,
-		    const char *cgroup_arg, uint32_t flags, int64_t start_ns)
+		    const char *cgroup_arg, uint32_t flags, int64_t start_ns,
+		    int external)
 {
 	char dir[4200];
 	int fd, ret;
@@ -78,7 +79,8 @@ int fc_group_create(const char *sub, struct fc_nl *nl, const char *name,
 		fprintf(stderr, "fluxctl %s: cannot open the cgroup %s: %m\n", sub, dir);
 		ret = -errno;
 	} else {
-		ret = fc_nl_group_new(nl, name, fd, flags, start_ns, NULL);
+		ret = fc_nl_group_new(nl, name, fd, flags, start_ns, external,
+				      NULL);
 		close(fd);
 		/* ENOENT here is about the cgroup, EEXIST about the name */
 		if (ret)
@@ -163,4 +165,27 @@ int fc_group_cgroup_dir(const char *sub, struct fc_nl *nl, const char *name,
 		return FC_EXIT_FAIL;
 	}
 	return FC_EXIT_OK;
+}
+
+int fc_external_parse(const char *word, int *policy)
+{
+	if (!strcmp(word, "hold"))
+		*policy = FLUXCAP_EXTERNAL_HOLD;
+	else if (!strcmp(word, "ignore"))
+		*policy = FLUXCAP_EXTERNAL_IGNORE;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+const char *fc_external_name(uint32_t policy)
+{
+	switch (policy) {
+	case FLUXCAP_EXTERNAL_HOLD:
+		return "hold";
+	case FLUXCAP_EXTERNAL_IGNORE:
+		return "ignore";
+	default:
+		return "unknown";
+	}
 }

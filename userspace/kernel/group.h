@@ -33,11 +33,20 @@ int fc_group_error(const char *sub, const struct fc_nl *nl, const char *name,
 /*
  * Creates group name bound to the cgroup --cgroup names (cgroup_arg), or,
  * when cgroup_arg is NULL, to <mount>/fluxcap/NAME which it makes, owns,
- * and removes again if the module refuses. start_ns < 0: no start date.
+ * and removes again if the module refuses. start_ns < 0: no start date;
+ * external < 0: the module's default policy for peers outside the group.
  * Return: FC_EXIT_OK, or FC_EXIT_FAIL with the reason printed.
  */
 int fc_group_create(const char *sub, struct fc_nl *nl, const char *name,
-		    const char *cgroup_arg, uint32_t flags, int64_t start_ns);
+		    const char *cgroup_arg, uint32_t flags, int64_t start_ns,
+		    int external);
+
+/*
+ * "hold" or "ignore" as FLUXCAP_EXTERNAL_*. Return: 0 or -EINVAL. The
+ * names of the policies: fc_external_name().
+ */
+int fc_external_parse(const char *word, int *policy);
+const char *fc_external_name(uint32_t policy);
 
 /*
  * Deletes group name, and its cgroup if fluxctl made it; with kill set,

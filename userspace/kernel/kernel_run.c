@@ -120,8 +120,8 @@ static void log_summary(const struct fc_kernel_run_opts *o, struct fc_nl *nl,
 	fprintf(o->log, "fluxctl: %" PRIu64 " jumps, %.3f s jumped\n", g.jumps,
 		g.jumped_ns / 1e9);
 	if (g.held)
-		fprintf(o->log, "fluxctl: held %" PRIu64 " time(s) at real speed: a member waited on a timer fluxcap cannot move (alarm clock, io_uring, SO_RCVTIMEO or another schedule_timeout wait)\n",
-			g.held);
+		fprintf(o->log, "fluxctl: held %" PRIu64 " time(s) at real speed: a member waited on a timer fluxcap cannot move (alarm clock, io_uring, SO_RCVTIMEO or another schedule_timeout wait) or on a peer outside the group%s%s\n",
+			g.held, g.held_by[0] ? "; last: " : "", g.held_by);
 }
 
 int fc_kernel_run(const struct fc_kernel_run_opts *o, int *exit_status)
@@ -159,7 +159,8 @@ int fc_kernel_run(const struct fc_kernel_run_opts *o, int *exit_status)
 	snprintf(name, sizeof(name), "run-%d", (int)getpid());
 	ret = -EIO;
 	if (fc_group_create("run", &nl, name, NULL,
-			    FLUXCAP_GROUP_F_AUTO | FLUXCAP_GROUP_F_TRANSIENT, o->start_ns))
+			    FLUXCAP_GROUP_F_AUTO | FLUXCAP_GROUP_F_TRANSIENT, o->start_ns,
+			    o->external))
 		goto out_close;
 	if (fc_group_cgroup_dir("run", &nl, name, dir, sizeof(dir))) {
 		fc_group_delete("run", &nl, name, true);

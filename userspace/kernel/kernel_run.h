@@ -15,6 +15,7 @@ struct fc_kernel_run_opts {
 	int ncmds;
 	const char *preload;	/* libfluxcap-preload.so, or NULL */
 	int64_t start_ns;	/* virtual REALTIME start; < 0 for none */
+	int external;		/* FLUXCAP_EXTERNAL_*; < 0: the default */
 	int verbose;
 	FILE *log;		/* where -v lines go */
 };

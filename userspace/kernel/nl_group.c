@@ -35,6 +35,8 @@ static struct nla_policy policy[FLUXCAP_A_MAX + 1] = {
 	[FLUXCAP_A_GROUP_IDLE_FOREVER]	= { .type = NLA_U64 },
 	[FLUXCAP_A_GROUP_HOLDS]		= { .type = NLA_U32 },
 	[FLUXCAP_A_GROUP_HELD]		= { .type = NLA_U64 },
+	[FLUXCAP_A_GROUP_EXTERNAL]	= { .type = NLA_U32 },
+	[FLUXCAP_A_GROUP_HELD_BY]	= { .type = NLA_STRING },
 	[FLUXCAP_A_EVENT_JUMP_NS]	= { .type = NLA_U64 },
 	[FLUXCAP_A_EVENT_PID]		= { .type = NLA_U32 },
 };
@@ -76,6 +78,7 @@ static int parse_group(struct nl_msg *msg, struct fc_group_info *g)
 	U64(FLUXCAP_A_GROUP_IDLE_FOREVER, idle_forever);
 	U32(FLUXCAP_A_GROUP_HOLDS, holds);
 	U64(FLUXCAP_A_GROUP_HELD, held);
+	U32(FLUXCAP_A_GROUP_EXTERNAL, external);
 	U64(FLUXCAP_A_EVENT_JUMP_NS, event_jump_ns);
 	U32(FLUXCAP_A_EVENT_PID, event_pid);
 #undef U32
@@ -86,6 +89,9 @@ static int parse_group(struct nl_msg *msg, struct fc_group_info *g)
 	if (tb[FLUXCAP_A_GROUP_CGROUP_PATH])
 		get_string(tb[FLUXCAP_A_GROUP_CGROUP_PATH], g->cgroup_path,
 			   sizeof(g->cgroup_path));
+	if (tb[FLUXCAP_A_GROUP_HELD_BY])
+		get_string(tb[FLUXCAP_A_GROUP_HELD_BY], g->held_by,
+			   sizeof(g->held_by));
 	return 0;
 }
 
@@ -132,7 +138,8 @@ static struct nl_msg *named_request(struct fc_nl *nl, uint8_t cmd,
 }
 
 int fc_nl_group_new(struct fc_nl *nl, const char *name, int cgroup_fd,
-		    uint32_t flags, int64_t start_ns, struct fc_group_info *out)
+		    uint32_t flags, int64_t start_ns, int external,
+		    struct fc_group_info *out)
 {
 	struct nl_msg *msg = named_request(nl, FLUXCAP_CMD_NEW_GROUP, name);
 
@@ -141,7 +148,9 @@ int fc_nl_group_new(struct fc_nl *nl, const char *name, int cgroup_fd,
 	if (nla_put_u32(msg, FLUXCAP_A_GROUP_CGROUP_FD, cgroup_fd) < 0 ||
 	    nla_put_u32(msg, FLUXCAP_A_GROUP_FLAGS, flags) < 0 ||
 	    (start_ns >= 0 &&
-	     nla_put_s64(msg, FLUXCAP_A_GROUP_START_NS, start_ns) < 0)) {
+	     nla_put_s64(msg, FLUXCAP_A_GROUP_START_NS, start_ns) < 0) ||
+	    (external >= 0 &&
+	     nla_put_u32(msg, FLUXCAP_A_GROUP_EXTERNAL, external) < 0)) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
@@ -217,6 +226,9 @@ int fc_nl_group_set(struct fc_nl *nl, const char *name, int attr,
 		break;
 	case FLUXCAP_A_GROUP_START_NS:
 		ret = nla_put_s64(msg, attr, value);
+		break;
+	case FLUXCAP_A_GROUP_EXTERNAL:
+		ret = nla_put_u32(msg, attr, (uint32_t)value);
 		break;
 	default:
 		ret = -1;

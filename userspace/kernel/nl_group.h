@@ -28,6 +28,8 @@ struct fc_group_info {
 	int64_t mono_ns, boot_ns, real_ns, offset_ns, real_shift_ns;
 	uint32_t members, sleepers, holds;
 	uint64_t jumps, jumped_ns, idle_forever, held;
+	uint32_t external;		/* FLUXCAP_EXTERNAL_* */
+	char held_by[FLUXCAP_HELD_BY_MAX];
 	uint64_t event_jump_ns;
 	uint32_t event_pid;
 };
@@ -42,11 +44,13 @@ typedef int (*fc_group_fn)(const struct fc_group_info *g, void *arg);
 
 /*
  * NEW_GROUP bound to the cgroup open at cgroup_fd, with flags
- * (FLUXCAP_GROUP_F_*); start_ns < 0 means no GROUP_START_NS. The reply
- * goes to *out when out is not NULL.
+ * (FLUXCAP_GROUP_F_*); start_ns < 0 means no GROUP_START_NS, external < 0
+ * no GROUP_EXTERNAL (the module's default). The reply goes to *out when
+ * out is not NULL.
  */
 int fc_nl_group_new(struct fc_nl *nl, const char *name, int cgroup_fd,
-		    uint32_t flags, int64_t start_ns, struct fc_group_info *out);
+		    uint32_t flags, int64_t start_ns, int external,
+		    struct fc_group_info *out);
 int fc_nl_group_del(struct fc_nl *nl, const char *name);
 /* GET_GROUP of one group. -ENOENT: no such group. */
 int fc_nl_group_get(struct fc_nl *nl, const char *name,
@@ -55,7 +59,8 @@ int fc_nl_group_get(struct fc_nl *nl, const char *name,
 int fc_nl_group_dump(struct fc_nl *nl, fc_group_fn fn, void *arg);
 /*
  * SET_GROUP with one attribute: FLUXCAP_A_GROUP_AUTO or _FROZEN (value 0
- * or 1, sent as u8), _ADVANCE_NS (u64) or _START_NS (s64).
+ * or 1, sent as u8), _ADVANCE_NS (u64), _START_NS (s64) or _EXTERNAL
+ * (FLUXCAP_EXTERNAL_*, u32).
  */
 int fc_nl_group_set(struct fc_nl *nl, const char *name, int attr,
 		    int64_t value, struct fc_group_info *out);

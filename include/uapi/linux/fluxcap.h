@@ -102,8 +102,9 @@
  *    directory fd of the cgroup), not both. Optional: GROUP_FLAGS (only
  *    FLUXCAP_GROUP_F_AUTO, FLUXCAP_GROUP_F_OWNS_CGROUP and
  *    FLUXCAP_GROUP_F_TRANSIENT may be given; without the attribute,
- *    FLUXCAP_GROUP_F_AUTO), GROUP_START_NS. A transient group is deleted
- *    (as by DEL_GROUP, with its DELETED event) when the netlink socket
+ *    FLUXCAP_GROUP_F_AUTO), GROUP_START_NS, GROUP_EXTERNAL
+ *    (FLUXCAP_EXTERNAL_HOLD, the default, or FLUXCAP_EXTERNAL_IGNORE).
+ *    A transient group is deleted (as by DEL_GROUP, with its DELETED event) when the netlink socket
  *    that sent NEW_GROUP is closed, so a creator that dies, even by
  *    SIGKILL, leaves no group behind (its cgroup stays: the module never
  *    removes cgroups).
@@ -127,7 +128,12 @@
  *    waits of members the module cannot move: alarm-clock and io_uring
  *    timers, schedule_timeout() waits such as SO_RCVTIMEO; while there are
  *    any, the group does not jump), GROUP_HELD (checks that found every
- *    member blocked but did not jump because of a hold).
+ *    member blocked but did not jump because of a hold, or of a member
+ *    waiting on a peer outside the group), GROUP_EXTERNAL (the policy for
+ *    such peers), GROUP_HELD_BY (what held the group at the last check that
+ *    found every member blocked, such as "pid 12 (curl): tcp
+ *    127.0.0.1:40000 -> 127.0.0.1:8080, peer outside the group"; empty once
+ *    a check jumps).
  *
  * FLUXCAP_CMD_SET_GROUP (needs CAP_NET_ADMIN)
  *    Request: GROUP_NAME or GROUP_ID, and at least one of:
@@ -136,7 +142,9 @@
  *          every sleeper whose deadline is passed (counted as a jump);
  *       GROUP_START_NS (s64 >= 0): virtual REALTIME reads this many ns
  *          since the epoch now (TAI moves with it; MONOTONIC does not);
- *       GROUP_FROZEN (u8 0/1): freeze or thaw virtual time.
+ *       GROUP_FROZEN (u8 0/1): freeze or thaw virtual time;
+ *       GROUP_EXTERNAL (u32, FLUXCAP_EXTERNAL_*): the policy for members
+ *          waiting on peers outside the group.
  *    Reply: the group, as GET_GROUP.
  *
  * Events (multicast group FLUXCAP_MCGRP_EVENTS_NAME, open to all)
@@ -210,6 +218,8 @@ enum fluxcap_attr {
 	FLUXCAP_A_GROUP_HOLDS,			/* u32 */
 	FLUXCAP_A_GROUP_HELD,			/* u64 */
 	FLUXCAP_A_FEATURES,			/* u32, FLUXCAP_FEATURE_* */
+	FLUXCAP_A_GROUP_EXTERNAL = 28,		/* u32, FLUXCAP_EXTERNAL_* */
+	FLUXCAP_A_GROUP_HELD_BY = 29,		/* string */
 
 	/* add new attributes above here */
 	__FLUXCAP_A_MAX,
@@ -223,6 +233,18 @@ enum fluxcap_attr {
 #define FLUXCAP_GROUP_F_FROZEN		(1U << 1)	/* virtual time stands */
 #define FLUXCAP_GROUP_F_OWNS_CGROUP	(1U << 2)	/* fluxctl made it */
 #define FLUXCAP_GROUP_F_TRANSIENT	(1U << 3)	/* lives as its creator's socket */
+
+/*
+ * FLUXCAP_A_GROUP_EXTERNAL: what a member blocked on a socket whose other
+ * end is not a member does to its group. HOLD: the group does not jump
+ * meanwhile (time runs at the real rate); IGNORE: it counts as blocked like
+ * any other wait.
+ */
+#define FLUXCAP_EXTERNAL_HOLD		0
+#define FLUXCAP_EXTERNAL_IGNORE		1
+
+/* FLUXCAP_A_GROUP_HELD_BY: at most this many bytes, the NUL included. */
+#define FLUXCAP_HELD_BY_MAX		128
 
 /*
  * FLUXCAP_A_FEATURES. VDSO: a member's vDSO reads its group's time, with no
