@@ -72,6 +72,9 @@ static enum fc_ext_what fc_ext_what(struct task_struct *t, int *fd)
 	case __NR_pause:
 	case __NR_rt_sigsuspend:
 	case __NR_rt_sigtimedwait:
+	case __NR_semtimedop:
+	case __NR_mq_timedsend:
+	case __NR_mq_timedreceive:
 		return FC_EXT_NONE;
 	case __NR_read:
 	case __NR_readv:
@@ -204,8 +207,33 @@ static struct sock *fc_ext_tcp_peer(struct sock *sk)
 }
 
 /*
- * A listener waits for whoever comes: no hold. A connect not answered
- * yet waits on the network (a member's listener answers at once): hold.
+ * The listener a connect in progress is aimed at, in the same namespace,
+ * or NULL: under RCU, no reference (a listener lookup takes none).
+ */
+static struct sock *fc_ext_tcp_listener(struct sock *sk)
+{
+	struct net *net = sock_net(sk);
+	struct inet_hashinfo *h = net->ipv4.tcp_death_row.hashinfo;
+	const struct inet_sock *inet = inet_sk(sk);
+
+#if IS_ENABLED(CONFIG_IPV6)
+	if (fc_ext_v6(sk))
+		return inet6_lookup_listener(net, h, NULL, 0,
+					     &sk->sk_v6_rcv_saddr,
+					     inet->inet_sport, &sk->sk_v6_daddr,
+					     ntohs(inet->inet_dport),
+					     sk->sk_bound_dev_if, 0);
+#endif
+	return __inet_lookup_listener(net, h, NULL, 0, sk->sk_rcv_saddr,
+				      inet->inet_sport, sk->sk_daddr,
+				      ntohs(inet->inet_dport),
+				      sk->sk_bound_dev_if, 0);
+}
+
+/*
+ * A listener waits for whoever comes: no hold. A connect not answered yet
+ * waits on the network, unless it is aimed at a member's listener (whose
+ * full accept queue may be what it waits on): hold.
  */
 static bool fc_ext_tcp(const struct fc_ext_scan *sc, struct sock *sk)
 {
@@ -214,6 +242,9 @@ static bool fc_ext_tcp(const struct fc_ext_scan *sc, struct sock *sk)
 
 	switch (READ_ONCE(sk->sk_state)) {
 	case TCP_SYN_SENT:
+		peer = fc_ext_tcp_listener(sk);
+		if (peer && fc_ext_sk_member(peer, sc->cgrp))
+			return false;
 		fc_ext_say_inet(sc, sk, "tcp", "connecting");
 		return true;
 	case TCP_ESTABLISHED:
@@ -322,6 +353,13 @@ static bool fc_ext_seen(struct files_struct **seen, u32 *n,
 	if (*n < FC_EXT_FILES)
 		seen[(*n)++] = files;
 	return false;
+}
+
+bool fc_external_may_wait(struct task_struct *t)
+{
+	int fd;
+
+	return fc_ext_what(t, &fd) != FC_EXT_NONE;
 }
 
 bool fc_external_held(struct cgroup *cgrp, char *desc, size_t len)

@@ -19,4 +19,11 @@ struct cgroup;
  */
 bool fc_external_held(struct cgroup *cgrp, char *desc, size_t len);
 
+/*
+ * Whether blocked (or about to block) task t may wait on a socket, from
+ * the syscall it is in: no for sleeps, futexes, children, signals,
+ * semaphores and message queues. Lockless: any context.
+ */
+bool fc_external_may_wait(struct task_struct *t);
+
 #endif /* _FC_EXTERNAL_H */

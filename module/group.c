@@ -250,14 +250,15 @@ enum fc_instant fc_group_instant(struct fc_group *g, const ktime_t *host_mono,
 	    fc_sleepers_holds(s) || !fc_quiesce_still(&g->quiesce, &v))
 		goto out;
 	/*
-	 * Sockets cannot be looked at here (interrupts off): only a sleep,
-	 * which waits on none, and only when the last check looked and no
-	 * other member has run since. A poll, select or epoll wait may be on
-	 * such a socket itself: it blocks, and its check looks.
+	 * Sockets cannot be looked at here (interrupts off): only a wait on
+	 * no fd (a sleep, sigtimedwait, semtimedop), and only when the last
+	 * check looked and no other member has run since. A poll, select or
+	 * epoll wait may be on such a socket itself: it blocks, and its
+	 * check looks.
 	 */
 	if (g->external == FLUXCAP_EXTERNAL_HOLD &&
-	    (wait || !g->ext_clear || g->ext_clear_gen != v.gen ||
-	     !v.others_unwoken))
+	    ((wait && fc_external_may_wait(current)) || !g->ext_clear ||
+	     g->ext_clear_gen != v.gen || !v.others_unwoken))
 		goto out;
 	/* Woken or signalled since it decided to wait: it will not block. */
 	if (signal_pending(current) || (wait && !fc_caller_still_waits()))

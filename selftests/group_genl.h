@@ -50,11 +50,12 @@ static inline int fx_attr_size(int type)
 	case FLUXCAP_A_GROUP_FLAGS: case FLUXCAP_A_GROUP_MEMBERS:
 	case FLUXCAP_A_GROUP_SLEEPERS: case FLUXCAP_A_EVENT_PID:
 	case FLUXCAP_A_GROUP_HOLDS: case FLUXCAP_A_FEATURES:
+	case FLUXCAP_A_GROUP_EXTERNAL:
 		return 4;
 	case FLUXCAP_A_GROUP_AUTO: case FLUXCAP_A_GROUP_FROZEN:
 		return 1;
 	case FLUXCAP_A_VERSION: case FLUXCAP_A_GROUP_NAME:
-	case FLUXCAP_A_GROUP_CGROUP_PATH:
+	case FLUXCAP_A_GROUP_CGROUP_PATH: case FLUXCAP_A_GROUP_HELD_BY:
 		return -1;	/* NUL-terminated string */
 	case FLUXCAP_A_PAD:
 		return 0;	/* any */

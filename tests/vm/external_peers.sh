@@ -178,6 +178,39 @@ member_server() { # member_server KIND ADDR
 			kill \$s" -- sleep 3600 || return 1
 	out_has '^member answer pong$'
 }
+# full.py: a member's connect to its own listener's full accept queue
+# stays in SYN_SENT; the listener is a member, so it does not hold: the
+# 100 s connect timeout passes on virtual time.
+cat >"$tmp/full.py" <<'EOF'
+import socket, time
+l = socket.socket()
+l.bind(("127.0.0.1", 0))
+l.listen(0)
+port = l.getsockname()[1]
+fill = []
+for i in range(4):
+    c = socket.socket()
+    c.setblocking(False)
+    try:
+        c.connect(("127.0.0.1", port))
+    except BlockingIOError:
+        pass
+    fill.append(c)
+time.sleep(0.5)
+c = socket.socket()
+c.settimeout(100)
+t = time.monotonic()
+try:
+    c.connect(("127.0.0.1", port))
+    print("connected")
+except socket.timeout:
+    print("timeout after %d s" % round(time.monotonic() - t))
+EOF
+full_queue() {
+	timed 0 60 "$fluxctl" run --mode kernel --external hold -- python3 "$tmp/full.py" -- sleep 3600 &&
+		out_has '^timeout after 100 s$'
+}
+check "tcp: a connect to a member's full accept queue (SYN_SENT) does not hold: 100 s pass virtually" full_queue
 check "tcp: a member client's wait on a member server on 127.0.0.1 does not hold" \
 	member_server tcp 127.0.0.1
 check "unix: a member client's wait on a member server does not hold" \
