@@ -7,10 +7,11 @@
 # a busybox rootfs made here. A 3600 s sleep in a crun container returns at
 # once and `date` inside moves 3600 s (acceptance: under 1 s real, printed);
 # a sleep sort inside comes out in order; crun's own seccomp filter stacked
-# on ours keeps both working; a detached container is ended with the
-# commands, not waited for; podman's tree (conmon daemonised, crun, the
-# container) is followed: its sleep is virtual too. Each command is the one
-# Documentation/containers-rootless.md shows. TAP output.
+# on ours keeps both working; a detached container (crun or podman) is
+# ended with the commands, not waited for; podman's tree (conmon
+# daemonised, crun, the container) is followed: its sleep is virtual too.
+# Each command is the one Documentation/containers-rootless.md shows. TAP
+# output.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 
@@ -203,6 +204,17 @@ t_podman_sort() {
 	out_is "$(seq 1 10)"
 }
 check "podman: a sleep sort of 10 processes (1 to 10 s) comes out in order" t_podman_sort
+
+# `podman run -d` returns once conmon runs the container; fluxctl then
+# ends conmon and the container (they carry $home in their command lines,
+# or the marker sleep).
+t_podman_detached() {
+	timed 0 60 "$as_user" "$fluxctl" run -- "${podman_args[@]}" run -d --cgroups=disabled --network=none \
+		--rootfs "$prootfs" sleep 7209 || return 1
+	out_has '^[0-9a-f]{64}$' || return 1
+	gone "sleep 7209" 5 && gone "conmon.*$home" 5
+}
+check "podman run -d: fluxctl returns with podman and ends conmon and the container" t_podman_detached
 
 echo "1..$n"
 [ "$failed" -eq 0 ]
