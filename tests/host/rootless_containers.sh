@@ -186,7 +186,7 @@ prootfs=$home/prootfs
 
 note "--- podman run --rootfs, rootless, under fluxctl run (ptrace mode)"
 # podman's Go timers (many under 100 ms) keep firing while it waits for
-# its container: virtual time passes from one to the next (30 to 60 times
+# its container: virtual time passes from one to the next (20 to 60 times
 # real time on a loaded host, 5 under emulation), not in one jump. A real
 # sleep of 300 s would break the 90 s bound.
 t_podman_sleep() {
@@ -216,6 +216,21 @@ t_podman_detached() {
 	gone "sleep 7209" 5 && gone "conmon.*$home" 5
 }
 check "podman run -d: fluxctl returns with podman and ends conmon and the container" t_podman_detached
+
+# Nothing the runs started outlives them: podman's pause process
+# (catatonit, which holds its user namespace), conmon and the containers
+# all carry HOME=$home in their environment.
+t_nothing_left() {
+	local p left=''
+	for p in $(pgrep -u "$ruid"); do
+		tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qxF "HOME=$home" && left+=" $p"
+	done
+	[ -z "$left" ] && return 0
+	note "left behind:$left"
+	ps -o pid,args -p "${left# }" | sed 's/^/#   /'
+	return 1
+}
+check "no process of the runs is left (pause process, conmon, containers)" t_nothing_left
 
 echo "1..$n"
 [ "$failed" -eq 0 ]
