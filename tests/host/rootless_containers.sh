@@ -212,7 +212,7 @@ prootfs=$home/prootfs
 note "--- podman run --rootfs, rootless, under fluxctl run (ptrace mode)"
 # podman's Go timers (many under 100 ms) keep firing while it waits for
 # its container: virtual time passes from one to the next (10 to 60 times
-# real time on a loaded host, 3 to 5 under emulation), not in one jump. A
+# real time on a loaded host, 2 to 5 under emulation), not in one jump. A
 # real sleep of 120 s would break the 100 s bound.
 t_podman_sleep() {
 	local a b case_timeout=150
