@@ -10,7 +10,8 @@
 # on ours keeps both working; a detached container (crun or podman) is
 # ended with the commands, not waited for; podman's tree (conmon
 # daemonised, crun, the container) is followed: its sleep is virtual too.
-# Each command is the one Documentation/containers-rootless.md shows. TAP
+# Each command is the one Documentation/containers.md shows (Rootless
+# containers). TAP
 # output.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
