@@ -11,8 +11,7 @@
 # ended with the commands, not waited for; podman's tree (conmon
 # daemonised, crun, the container) is followed: its sleep is virtual too.
 # Each command is the one Documentation/containers.md shows (Rootless
-# containers). TAP
-# output.
+# containers). TAP output.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 
