@@ -156,7 +156,7 @@ int fc_group_cgroup_dir(const char *sub, struct fc_nl *nl, const char *name,
 	if (ret)
 		return fc_group_error(sub, nl, name, ret);
 	if (!fc_group_has(&g, FLUXCAP_A_GROUP_CGROUP_PATH)) {
-		fprintf(stderr, "fluxctl %s: the module did not say where group %s's cgroup is\n",
+		fprintf(stderr, "fluxctl %s: group %s's cgroup is outside this cgroup namespace (the module shows its path only there, or with CAP_NET_ADMIN)\n",
 			sub, name);
 		return FC_EXIT_FAIL;
 	}
