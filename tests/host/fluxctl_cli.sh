@@ -225,6 +225,10 @@ else
 	check "oci-hook: poststop without the module: exit 1, not loaded" eval '
 		hk 1 "${state/creating/stopped}" && err_has "the fluxcap module is not loaded"'
 fi
+mkdir -p "$tmp/fifob" && mkfifo "$tmp/fifob/config.json"
+check "oci-hook: a config.json that is a FIFO: refused at once (exit 2)" hk_bad \
+	"$tmp/fifob/config.json is not a regular file" \
+	"{\"id\":\"a\",\"status\":\"creating\",\"pid\":1,\"bundle\":\"$tmp/fifob\"}"
 check "oci-hook: annotations from a missing config.json: exit 1, says which file" eval '
 	hk 1 "{\"id\":\"a\",\"status\":\"creating\",\"pid\":1,\"bundle\":\"$tmp/nob\"}" &&
 	err_has "cannot read $tmp/nob/config.json: No such file"'

@@ -25,22 +25,24 @@ fluxctl=$build/fluxctl
 cgroot=/sys/fs/cgroup
 g=oh-$$		# the shared group (crun)
 gt=oht-$$	# a transient one (crun)
-gp=ohp-$$	# podman's
+gp=web		# podman's (the documented name)
 rootfs=$tmp/rootfs
 ctrs=()		# crun containers to delete at the end
 pods=()		# podman containers
 
-# podman, with its storage in $tmp: the documented commands run as written
-# after these options, which only keep this test off the host's storage.
+# podman, with its storage in $tmp and the build's hook: the documented
+# commands run as written after these options, which keep this test off
+# the host's storage and stand in for an installed hooks.d/fluxcap.json.
 podman() {
 	timeout -k 5 120 podman --root "$tmp/proot" --runroot "$tmp/prun" --storage-driver vfs \
-		--events-backend=file --cgroup-manager=cgroupfs "$@"
+		--events-backend=file --cgroup-manager=cgroupfs --hooks-dir "$hooks" "$@"
 }
 
 oci_cleanup() {
 	local c
 	for c in "${ctrs[@]}"; do crun delete -f "$c" >/dev/null 2>&1; done
 	for c in "${pods[@]}"; do podman rm -f "$c" >/dev/null 2>&1; done
+	rmdir "$cgroot/fluxcap/$gp/conmon" 2>/dev/null
 	for c in "$g" "$gt" "$gp" "$g-x" ci; do "$fluxctl" delete "$c" >/dev/null 2>&1; done
 	rmdir "$cgroot/oh-$$"* 2>/dev/null
 	tap_cleanup
@@ -191,6 +193,10 @@ check "by hand: a group bound to another cgroup is not moved into (exit 1, says 
 	[ "$rc" = 1 ] && err_has "not fluxctl.s to move containers into" &&
 	[ "$(cg_of "$sl")" != "/oh-$$-x/y" ] && "$fluxctl" delete "$g-x"'
 kill "$sl" 2>/dev/null
+check "crun: a container the hook refuses does not start (crun run fails: error executing hook)" eval '
+	"$fluxctl" create "$g-x" --cgroup "/oh-$$-x" && ctr_bundle X "/oh-$$-X" "io.fluxcap.group=$g-x" &&
+	! ctr_start X && note "crun: $(cat "$tmp/X.err")" && grep -q "error executing hook" "$tmp/X.err" &&
+	! crun state X 2>/dev/null | grep -q running && "$fluxctl" delete "$g-x"'
 check "by hand: status running is bad input (exit 2)" eval '
 	hook "{\"id\":\"z\",\"pid\":1,\"status\":\"running\",\"annotations\":{\"io.fluxcap.group\":\"$g\"}}" &&
 	[ "$rc" = 2 ] && err_has "createRuntime or prestart"'
@@ -207,7 +213,7 @@ mkfifo "$rootfs/tmp/go-p"
 t1=$(now)
 check "podman run -d --hooks-dir --annotation io.fluxcap.group=$gp starts" eval '
 	pods+=(p1) &&
-	podman --hooks-dir "$hooks" run -d --name p1 --annotation io.fluxcap.group="$gp" \
+	podman run -d --name p1 --annotation io.fluxcap.group=web \
 		--network=none --rootfs "$rootfs" \
 		sh -c "date +%s; sleep 3600; date +%s; read -r x </tmp/go-p" >"$tmp/out" 2>"$tmp/err"'
 note "podman run -d took $(minus "$(now)" "$t1") s"
@@ -223,26 +229,35 @@ check "podman: the container exits and is removed; its cgroup in the group is go
 	timeout 10 sh -c "echo go >\"$rootfs/tmp/go-p\"" && podman wait p1 >/dev/null &&
 	podman rm p1 >/dev/null && [ -z "$(ls -d "$cgroot/fluxcap/$gp"/*/ 2>/dev/null)" ]'
 
-# The documented variants: transient, and a cgroup parent inside the group.
+# Documentation/containers-hook.md, command for command ($rootfs: the
+# busybox root made above; with an image, its name goes there instead).
 t1=$(now)
-check "podman run --rm, io.fluxcap.transient=true: date moves 3600 s, the group goes with it" eval '
-	podman --hooks-dir "$hooks" run --rm --annotation io.fluxcap.group=ci \
-		--annotation io.fluxcap.transient=true --network=none --rootfs "$rootfs" \
+check "doc: podman run --rm --annotation io.fluxcap.group=web ...: date moves 3600 s" eval '
+	podman run --rm --annotation io.fluxcap.group=web --network=none --rootfs "$rootfs" \
 		sh -c "date +%s; sleep 3600; date +%s" >"$tmp/out" 2>"$tmp/err" &&
-	span=$(($(line 2) - $(line 1))) && took=$(minus "$(now)" "$t1") && expect_virtual "transient: span" "$span" 3600 &&
-	! "$fluxctl" show ci >/dev/null 2>&1'
-note "took $(minus "$(now)" "$t1") s"
+	span=$(($(line 2) - $(line 1))) && took=$(minus "$(now)" "$t1") &&
+	expect_virtual "web: span" "$span" 3600'
+check "doc: fluxctl show web: the group stays, its jumps counted" eval '
+	"$fluxctl" show web >"$tmp/out" && out_has "jumps: +([2-9]|[1-9][0-9]+)$"'
 t1=$(now)
-check "podman run --rm --cgroup-parent=/fluxcap/$gp: the container's own cgroup is in the group" eval '
-	podman --hooks-dir "$hooks" run --rm --cgroup-parent="/fluxcap/$gp" \
-		--annotation io.fluxcap.group="$gp" --network=none --rootfs "$rootfs" \
+check "doc: ... --annotation io.fluxcap.transient=true: date moves 3600 s, the group goes with it" eval '
+	podman run --rm --annotation io.fluxcap.group=ci --annotation io.fluxcap.transient=true \
+		--network=none --rootfs "$rootfs" \
 		sh -c "date +%s; sleep 3600; date +%s" >"$tmp/out" 2>"$tmp/err" &&
-	span=$(($(line 2) - $(line 1))) && took=$(minus "$(now)" "$t1") && expect_virtual "cgroup-parent: span" "$span" 3600'
+	span=$(($(line 2) - $(line 1))) && took=$(minus "$(now)" "$t1") &&
+	expect_virtual "transient: span" "$span" 3600 && ! "$fluxctl" show ci >/dev/null 2>&1'
+t1=$(now)
+check "doc: --cgroup-parent=/fluxcap/web: the container's own cgroup is in the group" eval '
+	podman run --rm --cgroup-parent=/fluxcap/web --annotation io.fluxcap.group=web \
+		--network=none --rootfs "$rootfs" \
+		sh -c "date +%s; sleep 3600; date +%s; cat /proc/self/cgroup" >"$tmp/out" 2>"$tmp/err" &&
+	span=$(($(line 2) - $(line 1))) && took=$(minus "$(now)" "$t1") &&
+	expect_virtual "cgroup-parent: span" "$span" 3600 && out_has "^0::/\$"'
 # podman puts conmon in <cgroup parent>/conmon, which stays behind.
-check "podman left $cgroot/fluxcap/$gp/conmon (empty): rmdir it, then fluxctl delete $gp" eval '
-	note "left: $(cd "$cgroot/fluxcap/$gp" && ls -d -- */)" &&
-	rmdir "$cgroot/fluxcap/$gp/conmon" && "$fluxctl" delete "$gp" &&
-	[ ! -e "$cgroot/fluxcap/$gp" ]'
+check "doc: rmdir /sys/fs/cgroup/fluxcap/web/conmon; fluxctl delete web" eval '
+	note "left: $(cd "$cgroot/fluxcap/web" && ls -d -- */)" &&
+	rmdir /sys/fs/cgroup/fluxcap/web/conmon && "$fluxctl" delete web &&
+	[ ! -e "$cgroot/fluxcap/web" ]'
 
 echo "1..$n"
 [ "$failed" -eq 0 ]

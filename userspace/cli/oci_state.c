@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -149,6 +150,7 @@ static int read_config(struct fc_oci_state *st, char *err, size_t errlen)
 {
 	struct fc_jdoc d = { 0 };
 	char path[4200], what[4300], *text = NULL;
+	struct stat sb;
 	long len;
 	int fd, ret;
 
@@ -163,6 +165,12 @@ static int read_config(struct fc_oci_state *st, char *err, size_t errlen)
 		ret = -errno;
 		snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
 		return ret;
+	}
+	/* A regular file only: a FIFO there would block, or spin on EAGAIN. */
+	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode)) {
+		close(fd);
+		snprintf(err, errlen, "%s is not a regular file", path);
+		return -EINVAL;
 	}
 	len = read_all(fd, &text, -1);
 	close(fd);
