@@ -259,5 +259,9 @@ check "doc: rmdir /sys/fs/cgroup/fluxcap/web/conmon; fluxctl delete web" eval '
 	rmdir /sys/fs/cgroup/fluxcap/web/conmon && "$fluxctl" delete web &&
 	[ ! -e "$cgroot/fluxcap/web" ]'
 
+# Nothing of this test may hold the module after it (the suite unloads it).
+check "no group of this test is left (the module can unload)" eval '
+	"$fluxctl" list -q >"$tmp/out" && ! grep -Eqx "($g|$gt|$g-x|web|ci)" "$tmp/out"'
+
 echo "1..$n"
 [ "$failed" -eq 0 ]
