@@ -12,7 +12,7 @@
 # adopts the container's cgroup and deletes the group at poststop. Then
 # the hook by hand: annotations from config.json, a group it must not
 # move into. Then podman with --hooks-dir and the hooks.d file of
-# packaging/ (as Documentation/containers-hook.md runs it). TAP. Needs
+# packaging/ (as Documentation/containers.md runs it). TAP. Needs
 # about 100 s per kernel under TCG; give it 240.
 #   tests/vm/run --kernel 6.12.95+deb12-amd64 -- bash tests/vm/oci_hook.sh
 set -u
@@ -202,7 +202,7 @@ check "by hand: status running is bad input (exit 2)" eval '
 	[ "$rc" = 2 ] && err_has "createRuntime or prestart"'
 check "fluxctl delete $g (the documented clean-up)" "$fluxctl" delete "$g"
 
-# --- podman, as Documentation/containers-hook.md runs it ------------------------
+# --- podman, as Documentation/containers.md runs it ------------------------
 
 # podman keeps its locks in /dev/shm, which the guest lacks.
 mountpoint -q /dev/shm || { mkdir -p /dev/shm && mount -t tmpfs tmpfs /dev/shm; }
@@ -229,7 +229,7 @@ check "podman: the container exits and is removed; its cgroup in the group is go
 	timeout 10 sh -c "echo go >\"$rootfs/tmp/go-p\"" && podman wait p1 >/dev/null &&
 	podman rm p1 >/dev/null && [ -z "$(ls -d "$cgroot/fluxcap/$gp"/*/ 2>/dev/null)" ]'
 
-# Documentation/containers-hook.md, command for command ($rootfs: the
+# Documentation/containers.md, command for command ($rootfs: the
 # busybox root made above; with an image, its name goes there instead).
 t1=$(now)
 check "doc: podman run --rm --annotation io.fluxcap.group=web ...: date moves 3600 s" eval '
