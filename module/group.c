@@ -20,6 +20,7 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
+#include <net/net_namespace.h>
 #include <net/netlink.h>
 #include <uapi/linux/fluxcap.h>
 
@@ -47,6 +48,12 @@ struct fc_group {
 	bool transient;
 	u32 owner_portid;
 	const struct net *owner_net;	/* compared only, never dereferenced */
+	/*
+	 * The creator's network namespace, whose listeners get the group's
+	 * events: not a reference (a group must not keep a dead namespace
+	 * alive); fc_groups_forget_net() clears it before the namespace goes.
+	 */
+	struct net __rcu *event_net;
 
 	/* Below: under the sleepers' lock, which also guards clock. */
 	bool dead;			/* deleted: checks leave it alone */
@@ -163,6 +170,51 @@ bool fc_group_owned_by(const struct fc_group *g, u32 portid,
 {
 	return g->transient && g->owner_portid == portid &&
 	       g->owner_net == net;
+}
+
+bool fc_groups_owned_any(u32 portid, const struct net *net)
+{
+	struct fc_group *g;
+	bool found = false;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(g, &fc_groups, node)
+		if (fc_group_owned_by(g, portid, net)) {
+			found = true;
+			break;
+		}
+	rcu_read_unlock();
+	return found;
+}
+
+struct net *fc_group_event_net(struct fc_group *g)
+{
+	struct net *net;
+
+	rcu_read_lock();
+	net = rcu_dereference(g->event_net);
+	/* Dying: its listeners are going too. */
+	if (net && !maybe_get_net(net))
+		net = NULL;
+	rcu_read_unlock();
+	return net;
+}
+
+void fc_groups_forget_net(struct net *net)
+{
+	struct fc_group *g;
+	bool found = false;
+
+	mutex_lock(&fc_groups_mutex);
+	list_for_each_entry(g, &fc_groups, node)
+		if (rcu_access_pointer(g->event_net) == net) {
+			RCU_INIT_POINTER(g->event_net, NULL);
+			found = true;
+		}
+	mutex_unlock(&fc_groups_mutex);
+	/* A sender that read the pointer is done with it after this. */
+	if (found)
+		synchronize_rcu();
 }
 
 void fc_group_read_clock(struct fc_group *g, struct fc_clock_snapshot *snap)
@@ -476,6 +528,7 @@ struct fc_group *fc_group_create(const struct fc_group_params *p,
 	g->transient = p->transient;
 	g->owner_portid = p->owner_portid;
 	g->owner_net = p->owner_net;
+	RCU_INIT_POINTER(g->event_net, p->net);
 	g->auto_jump = p->auto_jump;
 	g->external = p->external;
 	fc_quiesce_init(&g->quiesce, p->cgrp);
@@ -557,15 +610,17 @@ void fc_group_destroy(struct fc_group *g)
 	fc_group_put(g);
 }
 
-void fc_group_stats(struct fc_group *g, struct fc_group_stats *st,
-		    bool count_members)
+void fc_group_stats(struct fc_group *g, struct fc_group_stats *st, bool exact)
 {
 	unsigned long flags;
 
-	st->members = count_members ? fc_quiesce_count(&g->quiesce) : 0;
+	st->members = exact ? fc_quiesce_count(&g->quiesce) :
+			      fc_quiesce_members_seen(&g->quiesce);
 
 	flags = fc_sleepers_lock(&g->sleepers);
-	fc_sleepers_prune(&g->sleepers);
+	/* O(sleepers) with interrupts off: only for the privileged. */
+	if (exact)
+		fc_sleepers_prune(&g->sleepers);
 	fc_vclock_stats(&g->clock, &st->clock);
 	st->idle_forever = g->idle_forever;
 	st->held = g->held;

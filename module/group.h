@@ -50,6 +50,7 @@ struct fc_group_params {
 	bool transient;
 	u32 owner_portid;
 	const struct net *owner_net;
+	struct net *net;		/* the creator's, for events */
 	bool has_start;
 	s64 start_ns;			/* virtual REALTIME now, since the epoch */
 };
@@ -79,6 +80,21 @@ struct cgroup *fc_group_cgroup(const struct fc_group *g);
 bool fc_group_owned_by(const struct fc_group *g, u32 portid,
 		       const struct net *net);
 
+/*
+ * Whether some transient group was made by socket portid in net; under
+ * RCU, no mutex (every netlink socket closed on the machine asks).
+ */
+bool fc_groups_owned_any(u32 portid, const struct net *net);
+
+/*
+ * The network namespace of g's creator, with a reference (put_net()), or
+ * NULL once it is dying. g is valid (listed, or a reference held).
+ */
+struct net *fc_group_event_net(struct fc_group *g);
+
+/* net is going: no group names it for events any more (sleeps). */
+void fc_groups_forget_net(struct net *net);
+
 /* A snapshot for GET_GROUP and events. */
 struct fc_group_stats {
 	struct fc_vclock_stats clock;
@@ -91,11 +107,12 @@ struct fc_group_stats {
 };
 
 /*
- * Fills st; with count_members, also st->members, which walks every thread
- * of the machine (events carry their own count or none: they skip it).
+ * Fills st, in O(1) under g's own lock: st->members is the count of the
+ * last quiescence check (forks since included). With exact (privileged
+ * callers only), st->members walks every thread of the machine and the
+ * sleepers whose owners left are pruned first.
  */
-void fc_group_stats(struct fc_group *g, struct fc_group_stats *st,
-		    bool count_members);
+void fc_group_stats(struct fc_group *g, struct fc_group_stats *st, bool exact);
 
 /* SET_GROUP operations; all under the mutex. */
 void fc_group_set_auto(struct fc_group *g, bool on);

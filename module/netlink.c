@@ -8,6 +8,9 @@
  * user namespace (GENL_ADMIN_PERM): a group changes how timers behave for
  * whatever runs in its cgroup and hooks host-wide timer paths, and a user
  * namespace's root does not necessarily own the cgroup subtree it names.
+ * What a reader without it sees, and what a read costs it, is bounded
+ * (see fc_put_group()). Events go to the listeners of the initial network
+ * namespace and of the namespace the group was created from.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -17,6 +20,7 @@
 #include <linux/nsproxy.h>
 #include <linux/slab.h>
 #include <net/genetlink.h>
+#include <net/net_namespace.h>
 #include <uapi/linux/fluxcap.h>
 
 #include "events.h"
@@ -102,24 +106,44 @@ static struct sk_buff *fc_event_new(u8 cmd, u32 id, const char *name,
 	return msg;
 }
 
-static void fc_event_multicast(struct sk_buff *msg, void *hdr)
+/* Whether anyone listens in init_net or in net (NULL: none). */
+static bool fc_event_wanted(struct net *net)
 {
+	return genl_has_listeners(&fc_genl_family, &init_net, 0) ||
+	       (net && net != &init_net &&
+		genl_has_listeners(&fc_genl_family, net, 0));
+}
+
+/* Sends msg once to init_net's listeners and once to net's (if not it). */
+static void fc_event_multicast(struct sk_buff *msg, void *hdr, struct net *net)
+{
+	struct sk_buff *copy;
+
 	genlmsg_end(msg, hdr);
-	genlmsg_multicast(&fc_genl_family, msg, 0, 0, GFP_KERNEL);
+	if (net && net != &init_net &&
+	    genl_has_listeners(&fc_genl_family, net, 0)) {
+		copy = skb_clone(msg, GFP_KERNEL);
+		if (copy)
+			genlmsg_multicast_netns(&fc_genl_family, net, copy, 0,
+						0, GFP_KERNEL);
+	}
+	genlmsg_multicast_netns(&fc_genl_family, &init_net, msg, 0, 0,
+				GFP_KERNEL);
 }
 
 /* The groups' event sink: process context, no locks held. */
 static void fc_event_send(struct fc_group *g, const struct fc_event *ev)
 {
+	struct net *net = fc_group_event_net(g);
 	struct fc_group_stats st;
 	struct sk_buff *msg;
 	void *hdr;
 
-	if (!genl_has_listeners(&fc_genl_family, &init_net, 0))
-		return;
+	if (!fc_event_wanted(net))
+		goto out;
 	msg = fc_event_new(ev->type, fc_group_id(g), fc_group_name(g), &hdr);
 	if (!msg)
-		return;
+		goto out;
 	fc_group_stats(g, &st, false);
 	if (ev->type == FLUXCAP_CMD_EVENT_JUMP &&
 	    (nla_put_u64_64bit(msg, FLUXCAP_A_EVENT_JUMP_NS, ev->jump_ns,
@@ -135,23 +159,32 @@ static void fc_event_send(struct fc_group *g, const struct fc_event *ev)
 	     nla_put_u64_64bit(msg, FLUXCAP_A_GROUP_IDLE_FOREVER,
 			       st.idle_forever, FLUXCAP_A_PAD)))
 		goto err;
-	fc_event_multicast(msg, hdr);
-	return;
+	fc_event_multicast(msg, hdr, net);
+	goto out;
 err:
 	nlmsg_free(msg);
+out:
+	if (net)
+		put_net(net);
 }
 
-/* A group went (DEL_GROUP or its creator's socket closed). */
-static void fc_event_send_deleted(u32 id, const char *name)
+/*
+ * A group went (DEL_GROUP or its creator's socket closed); net: its
+ * creator's namespace (fc_group_event_net(), taken before it went) or NULL.
+ * Puts net.
+ */
+static void fc_event_send_deleted(u32 id, const char *name, struct net *net)
 {
 	struct sk_buff *msg;
 	void *hdr;
 
-	if (!genl_has_listeners(&fc_genl_family, &init_net, 0))
-		return;
-	msg = fc_event_new(FLUXCAP_CMD_EVENT_DELETED, id, name, &hdr);
-	if (msg)
-		fc_event_multicast(msg, hdr);
+	if (fc_event_wanted(net)) {
+		msg = fc_event_new(FLUXCAP_CMD_EVENT_DELETED, id, name, &hdr);
+		if (msg)
+			fc_event_multicast(msg, hdr, net);
+	}
+	if (net)
+		put_net(net);
 }
 
 #define FC_NAME_POLICY \
@@ -191,26 +224,59 @@ static const struct nla_policy set_group_policy[FLUXCAP_A_MAX + 1] = {
 	FC_EXTERNAL_POLICY,
 };
 
-static int fc_put_group(struct sk_buff *msg, struct fc_group *g)
+/*
+ * Whether the caller's cgroup namespace shows cg: at or below its root,
+ * as walking its own /sys/fs/cgroup would.
+ */
+static bool fc_cgroup_visible(struct cgroup *cg)
 {
-	struct fc_group_stats st;
+	return cgroup_is_descendant(cg,
+				    current->nsproxy->cgroup_ns->root_cset->dfl_cgrp);
+}
+
+/* The cgroup's path and id, for callers allowed to see them. */
+static int fc_put_cgroup(struct sk_buff *msg, struct cgroup *cg)
+{
 	char *path;
 	int ret;
 
 	path = kmalloc(PATH_MAX, GFP_KERNEL);
 	if (!path)
 		return -ENOMEM;
-	ret = cgroup_path_ns(fc_group_cgroup(g), path, PATH_MAX,
-			     current->nsproxy->cgroup_ns);
-	if (ret < 0)
-		goto out;
-	fc_group_stats(g, &st, true);
-	ret = -EMSGSIZE;
+	ret = cgroup_path_ns(cg, path, PATH_MAX, current->nsproxy->cgroup_ns);
+	if (ret >= 0)
+		ret = nla_put_string(msg, FLUXCAP_A_GROUP_CGROUP_PATH, path) ||
+		      nla_put_u64_64bit(msg, FLUXCAP_A_GROUP_CGROUP_ID,
+					cgroup_id(cg), FLUXCAP_A_PAD) ?
+		      -EMSGSIZE : 0;
+	kfree(path);
+	return ret;
+}
+
+/*
+ * priv: the caller has CAP_NET_ADMIN (initial user namespace). Without it,
+ * a read costs O(1) per group (the members of the last check, no prune)
+ * and the cgroup's path and id, and what held the group, are left out
+ * unless the caller's cgroup namespace shows that cgroup: a container's
+ * tenant does not learn where another tenant's groups live.
+ */
+static int fc_put_group(struct sk_buff *msg, struct fc_group *g, bool priv)
+{
+	bool shown = priv || fc_cgroup_visible(fc_group_cgroup(g));
+	struct fc_group_stats st;
+	int ret;
+
+	if (shown) {
+		ret = fc_put_cgroup(msg, fc_group_cgroup(g));
+		if (ret)
+			return ret;
+	}
+	fc_group_stats(g, &st, priv);
+	/* It names a member's pid and addresses: shown as the cgroup is. */
+	if (!shown)
+		st.held_by[0] = '\0';
 	if (nla_put_u32(msg, FLUXCAP_A_GROUP_ID, fc_group_id(g)) ||
 	    nla_put_string(msg, FLUXCAP_A_GROUP_NAME, fc_group_name(g)) ||
-	    nla_put_string(msg, FLUXCAP_A_GROUP_CGROUP_PATH, path) ||
-	    nla_put_u64_64bit(msg, FLUXCAP_A_GROUP_CGROUP_ID,
-			      cgroup_id(fc_group_cgroup(g)), FLUXCAP_A_PAD) ||
 	    nla_put_u32(msg, FLUXCAP_A_GROUP_FLAGS, st.flags) ||
 	    nla_put_s64(msg, FLUXCAP_A_GROUP_MONO_NS, st.clock.mono_ns,
 			FLUXCAP_A_PAD) ||
@@ -235,15 +301,13 @@ static int fc_put_group(struct sk_buff *msg, struct fc_group *g)
 			      FLUXCAP_A_PAD) ||
 	    nla_put_u32(msg, FLUXCAP_A_GROUP_EXTERNAL, st.external) ||
 	    nla_put_string(msg, FLUXCAP_A_GROUP_HELD_BY, st.held_by))
-		goto out;
-	ret = 0;
-out:
-	kfree(path);
-	return ret;
+		return -EMSGSIZE;
+	return 0;
 }
 
-/* Replies to info's request with g, as GET_GROUP does. */
-static int fc_reply_group(struct genl_info *info, struct fc_group *g, u8 cmd)
+/* Replies to info's request with g, as GET_GROUP does (priv: fc_put_group). */
+static int fc_reply_group(struct genl_info *info, struct fc_group *g, u8 cmd,
+			  bool priv)
 {
 	struct sk_buff *msg;
 	void *hdr;
@@ -256,7 +320,7 @@ static int fc_reply_group(struct genl_info *info, struct fc_group *g, u8 cmd)
 	hdr = genlmsg_put_reply(msg, info, &fc_genl_family, 0, cmd);
 	if (!hdr)
 		goto err_free;
-	ret = fc_put_group(msg, g);
+	ret = fc_put_group(msg, g, priv);
 	if (ret)
 		goto err_free;
 	genlmsg_end(msg, hdr);
@@ -355,6 +419,7 @@ static int new_group_doit(struct sk_buff *skb, struct genl_info *info)
 		p.owner_portid = info->snd_portid;
 		p.owner_net = genl_info_net(info);
 	}
+	p.net = genl_info_net(info);
 	if (a[FLUXCAP_A_GROUP_EXTERNAL])
 		p.external = nla_get_u32(a[FLUXCAP_A_GROUP_EXTERNAL]);
 	if (a[FLUXCAP_A_GROUP_START_NS]) {
@@ -383,7 +448,7 @@ static int new_group_doit(struct sk_buff *skb, struct genl_info *info)
 	/* Processes already in a given cgroup: their vDSO turns virtual. */
 	if (!p.owns_cgroup)
 		fc_vdsomap_adopt(g);
-	ret = fc_reply_group(info, g, FLUXCAP_CMD_NEW_GROUP);
+	ret = fc_reply_group(info, g, FLUXCAP_CMD_NEW_GROUP, true);
 out:
 	fc_groups_unlock();
 	return ret;
@@ -400,6 +465,7 @@ static int del_group_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct fc_group *g;
 	char name[FLUXCAP_GROUP_NAME_MAX];
+	struct net *net;
 	u32 id;
 
 	fc_groups_lock();
@@ -410,9 +476,10 @@ static int del_group_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	id = fc_group_id(g);
 	strscpy(name, fc_group_name(g), sizeof(name));
+	net = fc_group_event_net(g);
 	fc_nl_destroy(g);
 	fc_groups_unlock();
-	fc_event_send_deleted(id, name);
+	fc_event_send_deleted(id, name, net);
 	return 0;
 }
 
@@ -424,7 +491,8 @@ static int get_group_doit(struct sk_buff *skb, struct genl_info *info)
 	fc_groups_lock();
 	g = fc_nl_group(info);
 	ret = IS_ERR(g) ? PTR_ERR(g) :
-			  fc_reply_group(info, g, FLUXCAP_CMD_GET_GROUP);
+			  fc_reply_group(info, g, FLUXCAP_CMD_GET_GROUP,
+					 netlink_capable(skb, CAP_NET_ADMIN));
 	fc_groups_unlock();
 	return ret;
 }
@@ -432,6 +500,7 @@ static int get_group_doit(struct sk_buff *skb, struct genl_info *info)
 /* cb->args[0]: how many groups earlier parts of the dump sent. */
 static int get_group_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
+	bool priv = netlink_capable(cb->skb, CAP_NET_ADMIN);
 	long skip = cb->args[0], n = 0;
 	struct fc_group *g = NULL;
 	void *hdr;
@@ -448,7 +517,7 @@ static int get_group_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 			n--;
 			break;
 		}
-		ret = fc_put_group(skb, g);
+		ret = fc_put_group(skb, g, priv);
 		if (ret) {
 			genlmsg_cancel(skb, hdr);
 			n--;
@@ -499,7 +568,7 @@ static int set_group_doit(struct sk_buff *skb, struct genl_info *info)
 	if (a[FLUXCAP_A_GROUP_ADVANCE_NS])
 		fc_group_advance(g, min_t(u64, S64_MAX,
 					  nla_get_u64(a[FLUXCAP_A_GROUP_ADVANCE_NS])));
-	ret = fc_reply_group(info, g, FLUXCAP_CMD_SET_GROUP);
+	ret = fc_reply_group(info, g, FLUXCAP_CMD_SET_GROUP, true);
 out:
 	fc_groups_unlock();
 	return ret;
@@ -570,7 +639,8 @@ static struct genl_family fc_genl_family __ro_after_init = {
 
 /*
  * A netlink socket was closed (process context): transient groups it made
- * go, as with DEL_GROUP. Runs for every netlink socket of the machine.
+ * go, as with DEL_GROUP. Runs for every netlink socket of the machine, so
+ * a socket that made none finds that out under RCU, without the mutex.
  */
 static int fc_nl_release(struct notifier_block *nb, unsigned long event,
 			 void *ptr)
@@ -580,10 +650,12 @@ static int fc_nl_release(struct notifier_block *nb, unsigned long event,
 	struct {
 		u32 id;
 		char name[FLUXCAP_GROUP_NAME_MAX];
+		struct net *net;
 	} gone[4];
 	int i, ngone;
 
-	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC)
+	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC ||
+	    !fc_groups_owned_any(n->portid, n->net))
 		return NOTIFY_DONE;
 	do {	/* a handful at a time: the events go out unlocked */
 		ngone = 0;
@@ -595,13 +667,15 @@ static int fc_nl_release(struct notifier_block *nb, unsigned long event,
 			gone[ngone].id = fc_group_id(g);
 			strscpy(gone[ngone].name, fc_group_name(g),
 				sizeof(gone[0].name));
+			gone[ngone].net = fc_group_event_net(g);
 			fc_nl_destroy(g);
 			if (++ngone == ARRAY_SIZE(gone))
 				break;
 		}
 		fc_groups_unlock();
 		for (i = 0; i < ngone; i++)
-			fc_event_send_deleted(gone[i].id, gone[i].name);
+			fc_event_send_deleted(gone[i].id, gone[i].name,
+					      gone[i].net);
 	} while (ngone == ARRAY_SIZE(gone));
 	return NOTIFY_DONE;
 }
@@ -610,17 +684,36 @@ static struct notifier_block fc_nl_notifier = {
 	.notifier_call = fc_nl_release,
 };
 
+/* A network namespace goes: groups made from it stop naming it. */
+static void __net_exit fc_net_exit(struct net *net)
+{
+	fc_groups_forget_net(net);
+}
+
+static struct pernet_operations fc_net_ops = {
+	.exit = fc_net_exit,
+};
+
 int __init fc_genl_init(void)
 {
 	int ret;
 
 	fc_groups_set_event_sink(fc_event_send);
-	ret = netlink_register_notifier(&fc_nl_notifier);
+	ret = register_pernet_subsys(&fc_net_ops);
 	if (ret)
 		return ret;
+	ret = netlink_register_notifier(&fc_nl_notifier);
+	if (ret)
+		goto err_pernet;
 	ret = genl_register_family(&fc_genl_family);
 	if (ret)
-		netlink_unregister_notifier(&fc_nl_notifier);
+		goto err_notifier;
+	return 0;
+
+err_notifier:
+	netlink_unregister_notifier(&fc_nl_notifier);
+err_pernet:
+	unregister_pernet_subsys(&fc_net_ops);
 	return ret;
 }
 
@@ -632,6 +725,8 @@ void fc_genl_uninit(void)
 	 */
 	netlink_unregister_notifier(&fc_nl_notifier);
 	genl_unregister_family(&fc_genl_family);
+	/* Clears every group's namespace: none is sent to from now on. */
+	unregister_pernet_subsys(&fc_net_ops);
 }
 
 MODULE_ALIAS_GENL_FAMILY(FLUXCAP_GENL_NAME);

@@ -210,7 +210,7 @@ static bool fc_quiesce_walk(struct fc_quiesce *q, struct fc_quiet *v)
 		if (!fc_quiesce_add(q, busy[i]))
 			q->rec = false;
 	q->base = q->rec;
-	q->members = v->members;
+	WRITE_ONCE(q->members, v->members);
 	raw_spin_unlock_irqrestore(&q->lock, flags);
 	fc_put_tasks(busy, min_t(u32, nbusy, FC_WOKEN_MAX));
 	return quiet;
@@ -265,6 +265,11 @@ u32 fc_quiesce_count(struct fc_quiesce *q)
 	return fc_quiesce_members(q, &quiet, &unsure, NULL, &nbusy, 0);
 }
 
+u32 fc_quiesce_members_seen(struct fc_quiesce *q)
+{
+	return READ_ONCE(q->members);
+}
+
 void fc_quiesce_note_wakeup(struct fc_quiesce *q, struct task_struct *p,
 			    bool is_new)
 {
@@ -277,7 +282,8 @@ void fc_quiesce_note_wakeup(struct fc_quiesce *q, struct task_struct *p,
 			q->rec = false;
 			q->base = false;
 		} else if (is_new) {
-			q->members++;		/* a fork: one member more */
+			/* a fork: one member more */
+			WRITE_ONCE(q->members, q->members + 1);
 		}
 	}
 	raw_spin_unlock_irqrestore(&q->lock, flags);

@@ -50,6 +50,12 @@ bool fc_quiesce_still(struct fc_quiesce *q, const struct fc_quiet *v);
 /* Counts the members: walks every thread of the machine. */
 u32 fc_quiesce_count(struct fc_quiesce *q);
 
+/*
+ * The members the last walk counted, plus forks since while the record
+ * held; O(1), no lock. Exits and moves show at the next check.
+ */
+u32 fc_quiesce_members_seen(struct fc_quiesce *q);
+
 /* Probes: member p is being woken (fork: is_new) / some task migrated. */
 void fc_quiesce_note_wakeup(struct fc_quiesce *q, struct task_struct *p,
 			    bool is_new);

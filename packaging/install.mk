@@ -16,6 +16,9 @@ BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 DKMS_SRCDIR ?= /usr/src
 DKMS_SRC   := $(DKMS_SRCDIR)/fluxcap-$(VERSION)
 MODLOADDIR ?= /etc/modules-load.d
+# The OCI hook's configuration: where podman and CRI-O look by default,
+# whatever PREFIX is; it names fluxctl by its installed path, $(BINDIR).
+OCIHOOKSDIR ?= /usr/share/containers/oci/hooks.d
 
 INSTALL    ?= install
 MANPAGES   := userspace/cli/fluxctl.8 userspace/cli/fluxcapacitor.1 Documentation/fluxcap.7
@@ -27,7 +30,7 @@ DKMS_FILES := $(or $(shell git ls-files -- $(DKMS_GLOBS) 2>/dev/null),$(wildcard
 # Unquoted paths below: a space would split one path into two, possibly
 # outside DESTDIR, so refuse it.
 space := $(subst ,, )
-INSTALL_PATHS := $(DESTDIR)$(PREFIX)$(BINDIR)$(LIBDIR)$(MANDIR)$(BASHCOMPDIR)$(DKMS_SRCDIR)$(MODLOADDIR)
+INSTALL_PATHS := $(DESTDIR)$(PREFIX)$(BINDIR)$(LIBDIR)$(MANDIR)$(BASHCOMPDIR)$(DKMS_SRCDIR)$(MODLOADDIR)$(OCIHOOKSDIR)
 ifneq ($(filter install uninstall install-dkms-tree install-autoload uninstall-autoload,$(MAKECMDGOALS)),)
 ifneq ($(words $(INSTALL_PATHS)),1)
 $(error DESTDIR, PREFIX and the install directories must not contain spaces)
@@ -47,6 +50,9 @@ install: userspace install-dkms-tree
 		$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m))$(newline))
 	$(INSTALL) -m 0644 userspace/cli/fluxctl.bash-completion $(DESTDIR)$(BASHCOMPDIR)/fluxctl
 	ln -sf fluxctl $(DESTDIR)$(BASHCOMPDIR)/fluxcapacitor
+	$(INSTALL) -d $(DESTDIR)$(OCIHOOKSDIR)
+	sed 's,@BINDIR@,$(BINDIR),' packaging/oci-hooks.d.json.in >$(DESTDIR)$(OCIHOOKSDIR)/fluxcap.json
+	chmod 0644 $(DESTDIR)$(OCIHOOKSDIR)/fluxcap.json
 	@$(if $(DESTDIR),:,echo 'installed. The module is DKMS source in $(DKMS_SRC); to build and load it:')
 	@$(if $(DESTDIR),:,echo '  dkms install fluxcap/$(VERSION) && modprobe fluxcap')
 
@@ -81,6 +87,7 @@ uninstall: uninstall-autoload
 	rm -f $(DESTDIR)$(LIBDIR)/libfluxcap-preload.so
 	rm -f $(foreach m,$(MANPAGES),$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m)))
 	rm -f $(DESTDIR)$(BASHCOMPDIR)/fluxctl $(DESTDIR)$(BASHCOMPDIR)/fluxcapacitor
+	rm -f $(DESTDIR)$(OCIHOOKSDIR)/fluxcap.json
 
 define newline
 

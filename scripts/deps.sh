@@ -28,6 +28,7 @@ BASE_PKGS=(
 	python3 perl shellcheck golang-go musl-tools
 	dkms groff-base bash-completion
 	debhelper dh-dkms lintian
+	crun runc podman conmon # tests/vm/containers.sh (the guest runs the host's)
 )
 
 have_pkg() {

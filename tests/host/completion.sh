@@ -204,7 +204,7 @@ else
 fi
 check "the script passes bash -n" bash -n "$script"
 
-subs=$("$fluxctl" --help 2>/dev/null | awk '/^  [a-z]+ +[A-Z]/ { print $1 }')
+subs=$("$fluxctl" --help 2>/dev/null | awk '/^  [a-z][a-z-]* +[A-Z]/ { print $1 }')
 note "subcommands in fluxctl --help: $(echo "$subs" | tr '\n' ' ')"
 check "fluxctl --help lists subcommands (for the drift guards)" test "$(echo "$subs" | wc -w)" -ge 10
 

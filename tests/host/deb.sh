@@ -59,12 +59,13 @@ t_tools_files() {
 	for f in usr/bin/fluxctl usr/bin/fluxcapacitor "usr/lib/$triplet/libfluxcap-preload.so" \
 		usr/share/man/man8/fluxctl.8.gz usr/share/man/man1/fluxcapacitor.1.gz \
 		usr/share/man/man7/fluxcap.7.gz usr/share/bash-completion/completions/fluxctl \
-		usr/share/bash-completion/completions/fluxcapacitor usr/share/doc/fluxcap/copyright; do
+		usr/share/bash-completion/completions/fluxcapacitor usr/share/doc/fluxcap/copyright \
+		usr/share/containers/oci/hooks.d/fluxcap.json; do
 		grep -qxF "$f" "$tmp/files" || { echo "missing: $f"; return 1; }
 	done
 	! grep '^usr/src/' "$tmp/files"
 }
-logged "fluxcap: fluxctl, fluxcapacitor, the preload in lib/$triplet, 3 man pages, completion" t_tools_files
+logged "fluxcap: fluxctl, fluxcapacitor, the preload in lib/$triplet, 3 man pages, completion, the OCI hook's hooks.d file" t_tools_files
 
 field() { dpkg-deb -f "$1" "$2"; }
 

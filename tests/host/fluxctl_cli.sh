@@ -55,13 +55,14 @@ check "set --help" help set 'set NAME freeze\|thaw\|advance DURATION\|start DATE
 check "attach --help" help attach 'attach NAME PID\.\.\.'
 check "exec --help" help exec 'exec NAME \[--libpath DIR\] -- CMD \[ARGS\]'
 check "monitor --help" help monitor 'monitor \[NAME\] \[-j\|--json\]'
+check "oci-hook --help" help oci-hook 'oci-hook$'
 check "run --help names --mode kernel" eval 'help run "run \[OPTIONS\] -- CMD" && out_has "auto \(default\), kernel or ptrace"'
 check "-h works like --help (set -h)" help set 'set NAME'
 check "--help after other arguments (set t advance --help)" eval 'fx 0 set t advance --help && out_has "^Usage: fluxctl set"'
 check "help SUB (help monitor)" eval 'fx 0 help monitor && out_has "^Usage: fluxctl monitor"'
 check "fluxctl --help lists every subcommand, none as planned" eval '
 	fx 0 --help &&
-	for s in version run create attach exec list show set monitor delete; do
+	for s in version run create attach exec list show set monitor delete oci-hook; do
 		out_has "^  $s +[A-Z]" || exit 1
 	done &&
 	! grep -q -i planned "$tmp/out"'
@@ -149,6 +150,96 @@ else
 		err_has "kernel mode needs the fluxcap module, which is not loaded" &&
 		[ ! -e "$tmp/ran" ]'
 fi
+
+# --- oci-hook: bad input from a runtime: one line, exit 2, never a hang ----------------
+
+note "--- oci-hook input"
+# hk WANT-STATUS INPUT [ARGS...]: fluxctl oci-hook with INPUT on stdin.
+hk() {
+	local want=$1 input=$2
+	shift 2
+	rc=0
+	printf '%s' "$input" | timeout -k 5 30 "$fluxctl" oci-hook "$@" >"$tmp/out" 2>"$tmp/err" || rc=$?
+	[ "$rc" = "$want" ] || { note "exit $rc, expected $want: oci-hook <<<'${input:0:80}'"; return 1; }
+}
+# hk_bad REGEX INPUT: exit 2, one line on stderr matching REGEX, nothing on stdout.
+hk_bad() {
+	hk 2 "$2" && err_has "^fluxctl oci-hook: .*$1" && [ "$(wc -l <"$tmp/err")" = 1 ] &&
+		[ ! -s "$tmp/out" ]
+}
+ann='"annotations":{"io.fluxcap.group":"ci"}'
+state="{\"ociVersion\":\"1.0.2\",\"id\":\"c1\",\"pid\":$$,\"status\":\"creating\",\"bundle\":\"$tmp/nob\",$ann}"
+check "oci-hook: no state on stdin (/dev/null)" eval '
+	fx 2 oci-hook && err_has "no OCI state on standard input \(it was empty\)" && [ ! -s "$tmp/out" ]'
+check "oci-hook: white space only" hk_bad 'no OCI state on standard input' $' \n\t'
+check "oci-hook: malformed JSON (cut short)" hk_bad 'not valid JSON: at byte 6: unexpected end of input' '{"id":'
+check "oci-hook: malformed JSON (a trailing comma)" hk_bad "not valid JSON: at byte 10: expected a member name" '{"id":"a",}'
+check "oci-hook: malformed JSON (a raw newline in a string)" hk_bad 'control character in a string' $'{"id":"a\nb"}'
+check "oci-hook: text after the object" hk_bad 'text after the JSON value' "$state x"
+check "oci-hook: invalid UTF-8" hk_bad 'invalid UTF-8' $'{"id":"\xff"}'
+check "oci-hook: not an object" hk_bad 'the OCI state is not a JSON object' '["id"]'
+check "oci-hook: nested 1000 deep: refused, no crash" hk_bad 'nested deeper than 64' "$(printf '[%.0s' {1..1000})"
+check "oci-hook: no id" hk_bad 'has no "id"' '{"status":"creating","pid":1}'
+check "oci-hook: pid not a number" hk_bad '"pid" is not a process id' '{"id":"a","status":"creating","pid":"12"}'
+check "oci-hook: missing annotation (no annotations, no bundle)" \
+	hk_bad 'no io.fluxcap.group annotation in the OCI state$' '{"id":"a","status":"creating","pid":1}'
+mkdir -p "$tmp/bundle"
+echo '{"ociVersion":"1.0.2","annotations":{"other":"x"}}' >"$tmp/bundle/config.json"
+check "oci-hook: missing annotation (neither in the state nor in config.json)" \
+	hk_bad "no io.fluxcap.group annotation in the OCI state or in the bundle's config.json" \
+	"{\"id\":\"a\",\"status\":\"creating\",\"pid\":1,\"bundle\":\"$tmp/bundle\",\"annotations\":{}}"
+check "oci-hook: annotation not a string" hk_bad '"io.fluxcap.group" is not a string' \
+	'{"id":"a","status":"creating","annotations":{"io.fluxcap.group":7}}'
+check "oci-hook: bad group name in the annotation" hk_bad "bad group name '\.\./x'" \
+	'{"id":"a","status":"creating","annotations":{"io.fluxcap.group":"../x"}}'
+check "oci-hook: io.fluxcap.transient=yes" hk_bad "io.fluxcap.transient is 'yes', not 'true' or 'false'" \
+	'{"id":"a","status":"creating","annotations":{"io.fluxcap.group":"ci","io.fluxcap.transient":"yes"}}'
+check "oci-hook: status running (a poststart hook)" hk_bad "status 'running': run the hook at createRuntime" \
+	"{\"id\":\"a\",\"status\":\"running\",$ann}"
+check "oci-hook: an id that cannot name a cgroup" hk_bad "container id 'a/\.\./b' cannot name a cgroup" \
+	"{\"id\":\"a/../b\",\"status\":\"creating\",$ann}"
+check "oci-hook: an argument is a usage error" eval '
+	hk 2 "$state" now && err_has "unexpected argument .now." && err_has "^Usage: fluxctl oci-hook"'
+check "oci-hook: more than 4 MiB" eval '
+	head -c 5000000 /dev/zero | tr "\0" " " | timeout 30 "$fluxctl" oci-hook 2>"$tmp/err"; [ $? = 2 ] &&
+	err_has "larger than 4 MiB"'
+# A writer that never closes: sleep holds the pipe open.
+open_stdin() {
+	local s=$SECONDS
+	rc=0
+	mkfifo "$tmp/open"
+	sleep 40 >"$tmp/open" &
+	bg_pids+=("$!")
+	timeout -k 5 30 "$fluxctl" oci-hook <"$tmp/open" 2>"$tmp/err" || rc=$?
+	kill "${bg_pids[-1]}" 2>/dev/null
+	note "gave up after $((SECONDS - s)) s, exit $rc"
+	[ "$rc" = 2 ] && err_has "standard input still open after 10 s" && [ $((SECONDS - s)) -lt 25 ]
+}
+check "oci-hook: stdin left open: gives up after 10 s (exit 2)" open_stdin
+# Every prefix of a valid state: bad input or (the module absent) a failure, never a crash.
+prefixes_ok() {
+	local i bad=0
+	for ((i = 0; i < ${#state}; i += 3)); do
+		hk 2 "${state:0:i}" 2>/dev/null || { note "prefix of $i bytes: exit $rc"; bad=1; }
+	done
+	return "$bad"
+}
+check "oci-hook: each of ${#state} prefixes of a state is bad input (exit 2)" prefixes_ok
+if [ -e /sys/module/fluxcap ]; then
+	skip "oci-hook: a good state without the module: exit 1" "the fluxcap module is loaded here"
+else
+	check "oci-hook: a good state without the module: exit 1, not loaded" eval '
+		hk 1 "$state" && err_has "the fluxcap module is not loaded"'
+	check "oci-hook: poststop without the module: exit 1, not loaded" eval '
+		hk 1 "${state/creating/stopped}" && err_has "the fluxcap module is not loaded"'
+fi
+mkdir -p "$tmp/fifob" && mkfifo "$tmp/fifob/config.json"
+check "oci-hook: a config.json that is a FIFO: refused at once (exit 2)" hk_bad \
+	"$tmp/fifob/config.json is not a regular file" \
+	"{\"id\":\"a\",\"status\":\"creating\",\"pid\":1,\"bundle\":\"$tmp/fifob\"}"
+check "oci-hook: annotations from a missing config.json: exit 1, says which file" eval '
+	hk 1 "{\"id\":\"a\",\"status\":\"creating\",\"pid\":1,\"bundle\":\"$tmp/nob\"}" &&
+	err_has "cannot read $tmp/nob/config.json: No such file"'
 
 # --- run --mode auto: ptrace mode without the module ----------------------------------
 

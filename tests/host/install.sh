@@ -23,6 +23,7 @@ expected_tree() {
 		usr/share/man/man7/fluxcap.7 \
 		usr/share/bash-completion/completions/fluxctl \
 		usr/share/bash-completion/completions/fluxcapacitor \
+		usr/share/containers/oci/hooks.d/fluxcap.json \
 		"$src/dkms.conf"
 	git ls-files Kbuild 'module/*.[ch]' 'core/*.[ch]' include/uapi/linux/fluxcap.h |
 		sed "s,^,$src/,"
@@ -41,12 +42,34 @@ t_modes() {
 	for f in usr/bin/fluxctl usr/bin/fluxcapacitor; do
 		[ "$(stat -c %a "$dest/$f")" = 755 ] || { echo "$f not 0755"; return 1; }
 	done
-	for f in "usr/lib/$triplet/libfluxcap-preload.so" usr/share/man/man8/fluxctl.8 "$src/dkms.conf"; do
+	for f in "usr/lib/$triplet/libfluxcap-preload.so" usr/share/man/man8/fluxctl.8 "$src/dkms.conf" \
+		usr/share/containers/oci/hooks.d/fluxcap.json; do
 		[ "$(stat -c %a "$dest/$f")" = 644 ] || { echo "$f not 0644"; return 1; }
 	done
 	[ "$(readlink "$dest/usr/share/bash-completion/completions/fluxcapacitor")" = fluxctl ]
 }
 logged "binaries 0755, data 0644, fluxcapacitor's completion links to fluxctl's" t_modes
+
+# hook_conf FILE: "PATH ARGS | STAGES | ANNOTATION-KEY=VALUE" of an OCI
+# hooks.d file, which must be version 1.0.0 JSON.
+hook_conf() {
+	python3 - "$1" <<'EOF'
+import json, sys
+
+c = json.load(open(sys.argv[1]))
+assert c["version"] == "1.0.0", c["version"]
+h, w = c["hook"], c["when"]
+print(h["path"], " ".join(h["args"]), "|", " ".join(c["stages"]), "|",
+      " ".join(k + "=" + v for k, v in w["annotations"].items()))
+EOF
+}
+t_oci_hook_conf() {
+	local out
+	out=$(hook_conf "$dest/usr/share/containers/oci/hooks.d/fluxcap.json") || return 1
+	echo "$out"
+	[ "$out" = '/usr/bin/fluxctl fluxctl oci-hook | createRuntime poststop | ^io\.fluxcap\.group$=.+' ]
+}
+logged "hooks.d/fluxcap.json (OCI hooks 1.0.0): /usr/bin/fluxctl oci-hook at createRuntime and poststop, when io.fluxcap.group is set" t_oci_hook_conf
 
 t_files_match() {
 	cmp build/fluxctl "$dest/usr/bin/fluxctl" &&
@@ -160,9 +183,11 @@ t_default_prefix() {
 		[ -f "$dest/usr/local/lib/$triplet/libfluxcap-preload.so" ] &&
 		[ -f "$dest/usr/local/share/man/man7/fluxcap.7" ] &&
 		[ -f "$dest/$src/dkms.conf" ] &&
+		hook_conf "$dest/usr/share/containers/oci/hooks.d/fluxcap.json" |
+		grep -q '^/usr/local/bin/fluxctl fluxctl oci-hook |' &&
 		make -s uninstall DESTDIR="$dest" && [ -z "$(installed_tree)" ]
 }
-logged "the default PREFIX is /usr/local (DKMS source still in /usr/src)" t_default_prefix
+logged "the default PREFIX is /usr/local (DKMS source in /usr/src, the hook's file in /usr/share/containers naming /usr/local/bin/fluxctl)" t_default_prefix
 
 echo "1..$n"
 [ "$failed" -eq 0 ]

@@ -41,6 +41,8 @@ static const struct {
 		  "Freeze, thaw or advance a group's clock, or set its start"),
 	AVAILABLE("monitor", monitor_main, "Stream clock events (jumps, idle-forever)"),
 	AVAILABLE("delete", delete_main, "Delete a group"),
+	AVAILABLE("oci-hook", oci_hook_main,
+		  "OCI hook: put a container into the group its annotation names"),
 };
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

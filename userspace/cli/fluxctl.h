@@ -24,5 +24,6 @@ int exec_main(int argc, char *argv[]);
 int list_main(int argc, char *argv[]);
 int show_main(int argc, char *argv[]);
 int monitor_main(int argc, char *argv[]);
+int oci_hook_main(int argc, char *argv[]);
 
 #endif /* _FC_FLUXCTL_H */

@@ -128,8 +128,8 @@ static void delete_usage(FILE *f)
 	      "\n"
 	      "Deletes the group NAME: its members leave virtual time, and sleepers keep\n"
 	      "waiting in real time. The cgroup is removed too if fluxctl made it (create\n"
-	      "without --cgroup); if processes are still in it, it stays, and fluxctl says\n"
-	      "so and exits 1. Needs CAP_NET_ADMIN.\n"
+	      "without --cgroup), with the empty cgroups below it; if processes are still\n"
+	      "in it, it stays, and fluxctl says so and exits 1. Needs CAP_NET_ADMIN.\n"
 	      "\n"
 	      "  -h, --help   show this help\n", f);
 }

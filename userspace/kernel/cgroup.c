@@ -165,6 +165,27 @@ int fc_cgroup_sweep_runs(void)
 	return n;
 }
 
+int fc_cgroup_rmdir_tree(const char *dir)
+{
+	char sub[4200];
+	struct dirent *d;
+	DIR *dp;
+
+	dp = opendir(dir);
+	if (dp) {
+		while ((d = readdir(dp))) {
+			if (d->d_type != DT_DIR || !strcmp(d->d_name, ".") ||
+			    !strcmp(d->d_name, ".."))
+				continue;
+			if (snprintf(sub, sizeof(sub), "%s/%s", dir, d->d_name) <
+			    (int)sizeof(sub))
+				fc_cgroup_rmdir_tree(sub);
+		}
+		closedir(dp);
+	}
+	return rmdir(dir) ? -errno : 0;
+}
+
 int fc_cgroup_procs_open(const char *dir)
 {
 	char path[4200];

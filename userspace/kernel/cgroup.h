@@ -41,6 +41,14 @@ int fc_cgroup_make(const char *name, char *buf, size_t len);
  */
 int fc_cgroup_sweep_runs(void);
 
+/*
+ * Removes the cgroup dir and, deepest first, the empty cgroups below it
+ * (a container runtime's leftovers, such as podman's conmon/). A cgroup
+ * with processes stays. Returns rmdir(dir)'s 0 or -errno (-EBUSY while
+ * processes are left anywhere in the subtree).
+ */
+int fc_cgroup_rmdir_tree(const char *dir);
+
 /* Opens dir/cgroup.procs for writing; returns the fd or -errno. */
 int fc_cgroup_procs_open(const char *dir);
 /* Moves process pid (0: the caller) into the cgroup of procs_fd. */

@@ -92,20 +92,24 @@ int fc_group_create(const char *sub, struct fc_nl *nl, const char *name,
 	return ret ? FC_EXIT_FAIL : FC_EXIT_OK;
 }
 
-/* rmdir, waiting up to 2 s for killed processes to leave the cgroup. */
+/*
+ * Removes the cgroup with the empty ones a runtime left below it, waiting
+ * up to 2 s for killed processes to leave.
+ */
 static int rmdir_wait(const char *dir, bool wait)
 {
 	struct timespec ts = { 0, 10 * 1000 * 1000 };
-	int i;
+	int i, ret = 0;
 
 	for (i = 0; i < 200; i++) {
-		if (!rmdir(dir) || errno == ENOENT)
+		ret = fc_cgroup_rmdir_tree(dir);
+		if (!ret || ret == -ENOENT)
 			return 0;
-		if (errno != EBUSY || !wait)
+		if (ret != -EBUSY || !wait)
 			break;
 		nanosleep(&ts, NULL);
 	}
-	return -errno;
+	return ret;
 }
 
 int fc_group_delete(const char *sub, struct fc_nl *nl, const char *name,
@@ -154,7 +158,7 @@ int fc_group_cgroup_dir(const char *sub, struct fc_nl *nl, const char *name,
 	if (ret)
 		return fc_group_error(sub, nl, name, ret);
 	if (!fc_group_has(&g, FLUXCAP_A_GROUP_CGROUP_PATH)) {
-		fprintf(stderr, "fluxctl %s: the module did not say where group %s's cgroup is\n",
+		fprintf(stderr, "fluxctl %s: group %s's cgroup is outside this cgroup namespace (the module shows its path only there, or with CAP_NET_ADMIN)\n",
 			sub, name);
 		return FC_EXIT_FAIL;
 	}
