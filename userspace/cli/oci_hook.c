@@ -154,7 +154,7 @@ static int create_group(struct fc_nl *nl, const char *name, const char *cg,
 		fprintf(stderr, "fluxctl " SUB ": cannot open the cgroup %s: %m\n", dir);
 		ret = -errno;
 	} else {
-		ret = fc_nl_group_new(nl, name, fd, flags, -1, g);
+		ret = fc_nl_group_new(nl, name, fd, flags, -1, -1, g);
 		close(fd);
 	}
 	if (ret && made)
