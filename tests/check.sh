@@ -124,7 +124,7 @@ if [ "$do_vm" = 1 ]; then
 		# 900 s for the suite, plus up to 680 s of kernel_timers.sh (five
 		# programs of at most 125 s each while timers are not virtual).
 		{
-			tests/vm/run --kernel "$k" --timeout 1800 -- tests/vm/guest-suite >"$log/vm-$k.raw" 2>&1
+			tests/vm/run --kernel "$k" --timeout 2400 -- tests/vm/guest-suite >"$log/vm-$k.raw" 2>&1
 			echo $? >"$log/vm-$k.rc"
 		} &
 		running=$((running + 1))
