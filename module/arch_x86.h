@@ -50,6 +50,17 @@ static inline struct pt_regs *fc_arch_syscall_regs(struct pt_regs *regs)
 }
 
 /*
+ * Whether task t, in the syscall of its saved user registers u, entered it
+ * by a 32-bit entry (ia32 or x32), whose numbers are not the 64-bit ones.
+ */
+static inline bool fc_arch_syscall_foreign(struct task_struct *t,
+					   const struct pt_regs *u)
+{
+	return (task_thread_info(t)->status & TS_COMPAT) ||
+	       (u->orig_ax & __X32_SYSCALL_BIT);
+}
+
+/*
  * The number and argument n (from 0) of the 64-bit syscall that u, a
  * task's saved user registers, entered with.
  */

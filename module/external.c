@@ -37,7 +37,10 @@
 #include "external.h"
 #include "member.h"
 
-/* Address spaces' fd tables looked at once per scan (more: looked again). */
+/*
+ * The last fd tables a scan looked at (a ring: a process's threads come
+ * one after another, so its table is still there for the next thread).
+ */
 #define FC_EXT_FILES	16
 
 struct fc_ext_scan {
@@ -54,11 +57,19 @@ enum fc_ext_what { FC_EXT_NONE, FC_EXT_FD, FC_EXT_ALL };
 static enum fc_ext_what fc_ext_what(struct task_struct *t, int *fd)
 {
 	const struct pt_regs *u = task_pt_regs(t);
+	long nr = fc_arch_syscall_nr(u);
 
 	/* Stopped or traced: waits for a signal, not for a peer. */
 	if (READ_ONCE(t->__state) & (__TASK_STOPPED | __TASK_TRACED))
 		return FC_EXT_NONE;
-	switch (fc_arch_syscall_nr(u)) {
+	/*
+	 * An io_uring worker carries its creator's registers, and a 32-bit
+	 * entry's number is not a 64-bit one: either may wait on any fd.
+	 */
+	if ((t->flags & PF_IO_WORKER) ||
+	    (nr != -1 && fc_arch_syscall_foreign(t, u)))
+		return FC_EXT_ALL;
+	switch (nr) {
 	case -1:		/* not in a syscall */
 	case __NR_nanosleep:
 	case __NR_clock_nanosleep:
@@ -109,9 +120,10 @@ static void fc_ext_say(const struct fc_ext_scan *sc, const char *what)
 
 /*
  * A unix socket's other end is named by the process that made it
- * (SO_PEERCRED: the connecting or listening process; the peer's sock of a
- * stream was allocated by the connecting side, so its cgroup says
- * nothing); by the peer's cgroup when that process is gone.
+ * (SO_PEERCRED: the connecting or listening process; a zombie leader still
+ * names its cgroup). When that process is gone, a datagram peer's sock is
+ * its own and says where it was made; a stream's was allocated by the
+ * connecting side, so it says nothing: the peer counts as outside.
  */
 static bool fc_ext_unix_member(struct sock *sk, struct sock *peer,
 			       struct cgroup *cgrp)
@@ -125,9 +137,9 @@ static bool fc_ext_unix_member(struct sock *sk, struct sock *peer,
 	if (pid)
 		t = pid_task(pid, PIDTYPE_TGID);
 	put_pid(pid);	/* t stays valid: RCU */
-	if (t && !READ_ONCE(t->exit_state))
+	if (t)
 		return fc_task_in(t, cgrp);
-	return fc_ext_sk_member(peer, cgrp);
+	return sk->sk_type == SOCK_DGRAM && fc_ext_sk_member(peer, cgrp);
 }
 
 /* Listening and unconnected unix sockets wait for whoever comes: no hold. */
@@ -347,11 +359,10 @@ static bool fc_ext_seen(struct files_struct **seen, u32 *n,
 {
 	u32 i;
 
-	for (i = 0; i < *n; i++)
+	for (i = 0; i < min_t(u32, *n, FC_EXT_FILES); i++)
 		if (seen[i] == files)
 			return true;
-	if (*n < FC_EXT_FILES)
-		seen[(*n)++] = files;
+	seen[(*n)++ % FC_EXT_FILES] = files;
 	return false;
 }
 
@@ -377,12 +388,16 @@ bool fc_external_held(struct cgroup *cgrp, char *desc, size_t len)
 		if ((t->flags & PF_KTHREAD) || READ_ONCE(t->exit_state) ||
 		    !fc_task_in(t, cgrp))
 			continue;
-		what = fc_ext_what(t, &fd);
-		if (what == FC_EXT_NONE || (what == FC_EXT_FD && fd < 0))
-			continue;
+		/*
+		 * exit_files() clears t->files under task_lock before the
+		 * task dies: with files seen, its stack (and saved user
+		 * registers) cannot be freed meanwhile.
+		 */
 		task_lock(t);
-		if (t->files && (what == FC_EXT_FD ||
-				 !fc_ext_seen(seen, &nseen, t->files))) {
+		what = t->files ? fc_ext_what(t, &fd) : FC_EXT_NONE;
+		if ((what == FC_EXT_FD && fd >= 0) ||
+		    (what == FC_EXT_ALL &&
+		     !fc_ext_seen(seen, &nseen, t->files))) {
 			sc.task = t;
 			sc.only_fd = what == FC_EXT_FD ? fd : -1;
 			held = iterate_fd(t->files, max(sc.only_fd, 0),
