@@ -17,9 +17,8 @@ build=${FLUXCAP_BUILD:-build}
 fluxctl=$build/fluxctl
 ko=$build/$(uname -r)/fluxcap.ko
 p=fxn$$
-tmp=$(mktemp -d)
+. tests/lib/tap.sh
 other=/sys/fs/cgroup/$p-other
-n=0 failed=0
 pids=()
 
 cleanup() {
@@ -28,20 +27,10 @@ cleanup() {
 	for x in A B C D I E F V; do "$fluxctl" delete "$p$x" >/dev/null 2>&1; done
 	sleep 0.2	# the killed members' exits
 	rmdir "$other/inner" "$other" /sys/fs/cgroup/fluxcap/"$p"? 2>/dev/null
-	rm -rf "$tmp"
+	tap_cleanup
 }
 trap cleanup EXIT
 
-result() { # result OK|FAIL DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" = OK ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi
-}
-check() { # check DESCRIPTION CMD...: CMD's status is the verdict
-	local what=$1
-	shift
-	if "$@"; then result OK "$what"; else result FAIL "$what"; fi
-}
-note() { echo "# $*"; }
 nobody() { timeout 30 setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 
 # netns: a new netns held by a sleep ($! after it); in_ns HOLDER CMD... runs CMD there.
