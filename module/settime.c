@@ -227,11 +227,15 @@ void fc_settime_register(void)
 
 void fc_settime_unregister(void)
 {
-	int i;
+	struct kprobe *kps[ARRAY_SIZE(fc_foreign_kprobes)];
+	int i, n = 0;
 
+	/* In one call: each unregister waits for a grace period (0.5 s in all). */
 	for (i = 0; i < ARRAY_SIZE(fc_foreign_kprobes); i++)
 		if (fc_foreign_registered[i])
-			unregister_kprobe(&fc_foreign_kprobes[i]);
+			kps[n++] = &fc_foreign_kprobes[i];
+	if (n)
+		unregister_kprobes(kps, n);
 	memset(fc_foreign_registered, 0, sizeof(fc_foreign_registered));
 }
 
