@@ -54,6 +54,25 @@ lines() { if [ -r "$1" ]; then wc -l <"$1"; else echo 0; fi; }
 # threads DIR: the threads in the cgroup DIR and every cgroup below it.
 threads() { find "$1" -name cgroup.threads -exec cat {} + | wc -l; }
 
+# lists_procs NAME CGROUP PID...: `fluxctl show NAME` lists each PID in
+# CGROUP (below the group's cgroup), and so does show -j's "processes".
+lists_procs() {
+	local name=$1 rel=$2 p text json
+	shift 2
+	text=$("$fluxctl" show "$name") && json=$("$fluxctl" show -j "$name") || return 1
+	for p in "$@"; do
+		echo "$text" | grep -Eq "^ +$p +[^ ]+ +$rel\$" || {
+			note "fluxctl show $name lists no pid $p in $rel:"
+			echo "$text" | sed 's/^/#   /'
+			return 1
+		}
+		echo "$json" | grep -q "{\"pid\":$p,\"comm\":\"[^\"]*\",\"cgroup\":\"[^\"]*/$rel\"}" || {
+			note "fluxctl show -j $name lists no pid $p in $rel: $json"
+			return 1
+		}
+	done
+}
+
 # span: the second date minus the first, from the last run's output.
 span() { echo $(($(value b) - $(value a))); }
 # The container's script prints "a DATE" before and "b DATE" after.
@@ -133,8 +152,10 @@ for r in crun runc; do
 		for p in $procs; do
 			grep -qx "0::$gcg/ctr" "/proc/$p/cgroup" || { note "$p: $(cat "/proc/$p/cgroup")"; return 1; }
 		done
+		# shellcheck disable=SC2086 # one pid a word
+		lists_procs "$g" ctr $procs
 	}
-	check "$r: fluxctl show -j counts the container's 4 processes (its cgroup.procs) as members" shown_members
+	check "$r: fluxctl show lists the container's 4 processes (its cgroup.procs) and counts their threads as members" shown_members
 	released() {
 		release "$rootfs/tmp/hold-$r" && wait_exit "$bg_pid" 20 2>/dev/null && [ "$bg_rc" = 0 ]
 	}
@@ -230,9 +251,12 @@ pod_members() {
 	find "$cg$gcg" -name cgroup.procs | while read -r f; do note "${f%/cgroup.procs}: $(tr '\n' ' ' <"$f")"; done
 	for p in $(pgrep -x conmon); do note "conmon $p: $(cat "/proc/$p/cgroup")"; done
 	note "fluxctl show -j $g: members $(members "$g"), threads in $gcg: $(threads "$cg$gcg")"
-	[ "$(wc -l <"$cg$ccg/cgroup.procs")" = 4 ] && [ "$(members "$g")" = "$(threads "$cg$gcg")" ]
+	[ "$(wc -l <"$cg$ccg/cgroup.procs")" = 4 ] && [ "$(members "$g")" = "$(threads "$cg$gcg")" ] ||
+		return 1
+	# shellcheck disable=SC2046 # one pid a word
+	lists_procs "$g" "${ccg#"$gcg"/}" $(cat "$cg$ccg/cgroup.procs")
 }
-check "podman: fluxctl show -j counts the container's 4 processes as members (and all in the group's cgroups)" pod_members
+check "podman: fluxctl show lists the container's 4 processes and counts them as members (and all in the group's cgroups)" pod_members
 pod_released() {
 	release "$rootfs/tmp/hold-podman" && out=$(timeout 60 "${pod[@]}" wait hold) &&
 		note "podman wait: $out" && [ "$out" = 0 ]

@@ -25,6 +25,8 @@ cleanup() {
 	local x
 	for x in "${pids[@]}"; do kill -9 "$x" 2>/dev/null; done
 	for x in A B C D I E F V; do "$fluxctl" delete "$p$x" >/dev/null 2>&1; done
+	# Members whose fluxctl exec was killed (or whose group rmmod took).
+	for x in /sys/fs/cgroup/fluxcap/"$p"?; do echo 1 >"$x/cgroup.kill"; done 2>/dev/null
 	sleep 0.2	# the killed members' exits
 	rmdir "$other/inner" "$other" /sys/fs/cgroup/fluxcap/"$p"? 2>/dev/null
 	tap_cleanup
@@ -61,7 +63,8 @@ until_saw() {
 }
 monitor() { # monitor OUT [NS-HOLDER]
 	if [ -n "${2:-}" ]; then
-		in_ns "$2" "$fluxctl" monitor -j >"$1" 2>"$1.err" &
+		# not in_ns: $! is then the monitor (nsenter execs it)
+		nsenter -t "$2" -n "$fluxctl" monitor -j >"$1" 2>"$1.err" &
 	else
 		"$fluxctl" monitor -j >"$1" 2>"$1.err" &
 	fi

@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "cgroup.h"
 #include "duration.h"
 #include "fluxctl.h"
 #include "group.h"
@@ -72,13 +74,100 @@ static void show_usage(FILE *f)
 	      "(MONOTONIC and BOOTTIME in seconds, REALTIME as a UTC date), how far ahead\n"
 	      "of the host it is, members, sleepers, jumps, the total jumped, and how many\n"
 	      "times every member waited with no timeout (idle forever), what holds it\n"
-	      "(holds, held, external, held by). Needs no privilege.\n"
+	      "(holds, held, external, held by), and the processes in its cgroup and the\n"
+	      "cgroups below it (pid, name, cgroup below the group's). Needs no privilege;\n"
+	      "the cgroup and the processes show when the caller may see the cgroup.\n"
 	      "\n"
 	      "  -j, --json   one JSON object; times in ns (keys ending in _ns)\n"
 	      "  -h, --help   show this help\n", f);
 }
 
-static void json_group(struct fc_json *j, const struct fc_group_info *g)
+/* Text shows this many processes, then how many more (JSON has them all). */
+#define SHOW_PROCS_MAX 64
+
+struct procs_state {
+	struct fc_json *j;	/* NULL for text */
+	const char *cgroup;	/* the group's, as the module reports it */
+	unsigned int count;
+};
+
+/* /proc/PID/comm, or "?" for a process gone meanwhile. */
+static const char *comm_of(pid_t pid, char *buf, size_t len)
+{
+	char path[40];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	f = fopen(path, "re");
+	if (!f || !fgets(buf, (int)len, f))
+		snprintf(buf, len, "?");
+	if (f)
+		fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+	return buf;
+}
+
+static int show_proc(pid_t pid, const char *rel, void *arg)
+{
+	struct procs_state *s = arg;
+	char comm[32], cg[4200];
+
+	s->count++;
+	comm_of(pid, comm, sizeof(comm));
+	if (s->j) {
+		snprintf(cg, sizeof(cg), "%s%s", s->cgroup, rel);
+		fc_json_open(s->j, NULL, '{');
+		fc_json_u64(s->j, "pid", (uint64_t)pid);
+		fc_json_str(s->j, "comm", comm);
+		fc_json_str(s->j, "cgroup", cg);
+		fc_json_close(s->j, '}');
+	} else if (s->count <= SHOW_PROCS_MAX) {
+		printf("    %7d %-16s %s\n", (int)pid, comm, rel[0] ? rel + 1 : ".");
+	}
+	return 0;
+}
+
+/*
+ * The processes of the group's cgroup tree, read from cgroup.procs: what
+ * the module counts as members (it counts threads), by pid and name.
+ * Nothing (text "-", JSON null) when the cgroup is not shown to the caller
+ * or cannot be read.
+ */
+static void show_procs(const struct fc_group_info *g, struct fc_json *j)
+{
+	struct procs_state s = { .j = j, .cgroup = g->cgroup_path };
+	char dir[4096];
+	bool readable;
+
+	readable = HAS(g, CGROUP_PATH) &&
+		   !fc_cgroup_dir(g->cgroup_path, dir, sizeof(dir)) &&
+		   access(dir, R_OK | X_OK) == 0;
+	if (j) {
+		if (!readable) {
+			fc_json_null(j, "processes");
+			return;
+		}
+		fc_json_open(j, "processes", '[');
+		fc_cgroup_each_proc(dir, show_proc, &s);
+		fc_json_close(j, ']');
+		return;
+	}
+	if (!readable) {
+		printf("  %-14s -\n", "processes:");
+		return;
+	}
+	printf("  %-14s (pid, name, cgroup below %s)\n", "processes:", g->cgroup_path);
+	fc_cgroup_each_proc(dir, show_proc, &s);
+	if (!s.count)
+		printf("    none\n");
+	else if (s.count > SHOW_PROCS_MAX)
+		printf("    ... and %u more (show -j lists them all)\n",
+		       s.count - SHOW_PROCS_MAX);
+}
+
+/* One group as a JSON object; with its processes for show (not list). */
+static void json_group(struct fc_json *j, const struct fc_group_info *g,
+		       bool procs)
 {
 	char buf[80];
 
@@ -140,6 +229,8 @@ static void json_group(struct fc_json *j, const struct fc_group_info *g)
 		fc_json_str(j, "held_by", g->held_by);
 	else
 		fc_json_null(j, "held_by");
+	if (procs)
+		show_procs(g, j);
 	fc_json_close(j, '}');
 #undef U
 #undef S
@@ -169,7 +260,7 @@ static int list_one(const struct fc_group_info *g, void *arg)
 
 	s->count++;
 	if (s->json) {
-		json_group(&s->j, g);
+		json_group(&s->j, g, false);
 		return 0;
 	}
 	if (s->quiet) {
@@ -338,9 +429,10 @@ int show_main(int argc, char *argv[])
 	fc_nl_close(&nl);
 	if (json) {
 		fc_json_init(&j, stdout);
-		json_group(&j, &g);
+		json_group(&j, &g, true);
 	} else {
 		show_text(&g);
+		show_procs(&g, NULL);
 	}
 	return finish("show");
 }

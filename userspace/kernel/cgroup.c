@@ -186,6 +186,54 @@ int fc_cgroup_rmdir_tree(const char *dir)
 	return rmdir(dir) ? -errno : 0;
 }
 
+/* fc_cgroup_each_proc() below dir + skip, dir being a buffer it extends. */
+static int each_proc(char *dir, size_t len, size_t skip,
+		     int (*fn)(pid_t pid, const char *rel, void *arg), void *arg)
+{
+	size_t end = strlen(dir);
+	struct dirent *d;
+	int ret = 0, pid;
+	DIR *dp;
+	FILE *f;
+
+	if (snprintf(dir + end, len - end, "/cgroup.procs") >= (int)(len - end))
+		return -ENAMETOOLONG;
+	f = fopen(dir, "re");
+	dir[end] = '\0';
+	if (!f)
+		return -errno;
+	while (!ret && fscanf(f, "%d", &pid) == 1)
+		ret = fn(pid, dir + skip, arg);
+	fclose(f);
+	dp = opendir(dir);
+	if (!dp)
+		return ret;
+	while (!ret && (d = readdir(dp))) {
+		if (d->d_type != DT_DIR || !strcmp(d->d_name, ".") ||
+		    !strcmp(d->d_name, ".."))
+			continue;
+		if (snprintf(dir + end, len - end, "/%s", d->d_name) >= (int)(len - end))
+			continue;
+		ret = each_proc(dir, len, skip, fn, arg);
+		if (ret < 0)	/* removed meanwhile, or not ours to read */
+			ret = 0;
+		dir[end] = '\0';
+	}
+	closedir(dp);
+	return ret;
+}
+
+int fc_cgroup_each_proc(const char *dir,
+			int (*fn)(pid_t pid, const char *rel, void *arg),
+			void *arg)
+{
+	char buf[4200];
+
+	if (snprintf(buf, sizeof(buf), "%s", dir) >= (int)sizeof(buf))
+		return -ENAMETOOLONG;
+	return each_proc(buf, sizeof(buf), strlen(buf), fn, arg);
+}
+
 int fc_cgroup_procs_open(const char *dir)
 {
 	char path[4200];

@@ -49,6 +49,18 @@ int fc_cgroup_sweep_runs(void);
  */
 int fc_cgroup_rmdir_tree(const char *dir);
 
+/*
+ * Calls fn(pid, rel, arg) for each process in the cgroup dir and in every
+ * cgroup below it, parents first; rel is the cgroup's path below dir ("" for
+ * dir itself, else "/ctr"...). Pids are as the caller's pid namespace sees
+ * them. fn returns 0 to go on, or a positive value to stop, which is then
+ * returned; else 0, or -errno when dir's own cgroup.procs cannot be read
+ * (a cgroup below that cannot be read, or went meanwhile, is passed over).
+ */
+int fc_cgroup_each_proc(const char *dir,
+			int (*fn)(pid_t pid, const char *rel, void *arg),
+			void *arg);
+
 /* Opens dir/cgroup.procs for writing; returns the fd or -errno. */
 int fc_cgroup_procs_open(const char *dir);
 /* Moves process pid (0: the caller) into the cgroup of procs_fd. */
