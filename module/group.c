@@ -118,6 +118,27 @@ struct fc_group *fc_group_of(struct task_struct *t)
 	return NULL;
 }
 
+/*
+ * A transient group's creator went without deleting it (fluxctl run was
+ * SIGKILLed): its commands die too, as a tracer's tracees do in ptrace
+ * mode, rather than live on outside virtual time. New processes go to the
+ * tail of the task list, so a walk sees the children forked while it runs;
+ * the second walk is for a fork whose child was not listed yet.
+ */
+void fc_group_kill_members(struct fc_group *g)
+{
+	struct task_struct *p;
+	int pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		rcu_read_lock();
+		for_each_process(p)
+			if (!(p->flags & PF_KTHREAD) && fc_task_in(p, g->cgrp))
+				send_sig(SIGKILL, p, 1);
+		rcu_read_unlock();
+	}
+}
+
 struct fc_group *fc_group_lookup_rcu(u32 id)
 {
 	struct fc_group *g;

@@ -85,6 +85,8 @@ bool fc_group_owned_by(const struct fc_group *g, u32 portid,
  * RCU, no mutex (every netlink socket closed on the machine asks).
  */
 bool fc_groups_owned_any(u32 portid, const struct net *net);
+/* SIGKILL to every process in g's cgroup subtree (its creator is gone). */
+void fc_group_kill_members(struct fc_group *g);
 
 /*
  * The network namespace of g's creator, with a reference (put_net()), or

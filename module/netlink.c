@@ -639,8 +639,9 @@ static struct genl_family fc_genl_family __ro_after_init = {
 
 /*
  * A netlink socket was closed (process context): transient groups it made
- * go, as with DEL_GROUP. Runs for every netlink socket of the machine, so
- * a socket that made none finds that out under RCU, without the mutex.
+ * go, as with DEL_GROUP, and their members are killed. Runs for every
+ * netlink socket of the machine, so a socket that made none finds that out
+ * under RCU, without the mutex.
  */
 static int fc_nl_release(struct notifier_block *nb, unsigned long event,
 			 void *ptr)
@@ -668,6 +669,7 @@ static int fc_nl_release(struct notifier_block *nb, unsigned long event,
 			strscpy(gone[ngone].name, fc_group_name(g),
 				sizeof(gone[0].name));
 			gone[ngone].net = fc_group_event_net(g);
+			fc_group_kill_members(g);
 			fc_nl_destroy(g);
 			if (++ngone == ARRAY_SIZE(gone))
 				break;

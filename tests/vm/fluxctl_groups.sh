@@ -123,20 +123,25 @@ check "delete $g removes the group and its cgroup" \
 	sh -c "'$fluxctl' delete '$g' && ! test -e /sys/fs/cgroup/fluxcap/'$g' && ! '$fluxctl' show '$g' 2>/dev/null"
 
 # A kernel-mode run killed with SIGKILL cannot clean up: its group is
-# transient (deleted by the module when fluxctl's socket closes), and the
-# next run removes its cgroup once the orphans are gone.
-mkfifo "$tmp/fifo"
-# Opening a FIFO nobody writes blocks with no timeout: the run stays.
-"$fluxctl" run --mode kernel -- sh -c "read -r x <'$tmp/fifo'" &
+# transient (deleted by the module when fluxctl's socket closes, which
+# kills what its commands left, as ptrace mode's tracees die with their
+# tracer), and the next run removes its cgroup.
+refcnt=/sys/module/fluxcap/refcnt
+ref0=$(cat "$refcnt")
+# A python that read the clock (its vDSO shows the group's page, which
+# holds the module) and waits for a signal, with no timeout: the run stays.
+"$fluxctl" run --mode kernel -- python3 -c 'import signal, sys, time; time.time(); print("up", flush=True); signal.pause()' >"$tmp/py.out" &
 runner=$!
 pids+=("$runner")
 run_cg=/sys/fs/cgroup/fluxcap/run-$runner
 for ((i = 0; i < 100; i++)); do
-	[ -s "$run_cg/cgroup.procs" ] && break
+	[ -s "$tmp/py.out" ] && break
 	sleep 0.1
 done
 check "run --mode kernel: its group is transient" \
 	sh -c "'$fluxctl' show run-$runner | grep -q transient"
+check "... and the python member holds the module (refcnt $ref0 before)" \
+	test "$(cat "$refcnt")" -gt "$ref0"
 kill -9 "$runner"
 wait "$runner" 2>/dev/null
 gone=1
@@ -145,11 +150,19 @@ for ((i = 0; i < 50; i++)); do
 	sleep 0.1
 done
 check "SIGKILLed run: the module deleted its group" test "$gone" = 0
-echo 1 >"$run_cg/cgroup.kill" 2>/dev/null	# its orphan, the read
-for ((i = 0; i < 50; i++)); do
-	[ -s "$run_cg/cgroup.procs" ] || break
-	sleep 0.1
-done
+orphans_killed() {
+	local i
+	for ((i = 0; i < 50; i++)); do
+		[ -n "$(cat "$run_cg/cgroup.procs")" ] || break
+		sleep 0.1
+	done
+	note "left in $run_cg: $(tr '\n' ' ' <"$run_cg/cgroup.procs"); module refcnt $(cat "$refcnt"), $ref0 before"
+	# (not test -s: a cgroup file's size is 0, whatever it holds)
+	[ -z "$(cat "$run_cg/cgroup.procs")" ] && [ "$(cat "$refcnt")" = "$ref0" ]
+}
+check "SIGKILLed run: its command (python in signal.pause()) is killed too; nothing holds the module" \
+	orphans_killed
+echo 1 >"$run_cg/cgroup.kill" 2>/dev/null	# whatever a failure left
 check "the next run removes the killed run's empty cgroup" \
 	sh -c "'$fluxctl' run --mode kernel -v -- true 2>'$tmp/v' && ! test -e '$run_cg' &&
 		grep -q 'removed [0-9]* empty cgroup' '$tmp/v'"
