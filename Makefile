@@ -7,7 +7,12 @@
 BUILD   ?= build
 VERSION := $(shell scripts/version.sh)
 
-# Kernels: KVER=... picks some, else every installed headers tree.
+# Kernels: KVER=... picks some, else every installed headers tree. The
+# kernel of the trixie build root (Debian's 7.x, scripts/trixie-kernel.sh)
+# builds by chroot, with that release's gcc, when named: KVER=$(TRIXIE_KVER)
+# (not by default yet: the module does not build for 7.x, issue 15).
+TRIXIE_ROOT ?= $(BUILD)/trixie
+TRIXIE_KVER := $(shell cat $(TRIXIE_ROOT)/.fluxcap-kernel 2>/dev/null)
 KVER    ?= $(notdir $(patsubst %/build,%,$(wildcard /lib/modules/*/build)))
 KVERS   := $(KVER)
 
@@ -146,12 +151,17 @@ $(BUILD)/libfluxcap-preload.so: $(PRELOAD_OBJS) preload/fluxcap_preload.map
 module: $(foreach k,$(KVERS),$(BUILD)/$(k)/fluxcap.ko)
 
 $(BUILD)/%/fluxcap.ko: FORCE
-	@test -d /lib/modules/$*/build || { echo "no headers for kernel $* (make deps)" >&2; exit 1; }
-	@mkdir -p $(BUILD)/$*/src
-	@cp -rsf $(CURDIR)/Kbuild $(CURDIR)/module $(CURDIR)/core $(CURDIR)/include $(BUILD)/$*/src/
-	$(MAKE) -C /lib/modules/$*/build M=$(CURDIR)/$(BUILD)/$*/src W=1 \
-		FLUXCAP_VERSION='$(VERSION)' FLUXCAP_WERROR=1 modules
-	@cp $(BUILD)/$*/src/fluxcap.ko $@
+	@if [ ! -d /lib/modules/$*/build ] && [ -d $(TRIXIE_ROOT)/lib/modules/$*/build ]; then \
+		echo "  CHROOT  $(TRIXIE_ROOT): fluxcap.ko for $*"; \
+		scripts/chroot-kbuild.sh $(TRIXIE_ROOT) $* $(BUILD)/$* '$(VERSION)'; \
+	else \
+		test -d /lib/modules/$*/build || { echo "no headers for kernel $* (make deps)" >&2; exit 1; }; \
+		mkdir -p $(BUILD)/$*/src && \
+		cp -rsf $(CURDIR)/Kbuild $(CURDIR)/module $(CURDIR)/core $(CURDIR)/include $(BUILD)/$*/src/ && \
+		$(MAKE) -C /lib/modules/$*/build M=$(CURDIR)/$(BUILD)/$*/src W=1 \
+			FLUXCAP_VERSION='$(VERSION)' FLUXCAP_WERROR=1 modules && \
+		cp $(BUILD)/$*/src/fluxcap.ko $@; \
+	fi
 FORCE:
 
 $(KSFT_DIR)/kselftest_harness.h:
@@ -265,4 +275,4 @@ clean:
 	rm -rf $(BUILD)
 	find module core -name '*.o' -o -name '*.cmd' -o -name '*.mod*' | xargs rm -f
 
--include $(shell find $(BUILD) -name '*.d' -type f 2>/dev/null)
+-include $(shell find $(BUILD) -path $(TRIXIE_ROOT) -prune -o -name '*.d' -type f -print 2>/dev/null)

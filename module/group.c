@@ -121,20 +121,29 @@ struct fc_group *fc_group_of(struct task_struct *t)
 /*
  * A transient group's creator went without deleting it (fluxctl run was
  * SIGKILLed): its commands die too, as a tracer's tracees do in ptrace
- * mode, rather than live on outside virtual time. New processes go to the
- * tail of the task list, so a walk sees the children forked while it runs;
- * the second walk is for a fork whose child was not listed yet.
+ * mode, rather than live on outside virtual time. Only in a cgroup the
+ * creator made for the group (never a bound one, such as the root), and
+ * never init. Membership is per thread: a live thread in the subtree
+ * takes its process down. New tasks go to the tail of the task list, so a
+ * walk sees most children forked while it runs; the second walk is for a
+ * fork whose child was listed before it got its cgroup. Best effort for
+ * a fork under way even so (cgroup.kill closes that at fork time).
  */
 void fc_group_kill_members(struct fc_group *g)
 {
-	struct task_struct *p;
+	struct task_struct *p, *t;
 	int pass;
 
+	if (!g->owns_cgroup)
+		return;
 	for (pass = 0; pass < 2; pass++) {
 		rcu_read_lock();
-		for_each_process(p)
-			if (!(p->flags & PF_KTHREAD) && fc_task_in(p, g->cgrp))
-				send_sig(SIGKILL, p, 1);
+		for_each_process_thread(p, t) {
+			if ((t->flags & (PF_KTHREAD | PF_EXITING)) ||
+			    is_global_init(p) || !fc_task_in(t, g->cgrp))
+				continue;
+			send_sig(SIGKILL, p, 1);
+		}
 		rcu_read_unlock();
 	}
 }

@@ -85,7 +85,10 @@ bool fc_group_owned_by(const struct fc_group *g, u32 portid,
  * RCU, no mutex (every netlink socket closed on the machine asks).
  */
 bool fc_groups_owned_any(u32 portid, const struct net *net);
-/* SIGKILL to every process in g's cgroup subtree (its creator is gone). */
+/*
+ * SIGKILL to every process with a thread in g's cgroup subtree (its creator
+ * is gone), when g owns its cgroup.
+ */
 void fc_group_kill_members(struct fc_group *g);
 
 /*

@@ -158,7 +158,8 @@ orphans_killed() {
 	done
 	note "left in $run_cg: $(tr '\n' ' ' <"$run_cg/cgroup.procs"); module refcnt $(cat "$refcnt"), $ref0 before"
 	# (not test -s: a cgroup file's size is 0, whatever it holds)
-	[ -z "$(cat "$run_cg/cgroup.procs")" ] && [ "$(cat "$refcnt")" = "$ref0" ]
+	[ -e "$run_cg/cgroup.procs" ] && [ -z "$(cat "$run_cg/cgroup.procs")" ] &&
+		[ "$(cat "$refcnt")" = "$ref0" ]
 }
 check "SIGKILLed run: its command (python in signal.pause()) is killed too; nothing holds the module" \
 	orphans_killed

@@ -131,7 +131,7 @@ note "container A is pid $pid_a, started in $(minus "$(now)" "$t0") s"
 check "the hook created group $g on $cgroot/fluxcap/$g (owns-cgroup)" eval '
 	"$fluxctl" show "$g" >"$tmp/out" && out_has "owns-cgroup" && out_has "/fluxcap/$g\$"'
 check "A's process moved to /fluxcap/$g/A; crun's /oh-$$-A is empty" eval '
-	[ "$(cg_of "$pid_a")" = "/fluxcap/$g/A" ] && [ -z "$(cat "$cgroot/oh-$$-A/cgroup.procs")" ]'
+	[ "$(cg_of "$pid_a")" = "/fluxcap/$g/A" ] && [ -e "$cgroot/oh-$$-A/cgroup.procs" ] && [ -z "$(cat "$cgroot/oh-$$-A/cgroup.procs")" ]'
 check "A: sleep 3600 returns at once, date moves 3600 s" eval '
 	ctr_span A && expect_virtual "A: span" "$span" 3600 && in_range "$took" 0 30'
 check "show -j $g: A is a member while it waits" eval '

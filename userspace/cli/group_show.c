@@ -112,17 +112,21 @@ static int show_proc(pid_t pid, const char *rel, void *arg)
 	struct procs_state *s = arg;
 	char comm[32], cg[4200];
 
+	if (pid <= 0)	/* outside the caller's pid namespace */
+		return 0;
 	s->count++;
-	comm_of(pid, comm, sizeof(comm));
 	if (s->j) {
-		snprintf(cg, sizeof(cg), "%s%s", s->cgroup, rel);
+		/* "/" + "/ctr" is "/ctr" */
+		snprintf(cg, sizeof(cg), "%s%s",
+			 strcmp(s->cgroup, "/") || !rel[0] ? s->cgroup : "", rel);
 		fc_json_open(s->j, NULL, '{');
 		fc_json_u64(s->j, "pid", (uint64_t)pid);
-		fc_json_str(s->j, "comm", comm);
+		fc_json_str(s->j, "comm", comm_of(pid, comm, sizeof(comm)));
 		fc_json_str(s->j, "cgroup", cg);
 		fc_json_close(s->j, '}');
 	} else if (s->count <= SHOW_PROCS_MAX) {
-		printf("    %7d %-16s %s\n", (int)pid, comm, rel[0] ? rel + 1 : ".");
+		printf("    %7d %-16s %s\n", (int)pid, comm_of(pid, comm, sizeof(comm)),
+		       rel[0] ? rel + 1 : ".");
 	}
 	return 0;
 }
@@ -136,12 +140,13 @@ static int show_proc(pid_t pid, const char *rel, void *arg)
 static void show_procs(const struct fc_group_info *g, struct fc_json *j)
 {
 	struct procs_state s = { .j = j, .cgroup = g->cgroup_path };
-	char dir[4096];
+	char dir[4096], procs[4200];
 	bool readable;
 
 	readable = HAS(g, CGROUP_PATH) &&
 		   !fc_cgroup_dir(g->cgroup_path, dir, sizeof(dir)) &&
-		   access(dir, R_OK | X_OK) == 0;
+		   snprintf(procs, sizeof(procs), "%s/cgroup.procs", dir) < (int)sizeof(procs) &&
+		   access(procs, R_OK) == 0 && access(dir, R_OK | X_OK) == 0;
 	if (j) {
 		if (!readable) {
 			fc_json_null(j, "processes");

@@ -107,9 +107,10 @@
  *    A transient group is deleted (as by DEL_GROUP, with its DELETED event) when the netlink socket
  *    that sent NEW_GROUP is closed, so a creator that dies, even by
  *    SIGKILL, leaves no group behind (its cgroup stays: the module never
- *    removes cgroups). The processes left in the group's cgroup subtree
- *    then get SIGKILL, as a tracer's tracees do when it dies: nothing of
- *    the creator's commands lives on outside virtual time.
+ *    removes cgroups). When the group also has FLUXCAP_GROUP_F_OWNS_CGROUP,
+ *    the processes left in its cgroup subtree then get SIGKILL, as a
+ *    tracer's tracees do when it dies: nothing of the creator's commands
+ *    lives on outside virtual time (a bound cgroup is never killed).
  *    Reply: the group, as GET_GROUP. Errors: EEXIST (name taken), EBUSY
  *    (the subtree overlaps another group's), ENOENT (no such cgroup),
  *    EINVAL (bad name, both or neither cgroup attribute).
