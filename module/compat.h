@@ -6,8 +6,13 @@
 #ifndef _FC_COMPAT_H
 #define _FC_COMPAT_H
 
+#include <linux/hrtimer.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
+/* 7.x moved struct hrtimer_clock_base (timer->base->clockid) out of hrtimer.h. */
+#ifdef FC_HAVE_HRTIMER_BASES_H
+#include <linux/hrtimer_bases.h>
+#endif
 
 /* The FC_HAVE_* macros come from Kbuild, which looks in the kernel headers. */
 #ifdef FC_HAVE_TASK_IS_RUNNABLE
@@ -44,6 +49,44 @@ static inline void fc_vma_mod_flags(struct vm_area_struct *vma,
 				    vm_flags_t set, vm_flags_t clear)
 {
 	vma->vm_flags = (vma->vm_flags | set) & ~clear;
+}
+#endif
+
+/* 6.13 replaced hrtimer_init() and a later store of ->function. */
+#ifdef FC_HAVE_HRTIMER_SETUP
+static inline void fc_hrtimer_setup(struct hrtimer *timer,
+				    enum hrtimer_restart (*fn)(struct hrtimer *),
+				    clockid_t clock, enum hrtimer_mode mode)
+{
+	hrtimer_setup(timer, fn, clock, mode);
+}
+
+/* hrtimer_wakeup, which only an initialised sleeper shows. */
+static inline void *fc_hrtimer_wakeup_fn(void)
+{
+	struct hrtimer_sleeper probe;
+	void *fn;
+
+	hrtimer_setup_sleeper_on_stack(&probe, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	fn = ACCESS_PRIVATE(&probe.timer, function);
+	destroy_hrtimer_on_stack(&probe.timer);
+	return fn;
+}
+#else
+static inline void fc_hrtimer_setup(struct hrtimer *timer,
+				    enum hrtimer_restart (*fn)(struct hrtimer *),
+				    clockid_t clock, enum hrtimer_mode mode)
+{
+	hrtimer_init(timer, clock, mode);
+	timer->function = fn;
+}
+
+static inline void *fc_hrtimer_wakeup_fn(void)
+{
+	struct hrtimer_sleeper probe;
+
+	hrtimer_init_sleeper(&probe, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	return probe.timer.function;
 }
 #endif
 

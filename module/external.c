@@ -37,6 +37,21 @@
 #include "external.h"
 #include "member.h"
 
+/* 7.x exports it still, but declares it only in net/unix/'s own header. */
+#ifndef FC_HAVE_UNIX_PEER_GET_DECL
+struct sock *unix_peer_get(struct sock *sk);
+#endif
+
+/*
+ * The established and listening TCP sockets for an address. 7.x finds the
+ * hash table from the namespace; before, it was an argument.
+ */
+#ifdef FC_HAVE_INET_LOOKUP_BY_NET
+#define FC_EXT_HASHINFO(net)
+#else
+#define FC_EXT_HASHINFO(net)	((net)->ipv4.tcp_death_row.hashinfo),
+#endif
+
 /*
  * The last fd tables a scan looked at (a ring: a process's threads come
  * one after another, so its table is still there for the next thread).
@@ -201,18 +216,20 @@ static bool fc_ext_v6(struct sock *sk)
 static struct sock *fc_ext_tcp_peer(struct sock *sk)
 {
 	struct net *net = sock_net(sk);
-	struct inet_hashinfo *h = net->ipv4.tcp_death_row.hashinfo;
 	const struct inet_sock *inet = inet_sk(sk);
 
 #if IS_ENABLED(CONFIG_IPV6)
+	const struct in6_addr *saddr = &sk->sk_v6_rcv_saddr;
+
 	if (fc_ext_v6(sk))
-		return __inet6_lookup_established(net, h, &sk->sk_v6_rcv_saddr,
-						  inet->inet_sport,
+		return __inet6_lookup_established(net, FC_EXT_HASHINFO(net)
+						  saddr, inet->inet_sport,
 						  &sk->sk_v6_daddr,
 						  ntohs(inet->inet_dport),
 						  sk->sk_bound_dev_if, 0);
 #endif
-	return __inet_lookup_established(net, h, sk->sk_rcv_saddr,
+	return __inet_lookup_established(net, FC_EXT_HASHINFO(net)
+					 sk->sk_rcv_saddr,
 					 inet->inet_sport, sk->sk_daddr,
 					 ntohs(inet->inet_dport),
 					 sk->sk_bound_dev_if, 0);
@@ -225,18 +242,18 @@ static struct sock *fc_ext_tcp_peer(struct sock *sk)
 static struct sock *fc_ext_tcp_listener(struct sock *sk)
 {
 	struct net *net = sock_net(sk);
-	struct inet_hashinfo *h = net->ipv4.tcp_death_row.hashinfo;
 	const struct inet_sock *inet = inet_sk(sk);
 
 #if IS_ENABLED(CONFIG_IPV6)
 	if (fc_ext_v6(sk))
-		return inet6_lookup_listener(net, h, NULL, 0,
+		return inet6_lookup_listener(net, FC_EXT_HASHINFO(net) NULL, 0,
 					     &sk->sk_v6_rcv_saddr,
 					     inet->inet_sport, &sk->sk_v6_daddr,
 					     ntohs(inet->inet_dport),
 					     sk->sk_bound_dev_if, 0);
 #endif
-	return __inet_lookup_listener(net, h, NULL, 0, sk->sk_rcv_saddr,
+	return __inet_lookup_listener(net, FC_EXT_HASHINFO(net) NULL, 0,
+				      sk->sk_rcv_saddr,
 				      inet->inet_sport, sk->sk_daddr,
 				      ntohs(inet->inet_dport),
 				      sk->sk_bound_dev_if, 0);

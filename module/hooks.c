@@ -39,6 +39,7 @@
 #include <asm/unistd.h>
 
 #include "arch.h"
+#include "compat.h"
 #include "group.h"
 #include "forward.h"
 #include "heldwait.h"

@@ -873,8 +873,8 @@ void fc_sleepers_init(struct fc_sleepers *s, struct fc_vclock *clock,
 	s->kick = kick;
 	s->clock = clock;
 	s->cgrp = cgrp;
-	hrtimer_init(&s->due_timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
-	s->due_timer.function = fc_sleepers_due_fire;
+	fc_hrtimer_setup(&s->due_timer, fc_sleepers_due_fire, CLOCK_MONOTONIC,
+			 HRTIMER_MODE_ABS);
 }
 
 void fc_sleepers_close(struct fc_sleepers *s)

@@ -16,6 +16,7 @@
 #include <linux/timerfd.h>
 #include <linux/wait.h>
 
+#include "compat.h"
 #include "timerfd.h"
 #include "timerkind.h"
 

@@ -11,6 +11,7 @@
 #include <linux/alarmtimer.h>
 #include <linux/kernel.h>
 
+#include "compat.h"
 #include "ksym.h"
 #include "timerkind.h"
 
@@ -87,11 +88,9 @@ bool fc_timer_user_abs(const struct hrtimer *timer)
 
 int fc_timerkind_init(void)
 {
-	struct hrtimer_sleeper probe;
 	int i;
 
-	hrtimer_init_sleeper(&probe, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
-	fc_wakeup_fn = probe.timer.function;
+	fc_wakeup_fn = fc_hrtimer_wakeup_fn();
 	if (!fc_wakeup_fn)
 		return -ENOENT;
 	for (i = 0; i < ARRAY_SIZE(fc_callbacks); i++) {
