@@ -8,11 +8,10 @@ BUILD   ?= build
 VERSION := $(shell scripts/version.sh)
 
 # Kernels: KVER=... picks some, else every installed headers tree. The
-# kernel of the trixie build root (Debian's 7.x, scripts/trixie-kernel.sh)
-# builds by chroot, with that release's gcc, when named: KVER=$(TRIXIE_KVER)
-# (not by default yet: the module does not build for 7.x, issue 15).
+# kernel of the trixie build root (Debian's 7.x, scripts/trixie-kernel.sh
+# prints its version) builds by chroot, with that release's gcc, when named
+# in KVER (not by default yet: the module does not build for 7.x, issue 15).
 TRIXIE_ROOT ?= $(BUILD)/trixie
-TRIXIE_KVER := $(shell cat $(TRIXIE_ROOT)/.fluxcap-kernel 2>/dev/null)
 KVER    ?= $(notdir $(patsubst %/build,%,$(wildcard /lib/modules/*/build)))
 KVERS   := $(KVER)
 

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,6 +166,12 @@ int fc_cgroup_sweep_runs(void)
 	return n;
 }
 
+/* Whether a directory entry of a cgroup is a cgroup below it. */
+static bool is_child_cgroup(const struct dirent *d)
+{
+	return d->d_type == DT_DIR && strcmp(d->d_name, ".") && strcmp(d->d_name, "..");
+}
+
 int fc_cgroup_rmdir_tree(const char *dir)
 {
 	char sub[4200];
@@ -174,8 +181,7 @@ int fc_cgroup_rmdir_tree(const char *dir)
 	dp = opendir(dir);
 	if (dp) {
 		while ((d = readdir(dp))) {
-			if (d->d_type != DT_DIR || !strcmp(d->d_name, ".") ||
-			    !strcmp(d->d_name, ".."))
+			if (!is_child_cgroup(d))
 				continue;
 			if (snprintf(sub, sizeof(sub), "%s/%s", dir, d->d_name) <
 			    (int)sizeof(sub))
@@ -209,8 +215,7 @@ static int each_proc(char *dir, size_t len, size_t skip,
 	if (!dp)
 		return ret;
 	while (!ret && (d = readdir(dp))) {
-		if (d->d_type != DT_DIR || !strcmp(d->d_name, ".") ||
-		    !strcmp(d->d_name, ".."))
+		if (!is_child_cgroup(d))
 			continue;
 		if (snprintf(dir + end, len - end, "/%s", d->d_name) >= (int)(len - end))
 			continue;
