@@ -7,12 +7,13 @@
 BUILD   ?= build
 VERSION := $(shell scripts/version.sh)
 
-# Kernels: KVER=... picks some, else every installed headers tree. The
-# kernel of the trixie build root (Debian's 7.x, scripts/trixie-kernel.sh
-# prints its version) builds by chroot, with that release's gcc, when named
-# in KVER (not by default yet: the module does not build for 7.x, issue 15).
+# Kernels: KVER=... picks some, else every installed headers tree and the
+# kernel of the trixie build root (Debian's 7.x, made by `make deps` with
+# scripts/trixie-kernel.sh, which records its version), built by chroot
+# with that release's gcc.
 TRIXIE_ROOT ?= $(BUILD)/trixie
-KVER    ?= $(notdir $(patsubst %/build,%,$(wildcard /lib/modules/*/build)))
+TRIXIE_KVER := $(if $(wildcard $(TRIXIE_ROOT)/.fluxcap-kernel),$(strip $(file <$(TRIXIE_ROOT)/.fluxcap-kernel)))
+KVER    ?= $(notdir $(patsubst %/build,%,$(wildcard /lib/modules/*/build))) $(TRIXIE_KVER)
 KVERS   := $(KVER)
 
 CC      ?= cc
@@ -94,7 +95,7 @@ KTIMERS      := nanosleep nsleep-lat posix_timers set-timer-lat mqueue-lat
 KTIMER_PROGS := $(addprefix $(BUILD)/ktimers/,$(KTIMERS))
 
 .PHONY: all userspace module selftests ktimers host-tests deps check host-check vm-check \
-	style run bench deb clean help
+	style run bench deb clean distclean help
 all: userspace module selftests ktimers
 
 help:
@@ -113,6 +114,7 @@ help:
 	@echo 'make uninstall    remove all of it (and fluxcap from dkms)'
 	@echo 'make install-autoload   load fluxcap.ko at boot (/etc/modules-load.d)'
 	@echo 'make deb          Debian packages fluxcap and fluxcap-dkms in build/deb/'
+	@echo 'make clean        remove build/ but the trixie build root (distclean: all of it)'
 
 userspace: $(BUILD)/fluxctl $(BUILD)/fluxcapacitor $(BUILD)/libfluxcap-preload.so
 
@@ -270,7 +272,12 @@ include packaging/install.mk
 deb:
 	@BUILD=$(BUILD) scripts/deb.sh
 
+# The trixie build root (a 750 MB download) stays; distclean takes it too.
 clean:
+	find $(BUILD) -mindepth 1 -maxdepth 1 ! -path $(TRIXIE_ROOT) -exec rm -rf {} + 2>/dev/null || true
+	rm -rf $(TRIXIE_ROOT)/usr/src/fluxcap-build
+
+distclean: clean
 	rm -rf $(BUILD)
 	find module core -name '*.o' -o -name '*.cmd' -o -name '*.mod*' | xargs rm -f
 

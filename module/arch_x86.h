@@ -98,10 +98,12 @@ static inline bool fc_arch_from_vdso(struct mm_struct *mm,
 	       u->ip - base < mm->context.vdso_image->size;
 }
 
+#ifndef FC_HAVE_VDSO_DATASTORE
 /*
- * The vDSO data page: the kernel's page of it, where in that page the
- * struct vdso_data array starts, the [vvar] mapping's fault handler that
- * installs it and the mapping itself (found by name: all are private).
+ * Up to 6.14 the vDSO data page is the architecture's (vdsodata.h): the
+ * kernel's page of it, where in that page the struct vdso_data array
+ * starts, the [vvar] mapping's fault handler that installs it and the
+ * mapping itself (found by name: all are private).
  */
 #define FC_ARCH_VVAR_PAGE	"__vvar_page"
 #define FC_ARCH_VDSO_DATA	"_vdso_data"
@@ -122,5 +124,6 @@ static inline bool fc_arch_vvar_data_fault(struct vm_area_struct *vma,
 	return image && (long)(vmf->pgoff << PAGE_SHIFT) +
 		image->sym_vvar_start == image->sym_vvar_page;
 }
+#endif
 
 #endif /* _FC_ARCH_X86_H */

@@ -112,7 +112,8 @@ static int fc_clockdev_mmap(struct file *file, struct vm_area_struct *vma)
 	rcu_read_unlock();
 	if (!page)
 		return -ENOENT;
-	fc_vma_forbid_write(vma);
+	/* One page, read-only, never grown by mremap, never in a core dump. */
+	fc_vma_mod_flags(vma, VM_DONTEXPAND | VM_DONTDUMP, VM_MAYWRITE);
 	ret = vm_insert_page(vma, vma->vm_start, page);
 	put_page(page);
 	if (ret)

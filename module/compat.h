@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Differences between the kernels fluxcap builds for (Debian's 6.1 and
- * 6.12), in one place. Everything else in module/ is written once.
+ * Differences between the kernels fluxcap builds for (Debian's 6.1, 6.12
+ * and 7.x), in one place; the vDSO data page's are in vdsodata.h.
+ * Everything else in module/ is written once.
  */
 #ifndef _FC_COMPAT_H
 #define _FC_COMPAT_H
@@ -29,22 +30,12 @@ static inline bool fc_task_runnable(struct task_struct *t)
 #endif
 
 #ifdef FC_HAVE_VM_FLAGS_CLEAR
-static inline void fc_vma_forbid_write(struct vm_area_struct *vma)
-{
-	vm_flags_clear(vma, VM_MAYWRITE);
-}
-
 static inline void fc_vma_mod_flags(struct vm_area_struct *vma,
 				    vm_flags_t set, vm_flags_t clear)
 {
 	vm_flags_mod(vma, set, clear);
 }
 #else
-static inline void fc_vma_forbid_write(struct vm_area_struct *vma)
-{
-	vma->vm_flags &= ~VM_MAYWRITE;
-}
-
 static inline void fc_vma_mod_flags(struct vm_area_struct *vma,
 				    vm_flags_t set, vm_flags_t clear)
 {

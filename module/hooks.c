@@ -78,7 +78,7 @@ static bool fc_timerfd_abs_arm(enum hrtimer_mode mode)
 	       fc_arch_syscall_nr(task_pt_regs(current)) == __NR_timerfd_settime;
 }
 
-/* hrtimer_start_range_ns(timer, ktime_t tim, u64 delta_ns, mode) */
+/* hrtimer_start_range_ns{,_user}(timer, ktime_t tim, u64 delta_ns, mode) */
 static int fc_kp_arm(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct hrtimer *timer = (struct hrtimer *)fc_arch_arg(regs, 0);
@@ -124,6 +124,16 @@ static int fc_kp_cancel(struct kprobe *kp, struct pt_regs *regs)
 
 	if (fc_timer_kind(timer) != FC_TIMER_OTHER)
 		fc_reg_cancel(timer);
+	return 0;
+}
+
+/* hrtimer_active(timer): see fc_reg_sleep_end(). */
+static int fc_kp_active(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct hrtimer *timer = (struct hrtimer *)fc_arch_arg(regs, 0);
+
+	if (fc_timer_kind(timer) == FC_TIMER_SLEEPER)
+		fc_reg_sleep_end(timer);
 	return 0;
 }
 
@@ -331,8 +341,13 @@ static int fc_kp_mq_timed(struct kprobe *kp, struct pt_regs *regs)
 
 static struct kprobe fc_kprobes[] = {
 	{ .symbol_name = "hrtimer_start_range_ns", .pre_handler = fc_kp_arm },
+#ifdef FC_HAVE_HRTIMER_START_USER
+	/* Same arguments; it leaves an expired timer to its caller. */
+	{ .symbol_name = "hrtimer_start_range_ns_user", .pre_handler = fc_kp_arm },
+#endif
 	{ .symbol_name = "hrtimer_try_to_cancel", .pre_handler = fc_kp_cancel },
 	{ .symbol_name = "hrtimer_cancel", .pre_handler = fc_kp_cancel },
+	{ .symbol_name = "hrtimer_active", .pre_handler = fc_kp_active },
 	{ .symbol_name = "common_timer_get", .pre_handler = fc_kp_posix_get },
 	{ .symbol_name = "common_hrtimer_arm", .pre_handler = fc_kp_posix_arm },
 	{ .symbol_name = "alarm_timer_arm", .pre_handler = fc_kp_alarm_arm },

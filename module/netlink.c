@@ -392,6 +392,13 @@ static struct cgroup *fc_nl_cgroup(struct genl_info *info)
 	return cg;
 }
 
+/* Under the groups' mutex: g goes, and its hold on the hooks. */
+static void fc_nl_destroy(struct fc_group *g)
+{
+	fc_group_destroy(g);
+	fc_hooks_put();
+}
+
 static int new_group_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct fc_group_params p = { .auto_jump = true };
@@ -449,16 +456,12 @@ static int new_group_doit(struct sk_buff *skb, struct genl_info *info)
 	if (!p.owns_cgroup)
 		fc_vdsomap_adopt(g);
 	ret = fc_reply_group(info, g, FLUXCAP_CMD_NEW_GROUP, true);
+	/* An error means no group: the caller never learnt of this one. */
+	if (ret)
+		fc_nl_destroy(g);
 out:
 	fc_groups_unlock();
 	return ret;
-}
-
-/* Under the groups' mutex: g goes, and its hold on the hooks. */
-static void fc_nl_destroy(struct fc_group *g)
-{
-	fc_group_destroy(g);
-	fc_hooks_put();
 }
 
 static int del_group_doit(struct sk_buff *skb, struct genl_info *info)

@@ -72,6 +72,17 @@ static struct kmem_cache *fc_reg_cache;
  */
 static DEFINE_PER_CPU(bool, fc_aiming);
 
+/* hrtimer_active() from under fc_lock: its probe must not take the lock. */
+static bool fc_reg_timer_active(const struct hrtimer *timer)
+{
+	bool was = this_cpu_read(fc_aiming), active;
+
+	this_cpu_write(fc_aiming, true);
+	active = hrtimer_active(timer);
+	this_cpu_write(fc_aiming, was);
+	return active;
+}
+
 unsigned long fc_sleepers_lock(struct fc_sleepers *s)
 	__acquires(fc_lock)
 {
@@ -450,7 +461,7 @@ static s64 fc_reg_bring_up_to_date(struct fc_reg *r, ktime_t mono_now,
 	struct fc_time off;
 	s64 shift, slack, soft;
 
-	if (r->kind != FC_TIMER_PROGRAM || hrtimer_active(timer))
+	if (r->kind != FC_TIMER_PROGRAM || fc_reg_timer_active(timer))
 		return 0;
 	/* Negative after a thaw or while frozen: the expiry moves later. */
 	off = fc_vclock_offset(r->set->clock, false, mono_now);
@@ -480,7 +491,7 @@ static bool fc_reg_known(const struct hrtimer *timer)
 	return known;
 }
 
-void fc_reg_cancel(struct hrtimer *timer)
+static void fc_reg_end(struct hrtimer *timer, bool owner_only)
 {
 	unsigned long flags;
 	struct fc_reg *r;
@@ -496,6 +507,8 @@ void fc_reg_cancel(struct hrtimer *timer)
 		return;
 	raw_spin_lock_irqsave(&fc_lock, flags);
 	r = fc_reg_lookup(timer);
+	if (r && owner_only && r->task != current)
+		r = NULL;
 	if (r) {
 		stale = r->task == current && !r->due &&
 			r->gen != fc_vclock_gen(r->set->clock);
@@ -514,6 +527,16 @@ void fc_reg_cancel(struct hrtimer *timer)
 	raw_spin_unlock_irqrestore(&fc_lock, flags);
 	if (stale)
 		fc_reg_fix_expiry(timer, expires);
+}
+
+void fc_reg_cancel(struct hrtimer *timer)
+{
+	fc_reg_end(timer, false);
+}
+
+void fc_reg_sleep_end(struct hrtimer *timer)
+{
+	fc_reg_end(timer, true);
 }
 
 s64 fc_reg_sync(struct hrtimer *timer, bool clamp)
@@ -621,7 +644,7 @@ static bool fc_reg_aim(struct fc_reg *r, ktime_t mono_now, bool park)
 	slack = due ? 0 : ktime_sub(hrtimer_get_expires(timer), soft);
 	mode = HRTIMER_MODE_ABS | (timer->is_soft ? HRTIMER_MODE_SOFT : 0) |
 	       (timer->is_hard ? HRTIMER_MODE_HARD : 0);
-	if (!due && soft == expires && hrtimer_active(timer)) {
+	if (!due && soft == expires && fc_reg_timer_active(timer)) {
 		r->gen = park ? gen - 1 : gen;
 		r->off = fc_vclock_offset(r->set->clock, false, mono_now);
 		return false;

@@ -67,6 +67,15 @@ bool fc_reg_arm(struct fc_sleepers *s, struct hrtimer *timer,
 void fc_reg_cancel(struct hrtimer *timer);
 
 /*
+ * A sleeper's owner is on its way out of the sleep (it asked whether its
+ * timer is active, as every cancel does): the same as its cancel. Where
+ * the compiler inlined hrtimer_cancel() into the sleep, as 7.x's
+ * do_nanosleep() is built, that question is the only call left to probe
+ * before the sleeper's stack frame goes.
+ */
+void fc_reg_sleep_end(struct hrtimer *timer);
+
+/*
  * A member sets a timer that is never armed (a SIGEV_NONE POSIX timer):
  * registered as a program timer that is no deadline, so that its expiry
  * follows the jumps when read. Its owner cancels it like the others.

@@ -47,6 +47,7 @@
 #include "compat.h"
 #include "group.h"
 #include "redirect.h"
+#include "vdsodata.h"
 #include "vdsomap.h"
 #include "vvar.h"
 
@@ -56,6 +57,13 @@ static atomic_t fc_anchors = ATOMIC_INIT(0);
 static struct workqueue_struct *fc_vdsomap_wq;
 
 static const struct vm_operations_struct fc_anchor_vm_ops;
+
+/* True for a [vvar] mapping (its pages are pfns, or from 7.x refcounted). */
+static bool fc_is_vvar(const struct vm_area_struct *vma)
+{
+	return vma->vm_private_data == fc_vvar_kernel_mapping() &&
+	       vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP);
+}
 
 /* mm's anchor mapping, or NULL. Caller holds mm's mmap lock. */
 static struct vm_area_struct *fc_anchor_vma(struct mm_struct *mm)
@@ -86,10 +94,8 @@ static void fc_vvar_drop_locked(struct mm_struct *mm)
 	struct vm_area_struct *vma;
 
 	for_each_vma(vmi, vma)
-		if (vma->vm_private_data == fc_vvar_kernel_mapping() &&
-		    vma->vm_flags & VM_PFNMAP)
-			zap_vma_ptes(vma, vma->vm_start,
-				     vma->vm_end - vma->vm_start);
+		if (fc_is_vvar(vma))
+			fc_vvar_zap(vma);
 }
 
 static void fc_vvar_drop(struct mm_struct *mm)
@@ -261,8 +267,7 @@ static int fc_copy_probe(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct vm_area_struct *src = (void *)fc_arch_arg(regs, 1);
 
-	if (src->vm_private_data != fc_vvar_kernel_mapping() ||
-	    !(src->vm_flags & VM_PFNMAP))
+	if (!fc_is_vvar(src))
 		return 0;
 	return fc_redirect(regs, fc_vvar_no_copy);
 }
@@ -281,8 +286,7 @@ static noinline vm_fault_t fc_vvar_fault(const void *sm,
 	vm_fault_t ret = VM_FAULT_SIGBUS;
 
 	if (v)
-		ret = vmf_insert_pfn(vma, vmf->address,
-				     page_to_pfn(fc_vvar_page(v)));
+		ret = fc_vvar_fault_page(vma, vmf, fc_vvar_page(v));
 	fc_redirect_end();
 	return ret;
 }
@@ -295,7 +299,7 @@ static int fc_vvar_fault_probe(struct kprobe *kp, struct pt_regs *regs)
 	struct fc_vvar *have = NULL, *want = NULL;
 	struct fc_group *g;
 
-	if (!fc_arch_vvar_data_fault(vma, vmf))
+	if (!fc_vvar_time_fault(vma, vmf))
 		return 0;
 	if (atomic_read(&fc_anchors))
 		have = fc_anchor_of(vma->vm_mm);
@@ -316,7 +320,7 @@ static int fc_vvar_fault_probe(struct kprobe *kp, struct pt_regs *regs)
 }
 
 static struct kprobe fc_vvar_kprobe = {
-	.symbol_name = FC_ARCH_VVAR_FAULT,
+	.symbol_name = FC_VVAR_FAULT,
 	.pre_handler = fc_vvar_fault_probe,
 };
 
@@ -407,7 +411,7 @@ int fc_vdsomap_init(void)
 
 	if (!fc_vvar_supported())
 		return 0;
-	fc_vdsomap_wq = alloc_workqueue("fluxcap_vdso", 0, 0);
+	fc_vdsomap_wq = alloc_workqueue("fluxcap_vdso", WQ_UNBOUND, 0);
 	if (!fc_vdsomap_wq)
 		return -ENOMEM;
 	ret = register_kprobe(&fc_copy_kprobe);
@@ -417,7 +421,7 @@ int fc_vdsomap_init(void)
 	}
 	ret = register_kprobe(&fc_vvar_kprobe);
 	if (ret) {
-		pr_err("kprobe %s: %d\n", FC_ARCH_VVAR_FAULT, ret);
+		pr_err("kprobe %s: %d\n", FC_VVAR_FAULT, ret);
 		goto err_copy;
 	}
 	return 0;

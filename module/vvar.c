@@ -3,8 +3,8 @@
  * A group's vDSO data page (see vvar.h). Writers of a page take its lock:
  * the notifier, once per timekeeping update for every page, and a change
  * of the group's clock. Readers are the vDSO, which retries while the
- * sequence count of the struct vdso_data it reads is odd or has moved, as
- * it does on the kernel's page.
+ * sequence count of the clock data it reads is odd or has moved, as it
+ * does on the kernel's page. The layout is the kernel's (vdsodata.h).
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -18,10 +18,9 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/timekeeping.h>
-#include <vdso/datapage.h>
 
-#include "arch.h"
 #include "ksym.h"
+#include "vdsodata.h"
 #include "vvar.h"
 
 struct fc_vvar {
@@ -34,8 +33,8 @@ struct fc_vvar {
 	struct rcu_head rcu;
 };
 
-/* The kernel's struct vdso_data array, and its offset in its page. */
-static const struct vdso_data *fc_host_vd;
+/* The kernel's clock data (CS_BASES entries), and its offset in its page. */
+static const struct fc_vdso_clock *fc_host_vd;
 static unsigned long fc_vd_off;
 static const void *fc_vvar_mapping;
 
@@ -53,13 +52,35 @@ const void *fc_vvar_kernel_mapping(void)
 	return fc_vvar_mapping;
 }
 
-static struct vdso_data *fc_vvar_vd(const struct fc_vvar *v)
+static struct fc_vdso_clock *fc_vvar_vd(const struct fc_vvar *v)
 {
 	return page_address(v->page) + fc_vd_off;
 }
 
+#ifdef FC_HAVE_VDSO_CLOCK
+/*
+ * What the vDSO reads beside the clocks, the same for every group:
+ * gettimeofday()'s time zone, clock_getres()'s resolution. Read without
+ * the sequence count, as on the kernel's page.
+ */
+static void fc_vvar_write_rest(struct fc_vvar *v)
+{
+	const struct vdso_time_data *src = (const void *)fc_host_vd - fc_vd_off;
+	struct vdso_time_data *dst = page_address(v->page);
+
+	WRITE_ONCE(dst->tz_minuteswest, READ_ONCE(src->tz_minuteswest));
+	WRITE_ONCE(dst->tz_dsttime, READ_ONCE(src->tz_dsttime));
+	WRITE_ONCE(dst->hrtimer_res, READ_ONCE(src->hrtimer_res));
+}
+#else
+/* They are in the clocks' own struct vdso_data. */
+static void fc_vvar_write_rest(struct fc_vvar *v)
+{
+}
+#endif
+
 /* A consistent copy of the kernel's data, as the vDSO would read it. */
-static void fc_host_copy(struct vdso_data *dst)
+static void fc_host_copy(struct fc_vdso_clock *dst)
 {
 	u32 seq;
 
@@ -94,10 +115,10 @@ static void fc_base_set(struct vdso_timestamp *ts, struct fc_time t, u32 shift)
 }
 
 /* The host's data with the offsets of a running clock added. */
-static void fc_vvar_running(struct vdso_data *vd,
+static void fc_vvar_running(struct fc_vdso_clock *vd,
 			    const struct fc_clock_snapshot *s)
 {
-	struct vdso_data *hc = &vd[CS_HRES_COARSE], *raw = &vd[CS_RAW];
+	struct fc_vdso_clock *hc = &vd[CS_HRES_COARSE], *raw = &vd[CS_RAW];
 
 	fc_base_add(&hc->basetime[CLOCK_REALTIME], s->real_off, hc->shift);
 	fc_base_add(&hc->basetime[CLOCK_TAI], s->real_off, hc->shift);
@@ -150,10 +171,10 @@ static void fc_frozen_times(const struct fc_clock_snapshot *s,
  * multiplier is 0, so no reading moves. MONOTONIC_RAW reads as MONOTONIC,
  * as the time syscalls make it while frozen.
  */
-static void fc_vvar_frozen(struct vdso_data *vd,
+static void fc_vvar_frozen(struct fc_vdso_clock *vd,
 			   const struct fc_frozen_times *t)
 {
-	struct vdso_data *hc = &vd[CS_HRES_COARSE], *raw = &vd[CS_RAW];
+	struct fc_vdso_clock *hc = &vd[CS_HRES_COARSE], *raw = &vd[CS_RAW];
 
 	fc_base_set(&hc->basetime[CLOCK_REALTIME], t->real, hc->shift);
 	fc_base_set(&hc->basetime[CLOCK_TAI], t->tai, hc->shift);
@@ -167,10 +188,10 @@ static void fc_vvar_frozen(struct vdso_data *vd,
 }
 
 /* Under v->lock: the page shows vd (CS_BASES entries). */
-static void fc_vvar_write(struct fc_vvar *v, const struct vdso_data *vd)
+static void fc_vvar_write(struct fc_vvar *v, const struct fc_vdso_clock *vd)
 {
-	struct vdso_data *dst = fc_vvar_vd(v);
-	size_t skip = offsetofend(struct vdso_data, seq);
+	struct fc_vdso_clock *dst = fc_vvar_vd(v);
+	size_t skip = offsetofend(struct fc_vdso_clock, seq);
 	int i;
 
 	for (i = 0; i < CS_BASES; i++)
@@ -178,7 +199,7 @@ static void fc_vvar_write(struct fc_vvar *v, const struct vdso_data *vd)
 	smp_wmb();	/* readers see the odd count before any change */
 	for (i = 0; i < CS_BASES; i++)
 		memcpy((char *)&dst[i] + skip, (const char *)&vd[i] + skip,
-		       offsetof(struct vdso_data, basetime) - skip);
+		       offsetof(struct fc_vdso_clock, basetime) - skip);
 	/* time() reads this one without the count: never torn. */
 	WRITE_ONCE(dst[CS_HRES_COARSE].basetime[CLOCK_REALTIME].sec,
 		   vd[CS_HRES_COARSE].basetime[CLOCK_REALTIME].sec);
@@ -186,8 +207,8 @@ static void fc_vvar_write(struct fc_vvar *v, const struct vdso_data *vd)
 		   vd[CS_HRES_COARSE].basetime[CLOCK_REALTIME].nsec);
 	for (i = 0; i < CS_BASES; i++) {
 		size_t from = i == CS_HRES_COARSE ?
-			      offsetof(struct vdso_data, basetime[1]) :
-			      offsetof(struct vdso_data, basetime);
+			      offsetof(struct fc_vdso_clock, basetime[1]) :
+			      offsetof(struct fc_vdso_clock, basetime);
 
 		memcpy((char *)&dst[i] + from, (const char *)&vd[i] + from,
 		       sizeof(*dst) - from);
@@ -196,11 +217,12 @@ static void fc_vvar_write(struct fc_vvar *v, const struct vdso_data *vd)
 	v->seq += 2;
 	for (i = 0; i < CS_BASES; i++)
 		WRITE_ONCE(dst[i].seq, v->seq);
+	fc_vvar_write_rest(v);
 }
 
 void fc_vvar_set(struct fc_vvar *v, const struct fc_clock_snapshot *snap)
 {
-	struct vdso_data vd[CS_BASES];
+	struct fc_vdso_clock vd[CS_BASES];
 	struct fc_frozen_times t;
 	unsigned long flags;
 
@@ -224,7 +246,7 @@ void fc_vvar_set(struct fc_vvar *v, const struct fc_clock_snapshot *snap)
 static int fc_vvar_tick(struct notifier_block *nb, unsigned long was_set,
 			void *tk)
 {
-	struct vdso_data vd[CS_BASES];
+	struct fc_vdso_clock vd[CS_BASES];
 	struct fc_vvar *v;
 
 	rcu_read_lock();
@@ -305,19 +327,18 @@ struct page *fc_vvar_page(const struct fc_vvar *v)
 
 void fc_vvar_init(void)
 {
-	const char *page = fc_ksym_data(FC_ARCH_VVAR_PAGE);
-	const char *vd = fc_ksym_data(FC_ARCH_VDSO_DATA);
-	unsigned long off = vd - page;
+	const struct fc_vdso_clock *vd;
+	unsigned long off;
 
-	fc_vvar_mapping = fc_ksym_data(FC_ARCH_VVAR_MAPPING);
-	if (!page || !vd || !PAGE_ALIGNED(page) || vd < page ||
-	    off + sizeof(struct vdso_data) * CS_BASES > PAGE_SIZE ||
-	    !fc_ksym_text(FC_ARCH_VVAR_FAULT) || !fc_vvar_mapping) {
+	vd = fc_vdso_host_clocks(&off);
+	fc_vvar_mapping = fc_ksym_data(FC_VVAR_MAPPING);
+	if (!vd || off + sizeof(*vd) * CS_BASES > PAGE_SIZE ||
+	    !fc_ksym_text(FC_VVAR_FAULT) || !fc_vvar_mapping) {
 		pr_info("no vDSO data page found: members' vDSO reads need the preload\n");
 		return;
 	}
 	fc_vd_off = off;
-	fc_host_vd = (const struct vdso_data *)vd;
+	fc_host_vd = vd;
 	if (pvclock_gtod_register_notifier(&fc_vvar_nb)) {
 		pr_info("no timekeeping notifier: members' vDSO reads need the preload\n");
 		fc_host_vd = NULL;

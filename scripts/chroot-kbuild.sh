@@ -4,8 +4,13 @@
 # chroot-kbuild.sh ROOT KVER OUT VERSION: builds fluxcap.ko for kernel KVER
 # inside ROOT, a build root that has that kernel's headers and compiler
 # (scripts/trixie-kernel.sh makes one), W=1 with warnings as errors like
-# every other build. The module's sources are copied into ROOT (no bind
-# mount to clean up); the result goes to OUT/fluxcap.ko. Root.
+# every other build; the result goes to OUT/fluxcap.ko. Root.
+#
+# As for the machine's own kernels, the build directory is a tree of
+# symlinks to the sources, kept in ROOT between builds so that kbuild only
+# rebuilds what changed. The repository is bind-mounted into ROOT, and proc
+# mounted (objtool reads /proc/self/maps), in a mount namespace of the
+# build's own: nothing is left mounted when it ends.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# = 4 ] || { echo "usage: $0 ROOT KVER OUT VERSION" >&2; exit 2; }
@@ -14,11 +19,16 @@ root=$1 kver=$2 out=$3 version=$4
 	echo "chroot-kbuild: no headers for $kver in $root (scripts/trixie-kernel.sh)" >&2
 	exit 1
 }
-inside=/usr/src/fluxcap-build
-rm -rf "${root:?}$inside"
-mkdir -p "$root$inside" "$out"
-cp -r Kbuild module core include "$root$inside/"
-chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-	make -C "/lib/modules/$kver/build" M="$inside" W=1 \
-	FLUXCAP_VERSION="$version" FLUXCAP_WERROR=1 modules
-cp "$root$inside/fluxcap.ko" "$out/fluxcap.ko"
+src=/usr/src/fluxcap-src	# the repository, while the build runs
+obj=/usr/src/fluxcap-build/$kver
+mkdir -p "$root$src" "$root$obj" "$out"
+# shellcheck disable=SC2016 # expanded by the inner shell
+unshare --mount --propagation private sh -euc '
+	mount -t proc proc "$1/proc"
+	mount --bind "$2" "$1$3"
+	exec chroot "$1" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin MAKEFLAGS="$7" \
+		sh -euc "cd \"\$1\" && cp -rsf \"\$2\"/Kbuild \"\$2\"/module \"\$2\"/core \"\$2\"/include . &&
+			exec make -C \"/lib/modules/\$3/build\" M=\"\$1\" W=1 FLUXCAP_VERSION=\"\$4\" FLUXCAP_WERROR=1 modules" \
+		sh "$4" "$3" "$5" "$6"
+' sh "$root" "$PWD" "$src" "$obj" "$kver" "$version" "${MAKEFLAGS:-}"
+cp "$root$obj/fluxcap.ko" "$out/fluxcap.ko"

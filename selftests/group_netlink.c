@@ -512,4 +512,42 @@ TEST_F(nl, transient_goes_with_its_socket)
 				     keep, NULL));
 }
 
+/*
+ * A NEW_GROUP whose reply cannot be delivered (the caller's receive buffer
+ * is full of unread replies) fails, and then no group was made: an error
+ * never leaves a group behind that its caller does not know of.
+ */
+TEST_F(nl, new_reply_lost_creates_nothing)
+{
+	struct genl_family_info fam;
+	struct genl_msg m;
+	struct genl_sock s;
+	int small = 1, i;
+	char buf[8192];
+
+	FX_RETURN_IF_SKIPPED();
+	snprintf(self->names[self->nnames++], FLUXCAP_GROUP_NAME_MAX, "%s", self->e.name);
+	ASSERT_EQ(0, genl_open(&s));
+	ASSERT_EQ(0, genl_resolve(&s, FLUXCAP_GENL_NAME, &fam));
+	ASSERT_EQ(0, setsockopt(s.fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small)));
+	/* Replies nobody reads, until the buffer is full. */
+	for (i = 0; i < 64; i++) {
+		genl_msg_init(&m, fam.id, NLM_F_REQUEST, FLUXCAP_CMD_GET_VERSION,
+			      FLUXCAP_GENL_VERSION);
+		ASSERT_EQ((ssize_t)m.nlh.nlmsg_len, send(s.fd, m.buf, m.nlh.nlmsg_len, 0));
+	}
+	fx_req(&m, fam.id, FLUXCAP_CMD_NEW_GROUP, self->e.name);
+	m.nlh.nlmsg_flags = NLM_F_REQUEST;
+	genl_put_str(&m, FLUXCAP_A_GROUP_CGROUP_PATH, self->e.cgpath);
+	genl_put_u32(&m, FLUXCAP_A_GROUP_FLAGS, FLUXCAP_GROUP_F_AUTO);
+	ASSERT_EQ((ssize_t)m.nlh.nlmsg_len, send(s.fd, m.buf, m.nlh.nlmsg_len, 0));
+	/* Drained: the replies that fitted, and ENOBUFS for those that did not. */
+	for (i = 0; i < 1000; i++)
+		if (recv(s.fd, buf, sizeof(buf), MSG_DONTWAIT) < 0 && errno == EAGAIN)
+			break;
+	genl_close(&s);
+	EXPECT_EQ(-ENOENT, fx_get(&self->e, NULL))
+		TH_LOG("NEW_GROUP's reply was lost, yet the group exists");
+}
+
 TEST_HARNESS_MAIN

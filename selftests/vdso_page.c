@@ -7,10 +7,13 @@
  * inherits it, even without the anchor (MADV_DONTFORK) or after the anchor
  * was unmapped; a frozen group's vDSO stands; a process attached while it
  * runs reads the group's time from its next read; one that outlives its
- * group keeps reading a sane clock.
+ * group keeps reading a sane clock. The clock page a member may map
+ * (/dev/fluxcap) stays out of core dumps and cannot be grown.
  */
 
 #define _GNU_SOURCE
+#include <ctype.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <sys/mman.h>
 #include <sys/time.h>
@@ -42,6 +45,37 @@ static unsigned long anchor_addr(void)
 		}
 	fclose(f);
 	return start;
+}
+
+/* Whether the mapping at addr has VmFlags flag (two letters), per smaps. */
+static bool vm_flag(unsigned long addr, const char *flag)
+{
+	char line[512], want[32];
+	bool in = false, has = false;
+	FILE *f = fopen("/proc/self/smaps", "re");
+
+	if (!f)
+		return false;
+	snprintf(want, sizeof(want), "%lx-", addr);
+	while (fgets(line, sizeof(line), f)) {
+		const char *dash = strchr(line, '-'), *sp = strchr(line, ' ');
+
+		/* A mapping's first line: "start-end perms ...". */
+		if (dash && sp && dash < sp && isxdigit((unsigned char)line[0]))
+			in = !strncmp(line, want, strlen(want));
+		else if (in && !strncmp(line, "VmFlags:", 8)) {
+			char tag[3];
+			const char *p = line + 8;
+
+			while (sscanf(p, " %2s", tag) == 1) {
+				has |= !strcmp(tag, flag);
+				p = strstr(p, tag) + 2;
+			}
+			break;
+		}
+	}
+	fclose(f);
+	return has;
 }
 
 /* Through libc, so through the vDSO. */
@@ -215,6 +249,29 @@ static void m_steps(struct fx_result *r, void *arg)
 	}
 }
 
+/*
+ * The group's clock page (/dev/fluxcap) mapped by a member: never in a
+ * core dump, never grown by mremap. v[0] dd, v[1] de, v[2] mremap's result
+ * growing it, ret the map result.
+ */
+static void m_clock_page(struct fx_result *r, void *arg)
+{
+	long pg = getpagesize();
+	void *p, *q;
+	int fd;
+
+	(void)arg;
+	fd = open("/dev/fluxcap", O_RDONLY | O_CLOEXEC);
+	p = fd < 0 ? MAP_FAILED : mmap(NULL, pg, PROT_READ, MAP_SHARED, fd, 0);
+	r->ret = p != MAP_FAILED;
+	if (p == MAP_FAILED)
+		return;
+	r->v[0] = vm_flag((unsigned long)p, "dd");
+	r->v[1] = vm_flag((unsigned long)p, "de");
+	q = mremap(p, pg, 2 * pg, MREMAP_MAYMOVE);
+	r->v[2] = q != MAP_FAILED;
+}
+
 FIXTURE(vdso) {
 	struct fx_env e;
 	struct shared *sh;
@@ -266,6 +323,21 @@ TEST_F_TIMEOUT(vdso, reads_jump, 60)
 		EXPECT_GT(JUMP_NS + 30 * FX_NSEC, r.v[i])
 			TH_LOG("%s moved %.6f s", vdso_names[i], r.v[i] / 1e9);
 	}
+}
+
+TEST_F_TIMEOUT(vdso, clock_page_not_dumped_or_grown, 60)
+{
+	struct fx_result r;
+	struct fx_child *c;
+
+	FX_RETURN_IF_SKIPPED();
+	c = fx_spawn(&self->e, m_clock_page, NULL);
+	ASSERT_NE(NULL, c);
+	ASSERT_EQ(0, fx_collect(c, FX_BOUND_MS, &r));
+	ASSERT_EQ(1, r.ret) TH_LOG("a member could not map /dev/fluxcap");
+	EXPECT_EQ(1, r.v[0]) TH_LOG("no VM_DONTDUMP (dd) on the clock page");
+	EXPECT_EQ(1, r.v[1]) TH_LOG("no VM_DONTEXPAND (de) on the clock page");
+	EXPECT_EQ(0, r.v[2]) TH_LOG("mremap grew the clock page");
 }
 
 /* vDSO and syscalls agree, before and after a jump. */
