@@ -12,7 +12,8 @@ VERSION := $(shell scripts/version.sh)
 # scripts/trixie-kernel.sh, which records its version), built by chroot
 # with that release's gcc.
 TRIXIE_ROOT ?= $(BUILD)/trixie
-TRIXIE_KVER := $(if $(wildcard $(TRIXIE_ROOT)/.fluxcap-kernel),$(strip $(file <$(TRIXIE_ROOT)/.fluxcap-kernel)))
+# (Building in it needs root: chroot, mounts. Others name KVER=... for it.)
+TRIXIE_KVER := $(if $(wildcard $(TRIXIE_ROOT)/.fluxcap-kernel),$(if $(filter 0,$(shell id -u)),$(strip $(file <$(TRIXIE_ROOT)/.fluxcap-kernel))))
 KVER    ?= $(notdir $(patsubst %/build,%,$(wildcard /lib/modules/*/build))) $(TRIXIE_KVER)
 KVERS   := $(KVER)
 
@@ -95,7 +96,7 @@ KTIMERS      := nanosleep nsleep-lat posix_timers set-timer-lat mqueue-lat
 KTIMER_PROGS := $(addprefix $(BUILD)/ktimers/,$(KTIMERS))
 
 .PHONY: all userspace module selftests ktimers host-tests deps check host-check vm-check \
-	style run bench deb clean distclean help
+	style run bench stress deb clean distclean help
 all: userspace module selftests ktimers
 
 help:
@@ -107,6 +108,7 @@ help:
 	@echo 'make ktimers      the kernel'"'"'s timer selftests, from linux-source, in build/ktimers/'
 	@echo 'make style        checkpatch --strict, shellcheck'
 	@echo 'make bench        native vs kernel vs ptrace mode in the VM (bench/run.sh), not a test'
+	@echo 'make stress       the long reliability runs in the VM on each kernel (tests/vm/stress.sh)'
 	@echo 'make run          show fluxctl at work'
 	@echo 'make install      fluxctl, fluxcapacitor, the preload, man pages, bash completion,'
 	@echo '                  the OCI hook (hooks.d/fluxcap.json), the module as DKMS source'
@@ -158,6 +160,7 @@ $(BUILD)/%/fluxcap.ko: FORCE
 	else \
 		test -d /lib/modules/$*/build || { echo "no headers for kernel $* (make deps)" >&2; exit 1; }; \
 		mkdir -p $(BUILD)/$*/src && \
+		find $(BUILD)/$*/src -xtype l -delete && \
 		cp -rsf $(CURDIR)/Kbuild $(CURDIR)/module $(CURDIR)/core $(CURDIR)/include $(BUILD)/$*/src/ && \
 		$(MAKE) -C /lib/modules/$*/build M=$(CURDIR)/$(BUILD)/$*/src W=1 \
 			FLUXCAP_VERSION='$(VERSION)' FLUXCAP_WERROR=1 modules && \
@@ -246,6 +249,14 @@ bench: userspace $(BUILD)/bench/workload
 deps:
 	@scripts/deps.sh
 
+# One kernel at a time (KVER=... for some): 100000 fuzzed requests, 10000
+# signal/jump races, 10000 freeze/delete/thaw races, 50 unload cycles.
+stress: all
+	@for k in $(KVERS); do \
+		echo "=== stress on $$k"; \
+		tests/vm/run --kernel $$k --timeout 3600 -- tests/vm/stress.sh || exit 1; \
+	done
+
 check:
 	@tests/check.sh
 
@@ -274,7 +285,7 @@ deb:
 
 # The trixie build root (a 750 MB download) stays; distclean takes it too.
 clean:
-	find $(BUILD) -mindepth 1 -maxdepth 1 ! -path $(TRIXIE_ROOT) -exec rm -rf {} + 2>/dev/null || true
+	find $(BUILD) -mindepth 1 -maxdepth 1 ! -name $(notdir $(TRIXIE_ROOT)) -exec rm -rf {} + 2>/dev/null || true
 	rm -rf $(TRIXIE_ROOT)/usr/src/fluxcap-build
 
 distclean: clean

@@ -88,6 +88,29 @@ static inline unsigned long fc_arch_syscall_arg(const struct pt_regs *u,
 	}
 }
 
+/* Argument n (from 0) of an ia32 syscall, from its saved user registers. */
+static inline u32 fc_arch_syscall_arg_ia32(const struct pt_regs *u,
+					   unsigned int n)
+{
+	switch (n) {
+	case 0:
+		return u->bx;
+	case 1:
+		return u->cx;
+	case 2:
+		return u->dx;
+	case 3:
+		return u->si;
+	case 4:
+		return u->di;
+	default:
+		return u->bp;
+	}
+}
+
+/* The kprobe symbol of ia32 syscall name's entry, where the kernel has one. */
+#define FC_ARCH_SYSCALL_IA32(name)	"__ia32_" #name
+
 /* True when a syscall with saved user registers u was made from mm's vDSO. */
 static inline bool fc_arch_from_vdso(struct mm_struct *mm,
 				     const struct pt_regs *u)

@@ -13,6 +13,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cgroup.h>
+#include <linux/delay.h>
 #include <linux/irq_work.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
@@ -470,7 +471,9 @@ static void fc_group_check(struct work_struct *work)
 	}
 	ev.jump_ns = fc_vclock_jump_to(&g->clock, mono_now, deadline);
 	ev.pid = fc_sleepers_aim_due(s, mono_now);
-	ev.type = FLUXCAP_CMD_EVENT_JUMP;
+	/* A deadline already passed (nanosleep(0)) fires with no jump to tell. */
+	if (ev.jump_ns)
+		ev.type = FLUXCAP_CMD_EVENT_JUMP;
 out:
 	fc_sleepers_unlock(s, flags);
 	if (ev.type)
@@ -614,17 +617,35 @@ void fc_group_put(struct fc_group *g)
 		call_rcu(&g->rcu, fc_group_free_rcu);
 }
 
+/* How many times a delete waits (0.5 to 1 ms each) for owners to block. */
+#define FC_DESTROY_TRIES	200
+
 void fc_group_destroy(struct fc_group *g)
 {
 	unsigned long flags;
+	int tries;
 
 	lockdep_assert_held(&fc_groups_mutex);
-	flags = fc_sleepers_lock(&g->sleepers);
-	/* Parked or late host expiries get the right ones: real time from now. */
-	if (fc_vclock_frozen(&g->clock))
-		fc_group_thaw(g, ktime_get());
-	else
-		fc_sleepers_aim_all(&g->sleepers, ktime_get());
+	/*
+	 * Parked or late host expiries get the right ones: real time from
+	 * now. A sleeper whose owner is on a CPU cannot be aimed (it may be
+	 * in its own arm) and nothing would aim it after the group: wait for
+	 * it to block, which comes within microseconds of its arm.
+	 */
+	for (tries = 0;; tries++) {
+		flags = fc_sleepers_lock(&g->sleepers);
+		if (fc_vclock_frozen(&g->clock))
+			fc_group_thaw(g, ktime_get());
+		else
+			fc_sleepers_aim_all(&g->sleepers, ktime_get());
+		if (!fc_sleepers_stale(&g->sleepers) || tries == FC_DESTROY_TRIES)
+			break;
+		fc_sleepers_unlock(&g->sleepers, flags);
+		usleep_range(500, 1000);
+	}
+	if (tries == FC_DESTROY_TRIES)
+		pr_warn_ratelimited("group %s: a sleeper's owner never blocked; its sleep may end late\n",
+				    g->name);
 	g->dead = true;
 	fc_sleepers_close(&g->sleepers);
 	fc_sleepers_unlock(&g->sleepers, flags);

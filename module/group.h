@@ -38,7 +38,10 @@ struct fc_group *fc_group_lookup_rcu(u32 id);
 /* Under the mutex: by name, or by id when name is NULL. */
 struct fc_group *fc_group_find(const char *name, u32 id);
 
-/* Under the mutex: the group after prev in the list (the first for NULL). */
+/*
+ * Under the mutex: the group after prev in the list (the first for NULL).
+ * The list is in id order: ids are given, and groups added, in one hold.
+ */
 struct fc_group *fc_group_next(struct fc_group *prev);
 
 struct fc_group_params {

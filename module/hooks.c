@@ -127,6 +127,65 @@ static int fc_kp_cancel(struct kprobe *kp, struct pt_regs *regs)
 	return 0;
 }
 
+#ifdef FC_HAVE_HRTIMER_START_USER
+/*
+ * hrtimer_start_range_ns_user(timer, tim, delta_ns, mode), 7.x's arm of
+ * sleepers, timerfd, POSIX and alarm timers: registered as by the plain
+ * arm. It returns false for a timer already expired, which it leaves
+ * unqueued and its caller handles as fired: no hrtimer_expire_entry comes,
+ * so the return handler says so instead.
+ */
+static int fc_arm_user_entry(struct kretprobe_instance *ri,
+			     struct pt_regs *regs)
+{
+	struct hrtimer *timer = (struct hrtimer *)fc_arch_arg(regs, 0);
+	enum fc_timer_kind kind = fc_timer_kind(timer);
+
+	fc_kp_arm(NULL, regs);
+	if (kind != FC_TIMER_PROGRAM && kind != FC_TIMER_HOLD)
+		return 1;	/* no return handler */
+	*(struct hrtimer **)ri->data = timer;
+	return 0;
+}
+
+static int fc_arm_user_return(struct kretprobe_instance *ri,
+			      struct pt_regs *regs)
+{
+	if (!regs_return_value(regs))
+		fc_reg_expired(*(struct hrtimer **)ri->data);
+	return 0;
+}
+
+static struct kretprobe fc_arm_user_probe;
+
+static int fc_arm_user_register(void)
+{
+	/* Registered afresh each time: only the settings carry over. */
+	fc_arm_user_probe = (struct kretprobe){
+		.kp.symbol_name = "hrtimer_start_range_ns_user",
+		.entry_handler = fc_arm_user_entry,
+		.handler = fc_arm_user_return,
+		.data_size = sizeof(struct hrtimer *),
+		.maxactive = 64,
+	};
+	return register_kretprobe(&fc_arm_user_probe);
+}
+
+static void fc_arm_user_unregister(void)
+{
+	unregister_kretprobe(&fc_arm_user_probe);
+}
+#else
+static int fc_arm_user_register(void)
+{
+	return 0;
+}
+
+static void fc_arm_user_unregister(void)
+{
+}
+#endif
+
 /* hrtimer_active(timer): see fc_reg_sleep_end(). */
 static int fc_kp_active(struct kprobe *kp, struct pt_regs *regs)
 {
@@ -341,10 +400,6 @@ static int fc_kp_mq_timed(struct kprobe *kp, struct pt_regs *regs)
 
 static struct kprobe fc_kprobes[] = {
 	{ .symbol_name = "hrtimer_start_range_ns", .pre_handler = fc_kp_arm },
-#ifdef FC_HAVE_HRTIMER_START_USER
-	/* Same arguments; it leaves an expired timer to its caller. */
-	{ .symbol_name = "hrtimer_start_range_ns_user", .pre_handler = fc_kp_arm },
-#endif
 	{ .symbol_name = "hrtimer_try_to_cancel", .pre_handler = fc_kp_cancel },
 	{ .symbol_name = "hrtimer_cancel", .pre_handler = fc_kp_cancel },
 	{ .symbol_name = "hrtimer_active", .pre_handler = fc_kp_active },
@@ -519,10 +574,18 @@ static int fc_hooks_install(void)
 		pr_err("hrtimer_forward kretprobe: %d\n", ret);
 		goto err_heldwait;
 	}
+	ret = fc_arm_user_register();
+	if (ret) {
+		pr_err("hrtimer_start_range_ns_user kretprobe: %d\n", ret);
+		goto err_forward;
+	}
 	fc_settime_register();
+	fc_timeread_register();
 	fc_hooks_installed = true;
 	return 0;
 
+err_forward:
+	fc_forward_unregister();
 err_heldwait:
 	fc_heldwait_unregister();
 err_remaining:
@@ -541,7 +604,9 @@ static void fc_hooks_uninstall(void)
 
 	if (!fc_hooks_installed)
 		return;
+	fc_timeread_unregister();
 	fc_settime_unregister();
+	fc_arm_user_unregister();
 	fc_forward_unregister();
 	fc_heldwait_unregister();
 	fc_remaining_unregister();

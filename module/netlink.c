@@ -306,8 +306,9 @@ static int fc_put_group(struct sk_buff *msg, struct fc_group *g, bool priv)
 }
 
 /* Replies to info's request with g, as GET_GROUP does (priv: fc_put_group). */
-static int fc_reply_group(struct genl_info *info, struct fc_group *g, u8 cmd,
-			  bool priv)
+/* The reply about g to info's request, ready to send, or an ERR_PTR. */
+static struct sk_buff *fc_group_reply_msg(struct genl_info *info,
+					  struct fc_group *g, u8 cmd, bool priv)
 {
 	struct sk_buff *msg;
 	void *hdr;
@@ -315,7 +316,7 @@ static int fc_reply_group(struct genl_info *info, struct fc_group *g, u8 cmd,
 
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	ret = -EMSGSIZE;
 	hdr = genlmsg_put_reply(msg, info, &fc_genl_family, 0, cmd);
 	if (!hdr)
@@ -324,11 +325,19 @@ static int fc_reply_group(struct genl_info *info, struct fc_group *g, u8 cmd,
 	if (ret)
 		goto err_free;
 	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
+	return msg;
 
 err_free:
 	nlmsg_free(msg);
-	return ret;
+	return ERR_PTR(ret);
+}
+
+static int fc_reply_group(struct genl_info *info, struct fc_group *g, u8 cmd,
+			  bool priv)
+{
+	struct sk_buff *msg = fc_group_reply_msg(info, g, cmd, priv);
+
+	return IS_ERR(msg) ? PTR_ERR(msg) : genlmsg_reply(msg, info);
 }
 
 /* The group a request names, by GROUP_NAME or GROUP_ID; under the mutex. */
@@ -402,7 +411,9 @@ static void fc_nl_destroy(struct fc_group *g)
 static int new_group_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct fc_group_params p = { .auto_jump = true };
+	char name[FLUXCAP_GROUP_NAME_MAX];
 	struct nlattr **a = info->attrs;
+	struct sk_buff *msg;
 	struct fc_group *g;
 	u32 flags;
 	int ret;
@@ -451,14 +462,30 @@ static int new_group_doit(struct sk_buff *skb, struct genl_info *info)
 		fc_group_free(g);
 		goto out;
 	}
+	/* Made before the group is listed: only its delivery can fail after. */
+	msg = fc_group_reply_msg(info, g, FLUXCAP_CMD_NEW_GROUP, true);
+	if (IS_ERR(msg)) {
+		fc_group_free(g);
+		fc_hooks_put();
+		ret = PTR_ERR(msg);
+		goto out;
+	}
 	fc_group_add(g);
 	/* Processes already in a given cgroup: their vDSO turns virtual. */
 	if (!p.owns_cgroup)
 		fc_vdsomap_adopt(g);
-	ret = fc_reply_group(info, g, FLUXCAP_CMD_NEW_GROUP, true);
-	/* An error means no group: the caller never learnt of this one. */
-	if (ret)
+	ret = genlmsg_reply(msg, info);
+	if (ret) {
+		/* An error means no group: the caller never learnt of this one. */
+		u32 id = fc_group_id(g);
+		struct net *net = fc_group_event_net(g);
+
+		strscpy(name, fc_group_name(g), sizeof(name));
 		fc_nl_destroy(g);
+		fc_groups_unlock();
+		fc_event_send_deleted(id, name, net);
+		return ret;
+	}
 out:
 	fc_groups_unlock();
 	return ret;
@@ -500,37 +527,39 @@ static int get_group_doit(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
-/* cb->args[0]: how many groups earlier parts of the dump sent. */
+/*
+ * cb->args[0]: the id of the last group that earlier parts of the dump
+ * sent. Ids grow along the list, so a group deleted between two parts
+ * makes no other one go missing.
+ */
 static int get_group_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	bool priv = netlink_capable(cb->skb, CAP_NET_ADMIN);
-	long skip = cb->args[0], n = 0;
+	u32 last = cb->args[0];
 	struct fc_group *g = NULL;
 	void *hdr;
 	int ret = 0;
 
 	fc_groups_lock();
 	while ((g = fc_group_next(g))) {
-		if (n++ < skip)
+		if (fc_group_id(g) <= last)
 			continue;
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
 				  cb->nlh->nlmsg_seq, &fc_genl_family,
 				  NLM_F_MULTI, FLUXCAP_CMD_GET_GROUP);
-		if (!hdr) {
-			n--;
+		if (!hdr)
 			break;
-		}
 		ret = fc_put_group(skb, g, priv);
 		if (ret) {
 			genlmsg_cancel(skb, hdr);
-			n--;
 			ret = ret == -EMSGSIZE ? 0 : ret;
 			break;
 		}
 		genlmsg_end(skb, hdr);
+		last = fc_group_id(g);
 	}
 	fc_groups_unlock();
-	cb->args[0] = n;
+	cb->args[0] = last;
 	return ret ?: skb->len;
 }
 

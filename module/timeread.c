@@ -8,6 +8,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/alarmtimer.h>
+#include <linux/compat.h>
 #include <linux/kprobes.h>
 #include <linux/ptrace.h>
 #include <linux/rcupdate.h>
@@ -175,16 +176,75 @@ static long fc_do_time(const struct pt_regs *u)
 	return ts.tv_sec;
 }
 
+/*
+ * The ia32 entries (a 32-bit program, or a 64-bit one's int 0x80): the
+ * same answers in their own layouts. clock_gettime64 takes the 64-bit
+ * struct; the others are the 32-bit time_t calls.
+ */
+static void __user *fc_ia32_ptr(const struct pt_regs *u, unsigned int n)
+{
+	return compat_ptr(fc_arch_syscall_arg_ia32(u, n));
+}
+
+static long fc_do_clock_gettime_ia32(const struct pt_regs *u)
+{
+	struct timespec64 ts;
+
+	if (!fc_timeread_now((clockid_t)fc_arch_syscall_arg_ia32(u, 0), &ts))
+		return -EINVAL;
+	return put_timespec64(&ts, fc_ia32_ptr(u, 1)) ? -EFAULT : 0;
+}
+
+static long fc_do_clock_gettime32_ia32(const struct pt_regs *u)
+{
+	struct timespec64 ts;
+
+	if (!fc_timeread_now((clockid_t)fc_arch_syscall_arg_ia32(u, 0), &ts))
+		return -EINVAL;
+	return put_old_timespec32(&ts, fc_ia32_ptr(u, 1)) ? -EFAULT : 0;
+}
+
+static long fc_do_gettimeofday_ia32(const struct pt_regs *u)
+{
+	struct old_timeval32 __user *tv = fc_ia32_ptr(u, 0);
+	struct timezone __user *tz = fc_ia32_ptr(u, 1);
+	struct timespec64 ts;
+
+	if (tv) {
+		fc_timeread_now(CLOCK_REALTIME, &ts);
+		if (put_user((s32)ts.tv_sec, &tv->tv_sec) ||
+		    put_user(ts.tv_nsec / NSEC_PER_USEC, &tv->tv_usec))
+			return -EFAULT;
+	}
+	if (tz && copy_to_user(tz, &sys_tz, sizeof(sys_tz)))
+		return -EFAULT;
+	return 0;
+}
+
+static long fc_do_time32_ia32(const struct pt_regs *u)
+{
+	old_time32_t __user *tloc = fc_ia32_ptr(u, 0);
+	struct timespec64 ts;
+
+	fc_timeread_now(CLOCK_REALTIME, &ts);
+	if (tloc && put_user((old_time32_t)ts.tv_sec, tloc))
+		return -EFAULT;
+	return (old_time32_t)ts.tv_sec;
+}
+
 /* The targets of the redirects. */
 FC_REDIRECT_SYSCALL(clock_gettime)
 FC_REDIRECT_SYSCALL(gettimeofday)
 FC_REDIRECT_SYSCALL(time)
+FC_REDIRECT_SYSCALL(clock_gettime_ia32)
+FC_REDIRECT_SYSCALL(clock_gettime32_ia32)
+FC_REDIRECT_SYSCALL(gettimeofday_ia32)
+FC_REDIRECT_SYSCALL(time32_ia32)
 
-int fc_timeread_clock_gettime(struct kprobe *kp, struct pt_regs *regs)
+/* Whether the module answers clock_gettime for clock id. */
+static bool fc_timeread_clock(clockid_t id)
 {
-	const struct pt_regs *u = fc_arch_syscall_regs(regs);
-
-	switch ((clockid_t)fc_arch_syscall_arg(u, 0)) {
+	switch (id) {
 	case CLOCK_REALTIME:
 	case CLOCK_REALTIME_COARSE:
 	case CLOCK_TAI:
@@ -192,16 +252,22 @@ int fc_timeread_clock_gettime(struct kprobe *kp, struct pt_regs *regs)
 	case CLOCK_MONOTONIC_COARSE:
 	case CLOCK_MONOTONIC_RAW:
 	case CLOCK_BOOTTIME:
-		break;
+		return true;
 	case CLOCK_REALTIME_ALARM:
 	case CLOCK_BOOTTIME_ALARM:
 		/* Readable only with an RTC to wake the machine: else EINVAL. */
-		if (!alarmtimer_get_rtcdev())
-			return 0;
-		break;
+		return alarmtimer_get_rtcdev();
 	default:
-		return 0;
+		return false;
 	}
+}
+
+int fc_timeread_clock_gettime(struct kprobe *kp, struct pt_regs *regs)
+{
+	const struct pt_regs *u = fc_arch_syscall_regs(regs);
+
+	if (!fc_timeread_clock((clockid_t)fc_arch_syscall_arg(u, 0)))
+		return 0;
 	return fc_is_member(u) ? fc_redirect(regs, fc_sys_clock_gettime) : 0;
 }
 
@@ -217,4 +283,81 @@ int fc_timeread_time(struct kprobe *kp, struct pt_regs *regs)
 	const struct pt_regs *u = fc_arch_syscall_regs(regs);
 
 	return fc_is_member(u) ? fc_redirect(regs, fc_sys_time) : 0;
+}
+
+static int fc_timeread_ia32_clock(struct kprobe *kp, struct pt_regs *regs,
+				  void *target)
+{
+	const struct pt_regs *u = fc_arch_syscall_regs(regs);
+
+	if (!fc_timeread_clock((clockid_t)fc_arch_syscall_arg_ia32(u, 0)))
+		return 0;
+	return fc_is_member(u) ? fc_redirect(regs, target) : 0;
+}
+
+static int fc_timeread_clock_gettime_ia32(struct kprobe *kp,
+					  struct pt_regs *regs)
+{
+	return fc_timeread_ia32_clock(kp, regs, fc_sys_clock_gettime_ia32);
+}
+
+static int fc_timeread_clock_gettime32_ia32(struct kprobe *kp,
+					    struct pt_regs *regs)
+{
+	return fc_timeread_ia32_clock(kp, regs, fc_sys_clock_gettime32_ia32);
+}
+
+static int fc_timeread_gettimeofday_ia32(struct kprobe *kp,
+					 struct pt_regs *regs)
+{
+	const struct pt_regs *u = fc_arch_syscall_regs(regs);
+
+	return fc_is_member(u) ? fc_redirect(regs, fc_sys_gettimeofday_ia32) : 0;
+}
+
+static int fc_timeread_time32_ia32(struct kprobe *kp, struct pt_regs *regs)
+{
+	const struct pt_regs *u = fc_arch_syscall_regs(regs);
+
+	return fc_is_member(u) ? fc_redirect(regs, fc_sys_time32_ia32) : 0;
+}
+
+/* The ia32 entries that read the time, where the kernel has them. */
+static struct kprobe fc_ia32_kprobes[] = {
+	{ .symbol_name = FC_ARCH_SYSCALL_IA32(sys_clock_gettime),
+	  .pre_handler = fc_timeread_clock_gettime_ia32 },
+	{ .symbol_name = FC_ARCH_SYSCALL_IA32(sys_clock_gettime32),
+	  .pre_handler = fc_timeread_clock_gettime32_ia32 },
+	{ .symbol_name = FC_ARCH_SYSCALL_IA32(compat_sys_gettimeofday),
+	  .pre_handler = fc_timeread_gettimeofday_ia32 },
+	{ .symbol_name = FC_ARCH_SYSCALL_IA32(sys_time32),
+	  .pre_handler = fc_timeread_time32_ia32 },
+};
+
+static bool fc_ia32_registered[ARRAY_SIZE(fc_ia32_kprobes)];
+
+void fc_timeread_register(void)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(fc_ia32_kprobes); i++) {
+		struct kprobe *kp = &fc_ia32_kprobes[i];
+
+		*kp = (struct kprobe){ .symbol_name = kp->symbol_name,
+				       .pre_handler = kp->pre_handler };
+		fc_ia32_registered[i] = !register_kprobe(kp);
+	}
+}
+
+void fc_timeread_unregister(void)
+{
+	struct kprobe *kps[ARRAY_SIZE(fc_ia32_kprobes)];
+	int i, n = 0;
+
+	for (i = 0; i < ARRAY_SIZE(fc_ia32_kprobes); i++)
+		if (fc_ia32_registered[i])
+			kps[n++] = &fc_ia32_kprobes[i];
+	if (n)
+		unregister_kprobes(kps, n);
+	memset(fc_ia32_registered, 0, sizeof(fc_ia32_registered));
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Virtual time for the explicit time-reading syscalls of members
- * (clock_gettime, gettimeofday, time). The vDSO reads the group's own data
- * page (vvar.h), or, on kernels without one, the preload's clock page.
+ * (clock_gettime, gettimeofday, time; their ia32 entries too). The vDSO,
+ * the 32-bit one too, reads the group's own data page (vvar.h), or, on
+ * kernels without one, the preload's clock page.
  */
 #ifndef _FC_TIMEREAD_H
 #define _FC_TIMEREAD_H
@@ -21,5 +22,12 @@ bool fc_timeread_now(clockid_t id, struct timespec64 *ts);
 int fc_timeread_clock_gettime(struct kprobe *kp, struct pt_regs *regs);
 int fc_timeread_gettimeofday(struct kprobe *kp, struct pt_regs *regs);
 int fc_timeread_time(struct kprobe *kp, struct pt_regs *regs);
+
+/*
+ * The ia32 entries of the same calls (clock_gettime, clock_gettime64,
+ * gettimeofday, time), probed where the kernel has them, with the hooks.
+ */
+void fc_timeread_register(void);
+void fc_timeread_unregister(void);
 
 #endif /* _FC_TIMEREAD_H */

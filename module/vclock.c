@@ -202,7 +202,9 @@ s64 fc_vclock_jump_to(struct fc_vclock *vc, ktime_t mono_now,
 
 	fc_vclock_write_begin(vc);
 	jump = fc_clock_jump_to(&vc->clock, fc_time_from_ns(mono_now), target);
-	vc->gen++;
+	/* Nothing moved (a deadline already passed): every expiry still holds. */
+	if (jump)
+		vc->gen++;
 	fc_vclock_write_end(vc);
 	return jump;
 }

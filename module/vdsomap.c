@@ -299,7 +299,8 @@ static int fc_vvar_fault_probe(struct kprobe *kp, struct pt_regs *regs)
 	struct fc_vvar *have = NULL, *want = NULL;
 	struct fc_group *g;
 
-	if (!fc_vvar_time_fault(vma, vmf))
+	/* Another process's access (ptrace, /proc/pid/mem): the kernel's. */
+	if (!fc_vvar_time_fault(vma, vmf) || vmf->flags & FAULT_FLAG_REMOTE)
 		return 0;
 	if (atomic_read(&fc_anchors))
 		have = fc_anchor_of(vma->vm_mm);

@@ -120,6 +120,7 @@ ls /usr/src/linux-source-6.1.tar.xz >/dev/null 2>&1 || die "linux-source-6.1 tar
 # Debian's newest packaged kernel (7.x), in a trixie build root of its own
 # (a no-op once made). FLUXCAP_NO_TRIXIE=1 goes without it.
 if [ "${FLUXCAP_NO_TRIXIE:-0}" != 1 ]; then
-	trixie=$("$(dirname "$0")"/trixie-kernel.sh | tail -n 1) || die "cannot make the trixie build root (scripts/trixie-kernel.sh)"
+	trixie=$("$(dirname "$0")"/trixie-kernel.sh | tail -n 1) ||
+		die "cannot make the trixie build root (scripts/trixie-kernel.sh; FLUXCAP_NO_TRIXIE=1 goes without the 7.x kernel)"
 fi
 say "all dependencies present (kernels $(cd /lib/modules && echo */build | sed 's,/build,,g')${trixie:+, $trixie in the trixie build root})"

@@ -2,10 +2,14 @@
 /*
  * Freezing a group's clock (SET_GROUP FROZEN): virtual time stands still,
  * sleepers wait for a thaw or an advance, a thaw resumes where time stood,
- * and deleting a frozen group hands its sleepers back to real time.
+ * and deleting a frozen group hands its sleepers back to real time, also
+ * the sleepers caught between their arm and their block (a race, looped).
  */
 
 #define _GNU_SOURCE
+#include <pthread.h>
+#include <stdlib.h>
+#include <sys/mman.h>
 
 #include "kselftest_harness.h"
 
@@ -150,6 +154,122 @@ TEST_F_TIMEOUT(frz, delete_frozen_gives_sleepers_back, 60)
 		TH_LOG("a 2 s sleeper of a deleted frozen group did not wake");
 	EXPECT_EQ(0, r.ret);
 	TH_LOG("2 s sleep ended %.3f s real after the freeze", (c->t_done - t0) / 1e9);
+}
+
+/* A member's threads sleep 2 ms at a time, each counting its sleeps. */
+#define RACE_THREADS	4
+
+struct race {
+	long beats[RACE_THREADS];
+	int stop;
+};
+
+struct race_thread {
+	struct race *rc;
+	int i;
+};
+
+static void *race_sleeper(void *arg)
+{
+	struct race_thread *t = arg;
+	struct timespec ts = fx_ns_ts(2 * FX_MSEC);
+
+	while (!__atomic_load_n(&t->rc->stop, __ATOMIC_RELAXED)) {
+		syscall(SYS_nanosleep, &ts, NULL);
+		__atomic_add_fetch(&t->rc->beats[t->i], 1, __ATOMIC_RELAXED);
+	}
+	return NULL;
+}
+
+static void m_race(struct fx_result *r, void *arg)
+{
+	struct race_thread t[RACE_THREADS];
+	pthread_t th[RACE_THREADS];
+	int i;
+
+	for (i = 0; i < RACE_THREADS; i++) {
+		t[i] = (struct race_thread){ .rc = arg, .i = i };
+		if (pthread_create(&th[i], NULL, race_sleeper, &t[i]))
+			_exit(98);
+	}
+	fx_ready();
+	for (i = 0; i < RACE_THREADS; i++)
+		pthread_join(th[i], NULL);
+	r->ret = 0;
+}
+
+/*
+ * Whether every sleeper thread counts on within bound ms: returns the
+ * first that does not, or -1.
+ */
+static int race_stuck(struct race *rc, long bound_ms)
+{
+	long before[RACE_THREADS];
+	long long end = fx_real_ns() + bound_ms * FX_MSEC;
+	int i, behind;
+
+	for (i = 0; i < RACE_THREADS; i++)
+		before[i] = __atomic_load_n(&rc->beats[i], __ATOMIC_RELAXED);
+	do {
+		behind = -1;
+		for (i = 0; i < RACE_THREADS && behind < 0; i++)
+			if (__atomic_load_n(&rc->beats[i], __ATOMIC_RELAXED) == before[i])
+				behind = i;
+		if (behind < 0)
+			return -1;
+		usleep(200);
+	} while (fx_real_ns() < end);
+	return behind;
+}
+
+/*
+ * Freeze, then delete or thaw, while sleepers arm and block again and
+ * again: a sleeper caught between its arm and its block (on a CPU, not
+ * aimed) must not keep the parked expiry. FLUXCAP_RACE_ROUNDS rounds
+ * (default 500), alternating delete and thaw; every sleeper must go on
+ * sleeping its 2 ms after each round.
+ */
+TEST_F_TIMEOUT(frz, freeze_delete_thaw_race, 600)
+{
+	const char *env = getenv("FLUXCAP_RACE_ROUNDS");
+	long rounds = env ? atol(env) : 500, n, deletes = 0;
+	long long t0 = fx_real_ns();
+	struct fx_child *c;
+	struct fx_result r;
+	struct race *rc;
+	struct fx_group g;
+	int stuck;
+
+	FX_RETURN_IF_SKIPPED();
+	rc = mmap(NULL, sizeof(*rc), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, rc);
+	c = fx_spawn(&self->e, m_race, rc);
+	ASSERT_NE(NULL, c);
+	ASSERT_EQ(0, fx_wait_ready(c, 10000));
+	for (n = 0; n < rounds; n++) {
+		set_frozen(_metadata, &self->e, 1);
+		usleep(rand() % 500);
+		if (n % 2) {
+			set_frozen(_metadata, &self->e, 0);
+		} else {
+			ASSERT_EQ(0, fx_group_simple(&self->e.sock, self->e.family,
+						     FLUXCAP_CMD_DEL_GROUP, self->e.name, NULL));
+			deletes++;
+		}
+		stuck = race_stuck(rc, 3000);
+		ASSERT_EQ(-1, stuck)
+			TH_LOG("round %ld (%s): sleeper thread %d sleeps on", n,
+			       n % 2 ? "thaw" : "delete", stuck);
+		if (!(n % 2))
+			ASSERT_EQ(0, fx_group_new(&self->e.sock, self->e.family, self->e.name,
+						  self->e.cgpath, -1, -1, &g))
+				TH_LOG("NEW again: %s", self->e.sock.ext_msg);
+	}
+	__atomic_store_n(&rc->stop, 1, __ATOMIC_RELAXED);
+	ASSERT_EQ(0, fx_collect(c, FX_BOUND_MS, &r));
+	TH_LOG("%ld rounds (%ld deletes, %ld thaws) in %.1f s, no stuck sleeper", rounds,
+	       deletes, rounds - deletes, (fx_real_ns() - t0) / 1e9);
+	munmap(rc, sizeof(*rc));
 }
 
 TEST_HARNESS_MAIN

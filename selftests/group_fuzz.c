@@ -11,7 +11,8 @@
  * cgroup root ("." and "/" only appear after a name that does not exist),
  * so no random group can take over the whole machine.
  *
- * FXT_SEED=N repeats a run.
+ * FXT_SEED=N repeats a run; FXT_MSGS=N sends N requests instead (make
+ * stress sends 100000).
  */
 
 #define _GNU_SOURCE
@@ -274,6 +275,7 @@ static int exchange(FIXTURE_DATA(fuzz) *self, struct genl_msg *m, struct stats *
 TEST_F_TIMEOUT(fuzz, random_requests, 240)
 {
 	unsigned int seed = (unsigned int)fx_real_ns(), s0;
+	long msgs = FUZZ_MSGS;
 	struct stats st = { 0 };
 	struct genl_msg m;
 	long long t0 = fx_real_ns();
@@ -283,19 +285,21 @@ TEST_F_TIMEOUT(fuzz, random_requests, 240)
 	FX_RETURN_IF_SKIPPED();
 	if (getenv("FXT_SEED"))
 		seed = strtoul(getenv("FXT_SEED"), NULL, 0);
+	if (getenv("FXT_MSGS"))
+		msgs = atol(getenv("FXT_MSGS"));
 	s0 = seed;
 	TH_LOG("seed %u (FXT_SEED=%u repeats it)", s0, s0);
 	ASSERT_LE(0, fx_group_dump(&self->e.sock, self->e.family, collect_ids, self));
-	for (int i = 0; i < FUZZ_MSGS; i++) {
+	for (long i = 0; i < msgs; i++) {
 		rnd_request(self, &seed, &m);
 		ASSERT_EQ(0, exchange(self, &m, &st, why))
-			TH_LOG("request %d (cmd %u, flags %#x, %u bytes): %s", i,
+			TH_LOG("request %ld (cmd %u, flags %#x, %u bytes): %s", i,
 			       genl_hdr(&m)->cmd, m.nlh.nlmsg_flags, m.nlh.nlmsg_len, why);
 	}
 	made = delete_new_groups(self);
-	TH_LOG("%d requests in %.1f s: %ld acks, %ld replies, %ld dumps done, %d groups made; "
+	TH_LOG("%ld requests in %.1f s: %ld acks, %ld replies, %ld dumps done, %d groups made; "
 	       "EINVAL %ld, EOPNOTSUPP %ld, ENOENT %ld, ERANGE %ld, EEXIST %ld, EBUSY %ld, EPERM %ld",
-	       FUZZ_MSGS, (fx_real_ns() - t0) / 1e9, st.ok, st.replies, st.done, made,
+	       msgs, (fx_real_ns() - t0) / 1e9, st.ok, st.replies, st.done, made,
 	       st.errors[EINVAL], st.errors[EOPNOTSUPP], st.errors[ENOENT], st.errors[ERANGE],
 	       st.errors[EEXIST], st.errors[EBUSY], st.errors[EPERM]);
 	/* Some requests got through validation, most did not. */

@@ -354,6 +354,81 @@ TEST_F(nl, dump_and_get)
 	}
 }
 
+#define DUMP_N	40
+
+/*
+ * A dump is sent in parts, and a group deleted between them makes no other
+ * group go missing: each part starts after the id the last one ended with.
+ * Parts are at most 4 KiB here (a fresh socket that reads 4 KiB at a time),
+ * so the 40 groups take several.
+ */
+TEST_F(nl, dump_resumes_by_id)
+{
+	static char buf[4096] __attribute__((aligned(NLMSG_ALIGNTO)));
+	char dirs[DUMP_N][192], names[DUMP_N][FLUXCAP_GROUP_NAME_MAX], path[160];
+	int seen[DUMP_N] = { 0 }, made, parts = 0, gone = -1, i;
+	struct genl_msg req;
+	struct genl_sock s;
+	bool done = false;
+
+	FX_RETURN_IF_SKIPPED();
+	for (made = 0; made < DUMP_N; made++) {
+		snprintf(path, sizeof(path), "%s/d%d", self->e.cgpath, made);
+		snprintf(dirs[made], sizeof(dirs[made]), FX_CGROOT "%s", path);
+		snprintf(names[made], sizeof(names[made]), "%.24s-d%d", self->e.name, made);
+		if (mkdir(dirs[made], 0755))
+			break;
+		if (fx_group_new(&self->e.sock, self->e.family, names[made], path, -1, -1, NULL)) {
+			rmdir(dirs[made]);
+			break;
+		}
+	}
+	ASSERT_EQ(DUMP_N, made) TH_LOG("group %d: %s", made, self->e.sock.ext_msg);
+	ASSERT_EQ(0, genl_open(&s));
+	genl_msg_init(&req, self->e.family, NLM_F_REQUEST | NLM_F_DUMP,
+		      FLUXCAP_CMD_GET_GROUP, FLUXCAP_GENL_VERSION);
+	req.nlh.nlmsg_seq = 1;
+	ASSERT_EQ((ssize_t)req.nlh.nlmsg_len, send(s.fd, req.buf, req.nlh.nlmsg_len, 0));
+	while (!done) {
+		ssize_t n = recv(s.fd, buf, sizeof(buf), MSG_TRUNC);
+		struct nlmsghdr *nlh;
+
+		ASSERT_LT(0, n) TH_LOG("recv: %s", strerror(errno));
+		ASSERT_GE((ssize_t)sizeof(buf), n) TH_LOG("a part of %zd bytes", n);
+		parts++;
+		for (nlh = (void *)buf; NLMSG_OK(nlh, n); nlh = NLMSG_NEXT(nlh, n)) {
+			static struct genl_msg m;
+			struct fx_group g;
+
+			if (nlh->nlmsg_type == NLMSG_DONE || nlh->nlmsg_type == NLMSG_ERROR) {
+				done = true;
+				break;
+			}
+			memcpy(m.buf, nlh, nlh->nlmsg_len);
+			ASSERT_EQ(0, fx_group_parse(&m, &g));
+			for (i = 0; i < DUMP_N; i++)
+				seen[i] += !strcmp(g.name, names[i]);
+		}
+		/* After the first part: one of the groups it had goes. */
+		for (i = 0; i < DUMP_N && gone < 0; i++)
+			if (seen[i]) {
+				gone = i;
+				EXPECT_EQ(0, fx_group_simple(&self->e.sock, self->e.family,
+							     FLUXCAP_CMD_DEL_GROUP, names[i], NULL));
+			}
+	}
+	genl_close(&s);
+	EXPECT_LE(3, parts);
+	for (i = 0; i < DUMP_N; i++)
+		if (i != gone)
+			EXPECT_EQ(1, seen[i]) TH_LOG("%s in %d parts' groups", names[i], seen[i]);
+	for (i = DUMP_N - 1; i >= 0; i--) {
+		fx_group_simple(&self->e.sock, self->e.family, FLUXCAP_CMD_DEL_GROUP,
+				names[i], NULL);
+		rmdir(dirs[i]);
+	}
+}
+
 static void m_sleep(struct fx_result *r, void *arg)
 {
 	struct timespec ts = { TMO_S, 0 };
@@ -410,6 +485,47 @@ TEST_F_TIMEOUT(nl, sleepers_advance_and_events, 60)
 	EXPECT_EQ(1, g.jumps);
 	EXPECT_EQ(adv, g.jumped_ns);
 	EXPECT_EQ(0, g.sleepers);
+	genl_close(&ev);
+}
+
+static void m_zero_then_sleep(struct fx_result *r, void *arg)
+{
+	struct timespec zero = { 0, 0 }, ts = { TMO_S, 0 };
+	int i;
+
+	(void)arg;
+	for (i = 0; i < 5; i++)
+		r->v[i] = syscall(SYS_nanosleep, &zero, NULL);
+	FX_TIMED(r, syscall(SYS_nanosleep, &ts, NULL));
+}
+
+/*
+ * nanosleep(0) moves no time: a lone member's five of them send no jump
+ * event, and the first event is its real sleep's.
+ */
+TEST_F_TIMEOUT(nl, zero_sleep_no_jump_event, 60)
+{
+	struct genl_sock ev;
+	struct fx_group g;
+	struct fx_child *c;
+	struct fx_result r;
+	__u32 grp;
+
+	FX_RETURN_IF_SKIPPED();
+	ASSERT_EQ(0, new_named(self, self->e.name, self->e.cgpath, -1, NULL));
+	ASSERT_EQ(0, genl_open(&ev));
+	ASSERT_EQ(0, fx_mcgrp_id(&ev, FLUXCAP_GENL_NAME, FLUXCAP_MCGRP_EVENTS_NAME, &grp));
+	ASSERT_EQ(0, setsockopt(ev.fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &grp, sizeof(grp)));
+	c = fx_spawn(&self->e, m_zero_then_sleep, NULL);
+	ASSERT_NE(NULL, c);
+	ASSERT_EQ(0, fx_collect(c, FX_BOUND_MS, &r));
+	for (int i = 0; i < 5; i++)
+		EXPECT_EQ(0, r.v[i]);
+	EXPECT_LE((long long)TMO_S * FX_NSEC, r.t1 - r.t0);
+	ASSERT_EQ(0, fx_event_wait(&ev, self->e.family, FLUXCAP_CMD_EVENT_JUMP, self->e.name,
+				   5000, &g)) TH_LOG("no EVENT_JUMP");
+	EXPECT_LT((long long)TMO_S * FX_NSEC / 2, (long long)g.jump_ns)
+		TH_LOG("first jump event: %llu ns", (unsigned long long)g.jump_ns);
 	genl_close(&ev);
 }
 
@@ -548,6 +664,10 @@ TEST_F(nl, new_reply_lost_creates_nothing)
 	genl_close(&s);
 	EXPECT_EQ(-ENOENT, fx_get(&self->e, NULL))
 		TH_LOG("NEW_GROUP's reply was lost, yet the group exists");
+	/* The same request, read: it was a valid one. */
+	EXPECT_EQ(0, fx_group_new(&self->e.sock, self->e.family, self->e.name,
+				  self->e.cgpath, -1, FLUXCAP_GROUP_F_AUTO, NULL))
+		TH_LOG("%s", self->e.sock.ext_msg);
 }
 
 TEST_HARNESS_MAIN

@@ -618,6 +618,51 @@ static void poll_restarted(struct fx_result *r, void *arg)
 	waitpid(kid, NULL, 0);
 }
 
+/*
+ * Timers that expired before they were armed (an absolute time long past):
+ * the arm fires them at once (7.x leaves them unqueued for their caller
+ * to fire), and they are no deadline afterwards: a later sleep still
+ * jumps.
+ */
+static void expired_at_arm(struct fx_result *r, void *arg)
+{
+	struct itimerspec past = { .it_value = { 0, 1 } };
+	struct sigevent sev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGUSR1 };
+	struct timespec zero = { 0, 0 };
+	long long t0;
+	uint64_t n = 0;
+	sigset_t set;
+	timer_t pt;
+	int fd;
+
+	(void)arg;
+	block(SIGUSR1);
+	fd = timerfd_create(CLOCK_MONOTONIC, 0);
+	if (fd < 0 || timerfd_settime(fd, TFD_TIMER_ABSTIME, &past, NULL))
+		BAD(r, "timerfd: %s", strerror(errno));
+	else if (read(fd, &n, sizeof(n)) != sizeof(n) || n != 1)
+		BAD(r, "timerfd read %llu expirations, not 1", (unsigned long long)n);
+	if (timer_create(CLOCK_MONOTONIC, &sev, &pt) ||
+	    timer_settime(pt, TIMER_ABSTIME, &past, NULL))
+		BAD(r, "timer_create/settime: %s", strerror(errno));
+	/* Fired at the arm (7.x) or by an interrupt soon after (6.x). */
+	t0 = fx_vclock_ns(CLOCK_THREAD_CPUTIME_ID);
+	do
+		sigpending(&set);
+	while (!sigismember(&set, SIGUSR1) &&
+	       fx_vclock_ns(CLOCK_THREAD_CPUTIME_ID) - t0 < FX_NSEC);
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	if (sigtimedwait(&set, NULL, &zero) != SIGUSR1)
+		BAD(r, "the POSIX timer's SIGUSR1 is not pending");
+	fx_ready();
+	t0 = vnow();
+	clock_nanosleep(CLOCK_MONOTONIC, 0, &(struct timespec){ TMO_S, 0 }, NULL);
+	check_elapsed(r, "the sleep after them", vnow() - t0, TMO_NS);
+	close(fd);
+	timer_delete(pt);
+}
+
 FIXTURE(timer) {
 	struct fx_env e;
 };
@@ -667,6 +712,7 @@ KIND(timerfd_missed_expirations, tfd_missed, NULL);
 KIND(timerfd_missed_expirations_long_jump, tfd_missed, &long_jump);
 KIND(timerfd_gettime_after_jump, tfd_gettime, NULL);
 KIND(timer_300_years_is_no_timeout, far_timer, NULL);
+KIND(expired_at_arm_then_sleep, expired_at_arm, NULL);
 KIND(so_rcvtimeo_holds, rcvtimeo_holds, NULL, .held = true);
 KIND(poll_restarted_keeps_deadline, poll_restarted, NULL);
 KIND(alarm_sleep_restarted_keeps_deadline, poll_restarted, &c_boot_alarm);

@@ -30,10 +30,13 @@ fi
 logged "make install DESTDIR=... PREFIX=/usr, with install-autoload" \
 	eval 'make -s install DESTDIR="$dest" PREFIX=/usr && make -s install-autoload DESTDIR="$dest"'
 
-# Each kernel the VM suite boots: those with a fluxcap.ko built by make.
+# Each kernel the VM suite boots whose headers this machine has (dkms
+# builds against /lib/modules/K/build): those with a fluxcap.ko built by
+# make, but the trixie build root's (7.x), which only a chroot builds for.
 kernels=()
 for ko in "$build"/*/fluxcap.ko; do
-	[ -f "$ko" ] && kernels+=("$(basename "$(dirname "$ko")")")
+	k=$(basename "$(dirname "$ko")")
+	[ -f "$ko" ] && [ -d "/lib/modules/$k/build" ] && kernels+=("$k")
 done
 [ "${#kernels[@]}" -gt 0 ] || logged "a kernel to build for (make all)" false
 

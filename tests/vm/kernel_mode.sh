@@ -410,6 +410,20 @@ MODE=ptrace FOREIGN_REQUIRED=1
 user_foreign
 MODE=kernel FOREIGN_REQUIRED=0
 
+# Kernel mode runs 32-bit code in virtual time: a 64-bit program's own
+# ia32 and x32 time reads (their syscall entries are probed too), and a
+# -m32 program's sleep.
+note "--- kernel mode: ia32 and x32"
+t_m32_kernel() {
+	fc_prog 10 -- "$progs/m32/sleep3" || return 1
+	out_has "ok slept 3 s" && expect_range "real seconds" "$took" 0 2.5
+}
+for abi in ia32 x32; do
+	check "kernel mode, $abi: time reads after a 1000 s sleep are virtual" \
+		fc_prog 5 -- "$progs/foreign" "$abi" read
+done
+check "kernel mode: a -m32 program's 3 s sleep ends at once" t_m32_kernel
+
 # --- --start ----------------------------------------------------------------------
 
 note "--- --start"
