@@ -262,9 +262,11 @@ for ((c = 1; c <= cycles; c++)); do
 	fi
 	if [ $((c % 10)) = 0 ]; then
 		s=$(now)
-		if ! timeout -k 5 30 "$fluxctl" run --mode kernel -- sleep 3600 </dev/null >/dev/null 2>&1; then
+		# An hour in at most 60 s: a jump, not real time, with room for
+		# three guests' cycles on two cores (7.3 s seen with 5 s allowed).
+		if ! timeout -k 5 90 "$fluxctl" run --mode kernel -- sleep 3600 </dev/null >/dev/null 2>&1; then
 			why="$why; fluxctl run --mode kernel -- sleep 3600 failed after the reload"
-		elif ! in_range "$(minus "$(now)" "$s")" 0 5; then
+		elif ! in_range "$(minus "$(now)" "$s")" 0 60; then
 			why="$why; fluxctl run --mode kernel -- sleep 3600 took $(minus "$(now)" "$s") s"
 		fi
 	fi
