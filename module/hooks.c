@@ -78,21 +78,23 @@ static bool fc_timerfd_abs_arm(enum hrtimer_mode mode)
 	       fc_arch_syscall_nr(task_pt_regs(current)) == __NR_timerfd_settime;
 }
 
-/* hrtimer_start_range_ns{,_user}(timer, ktime_t tim, u64 delta_ns, mode) */
-static int fc_kp_arm(struct kprobe *kp, struct pt_regs *regs)
+/*
+ * hrtimer_start_range_ns{,_user}(timer, ktime_t tim, u64 delta_ns, mode),
+ * of a timer of kind.
+ */
+static void fc_arm(struct pt_regs *regs, struct hrtimer *timer,
+		   enum fc_timer_kind kind)
 {
-	struct hrtimer *timer = (struct hrtimer *)fc_arch_arg(regs, 0);
 	enum hrtimer_mode mode = fc_arch_arg(regs, 3);
-	enum fc_timer_kind kind = fc_timer_kind(timer);
 	ktime_t tim = fc_arch_arg(regs, 1);
 	struct fc_group *g;
 	bool park = false;
 
 	if (kind == FC_TIMER_OTHER || (current->flags & PF_KTHREAD))
-		return 0;
+		return;
 	/* A program's timer is armed from its own context, never an irq's. */
 	if (kind != FC_TIMER_SLEEPER && !in_task())
-		return 0;
+		return;
 	rcu_read_lock();
 	g = fc_group_of(current);
 	if (g) {
@@ -114,6 +116,13 @@ static int fc_kp_arm(struct kprobe *kp, struct pt_regs *regs)
 		fc_arch_set_arg(regs, 3,
 				fc_arch_arg(regs, 3) & ~HRTIMER_MODE_REL);
 	}
+}
+
+static int fc_kp_arm(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct hrtimer *timer = (struct hrtimer *)fc_arch_arg(regs, 0);
+
+	fc_arm(regs, timer, fc_timer_kind(timer));
 	return 0;
 }
 
@@ -141,7 +150,7 @@ static int fc_arm_user_entry(struct kretprobe_instance *ri,
 	struct hrtimer *timer = (struct hrtimer *)fc_arch_arg(regs, 0);
 	enum fc_timer_kind kind = fc_timer_kind(timer);
 
-	fc_kp_arm(NULL, regs);
+	fc_arm(regs, timer, kind);
 	if (kind != FC_TIMER_PROGRAM && kind != FC_TIMER_HOLD)
 		return 1;	/* no return handler */
 	*(struct hrtimer **)ri->data = timer;
@@ -185,6 +194,43 @@ static void fc_arm_user_unregister(void)
 {
 }
 #endif
+
+/*
+ * The ia32 entries settime.c and timeread.c probe, where the kernel has
+ * them (IA32_EMULATION): those that registered, unregistered in one call,
+ * since each call waits for a grace period.
+ */
+#define FC_IA32_PROBES_MAX	16
+static struct kprobe *fc_ia32_kps[FC_IA32_PROBES_MAX];
+static unsigned int fc_ia32_nkps;
+
+static void fc_ia32_register(void)
+{
+	struct kprobe *(*const sets[])(unsigned int *n) = {
+		fc_settime_ia32_probes, fc_timeread_ia32_probes,
+	};
+	unsigned int i, j, n;
+
+	for (i = 0; i < ARRAY_SIZE(sets); i++) {
+		struct kprobe *kps = sets[i](&n);
+
+		for (j = 0; j < n && fc_ia32_nkps < FC_IA32_PROBES_MAX; j++) {
+			/* Registered afresh each time: clear the old state. */
+			kps[j] = (struct kprobe){
+				.symbol_name = kps[j].symbol_name,
+				.pre_handler = kps[j].pre_handler };
+			if (!register_kprobe(&kps[j]))
+				fc_ia32_kps[fc_ia32_nkps++] = &kps[j];
+		}
+	}
+}
+
+static void fc_ia32_unregister(void)
+{
+	if (fc_ia32_nkps)
+		unregister_kprobes(fc_ia32_kps, fc_ia32_nkps);
+	fc_ia32_nkps = 0;
+}
 
 /* hrtimer_active(timer): see fc_reg_sleep_end(). */
 static int fc_kp_active(struct kprobe *kp, struct pt_regs *regs)
@@ -579,8 +625,7 @@ static int fc_hooks_install(void)
 		pr_err("hrtimer_start_range_ns_user kretprobe: %d\n", ret);
 		goto err_forward;
 	}
-	fc_settime_register();
-	fc_timeread_register();
+	fc_ia32_register();
 	fc_hooks_installed = true;
 	return 0;
 
@@ -604,8 +649,7 @@ static void fc_hooks_uninstall(void)
 
 	if (!fc_hooks_installed)
 		return;
-	fc_timeread_unregister();
-	fc_settime_unregister();
+	fc_ia32_unregister();
 	fc_arm_user_unregister();
 	fc_forward_unregister();
 	fc_heldwait_unregister();

@@ -198,45 +198,22 @@ static int fc_settime_refuse(struct kprobe *kp, struct pt_regs *regs)
 }
 
 /* The ia32 entries that set or steer the clock, where the kernel has them. */
-static struct kprobe fc_foreign_kprobes[] = {
-	{ .symbol_name = "__ia32_sys_clock_settime" },
-	{ .symbol_name = "__ia32_sys_clock_settime32" },
-	{ .symbol_name = "__ia32_compat_sys_settimeofday" },
-	{ .symbol_name = "__ia32_sys_stime32" },
-	{ .symbol_name = "__ia32_sys_stime" },
-	{ .symbol_name = "__ia32_sys_adjtimex" },
-	{ .symbol_name = "__ia32_sys_adjtimex_time32" },
-	{ .symbol_name = "__ia32_sys_clock_adjtime" },
-	{ .symbol_name = "__ia32_sys_clock_adjtime32" },
+static struct kprobe fc_settime_ia32[] = {
+	{ .symbol_name = "__ia32_sys_clock_settime", .pre_handler = fc_settime_refuse },
+	{ .symbol_name = "__ia32_sys_clock_settime32", .pre_handler = fc_settime_refuse },
+	{ .symbol_name = "__ia32_compat_sys_settimeofday", .pre_handler = fc_settime_refuse },
+	{ .symbol_name = "__ia32_sys_stime32", .pre_handler = fc_settime_refuse },
+	{ .symbol_name = "__ia32_sys_stime", .pre_handler = fc_settime_refuse },
+	{ .symbol_name = "__ia32_sys_adjtimex", .pre_handler = fc_settime_refuse },
+	{ .symbol_name = "__ia32_sys_adjtimex_time32", .pre_handler = fc_settime_refuse },
+	{ .symbol_name = "__ia32_sys_clock_adjtime", .pre_handler = fc_settime_refuse },
+	{ .symbol_name = "__ia32_sys_clock_adjtime32", .pre_handler = fc_settime_refuse },
 };
 
-static bool fc_foreign_registered[ARRAY_SIZE(fc_foreign_kprobes)];
-
-void fc_settime_register(void)
+struct kprobe *fc_settime_ia32_probes(unsigned int *n)
 {
-	int i;
-
-	for (i = 0; i < ARRAY_SIZE(fc_foreign_kprobes); i++) {
-		struct kprobe *kp = &fc_foreign_kprobes[i];
-
-		*kp = (struct kprobe){ .symbol_name = kp->symbol_name,
-				       .pre_handler = fc_settime_refuse };
-		fc_foreign_registered[i] = !register_kprobe(kp);
-	}
-}
-
-void fc_settime_unregister(void)
-{
-	struct kprobe *kps[ARRAY_SIZE(fc_foreign_kprobes)];
-	int i, n = 0;
-
-	/* In one call: each unregister waits for a grace period (0.5 s in all). */
-	for (i = 0; i < ARRAY_SIZE(fc_foreign_kprobes); i++)
-		if (fc_foreign_registered[i])
-			kps[n++] = &fc_foreign_kprobes[i];
-	if (n)
-		unregister_kprobes(kps, n);
-	memset(fc_foreign_registered, 0, sizeof(fc_foreign_registered));
+	*n = ARRAY_SIZE(fc_settime_ia32);
+	return fc_settime_ia32;
 }
 
 int fc_settime_clock_settime(struct kprobe *kp, struct pt_regs *regs)

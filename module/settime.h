@@ -18,11 +18,11 @@
 void fc_settime_init(void);
 
 /*
- * With the other hooks: the 32-bit entries that set the clock (those the
- * kernel has) fail with EPERM for members, rather than set the host's.
+ * The kprobes, n of them, on the 32-bit entries that set the clock: for
+ * members they fail with EPERM, rather than set the host's. Registered
+ * with the other hooks where the kernel has them (hooks.c).
  */
-void fc_settime_register(void);
-void fc_settime_unregister(void);
+struct kprobe *fc_settime_ia32_probes(unsigned int *n);
 
 /* kprobe pre-handlers on the syscalls' entries: redirect a member's call. */
 int fc_settime_clock_settime(struct kprobe *kp, struct pt_regs *regs);

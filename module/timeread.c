@@ -323,7 +323,7 @@ static int fc_timeread_time32_ia32(struct kprobe *kp, struct pt_regs *regs)
 }
 
 /* The ia32 entries that read the time, where the kernel has them. */
-static struct kprobe fc_ia32_kprobes[] = {
+static struct kprobe fc_timeread_ia32[] = {
 	{ .symbol_name = FC_ARCH_SYSCALL_IA32(sys_clock_gettime),
 	  .pre_handler = fc_timeread_clock_gettime_ia32 },
 	{ .symbol_name = FC_ARCH_SYSCALL_IA32(sys_clock_gettime32),
@@ -334,30 +334,8 @@ static struct kprobe fc_ia32_kprobes[] = {
 	  .pre_handler = fc_timeread_time32_ia32 },
 };
 
-static bool fc_ia32_registered[ARRAY_SIZE(fc_ia32_kprobes)];
-
-void fc_timeread_register(void)
+struct kprobe *fc_timeread_ia32_probes(unsigned int *n)
 {
-	int i;
-
-	for (i = 0; i < ARRAY_SIZE(fc_ia32_kprobes); i++) {
-		struct kprobe *kp = &fc_ia32_kprobes[i];
-
-		*kp = (struct kprobe){ .symbol_name = kp->symbol_name,
-				       .pre_handler = kp->pre_handler };
-		fc_ia32_registered[i] = !register_kprobe(kp);
-	}
-}
-
-void fc_timeread_unregister(void)
-{
-	struct kprobe *kps[ARRAY_SIZE(fc_ia32_kprobes)];
-	int i, n = 0;
-
-	for (i = 0; i < ARRAY_SIZE(fc_ia32_kprobes); i++)
-		if (fc_ia32_registered[i])
-			kps[n++] = &fc_ia32_kprobes[i];
-	if (n)
-		unregister_kprobes(kps, n);
-	memset(fc_ia32_registered, 0, sizeof(fc_ia32_registered));
+	*n = ARRAY_SIZE(fc_timeread_ia32);
+	return fc_timeread_ia32;
 }

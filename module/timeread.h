@@ -24,10 +24,10 @@ int fc_timeread_gettimeofday(struct kprobe *kp, struct pt_regs *regs);
 int fc_timeread_time(struct kprobe *kp, struct pt_regs *regs);
 
 /*
- * The ia32 entries of the same calls (clock_gettime, clock_gettime64,
- * gettimeofday, time), probed where the kernel has them, with the hooks.
+ * The kprobes, n of them, on the ia32 entries of the same calls
+ * (clock_gettime, clock_gettime64, gettimeofday, time): registered with the
+ * other hooks where the kernel has them (hooks.c).
  */
-void fc_timeread_register(void);
-void fc_timeread_unregister(void);
+struct kprobe *fc_timeread_ia32_probes(unsigned int *n);
 
 #endif /* _FC_TIMEREAD_H */

@@ -275,9 +275,22 @@ static inline int fx_mcgrp_id(struct genl_sock *s, const char *family,
 	return -ENOENT;
 }
 
+/* s, open, joins the family's events group. Return: 0 or -errno. */
+static inline int fx_events_join(struct genl_sock *s)
+{
+	__u32 grp;
+	int ret = fx_mcgrp_id(s, FLUXCAP_GENL_NAME, FLUXCAP_MCGRP_EVENTS_NAME, &grp);
+
+	if (ret)
+		return ret;
+	if (setsockopt(s->fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &grp, sizeof(grp)))
+		return -errno;
+	return 0;
+}
+
 /*
  * Waits up to ms for an event of cmd about group name on a socket that
- * joined the events group; parses it into g. Return: 0 or -ETIMEDOUT.
+ * joined the events group (fx_events_join()); parses it into g. Return: 0 or -ETIMEDOUT.
  */
 static inline int fx_event_wait(struct genl_sock *s, __u16 family, __u8 cmd,
 				const char *name, long ms, struct fx_group *g)

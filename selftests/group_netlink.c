@@ -445,7 +445,6 @@ TEST_F_TIMEOUT(nl, sleepers_advance_and_events, 60)
 	struct fx_group g;
 	struct fx_child *c;
 	struct fx_result r;
-	__u32 grp;
 
 	FX_RETURN_IF_SKIPPED();
 	ASSERT_EQ(0, new_named(self, self->e.name, self->e.cgpath, -1, NULL));
@@ -453,8 +452,7 @@ TEST_F_TIMEOUT(nl, sleepers_advance_and_events, 60)
 				  FLUXCAP_A_GROUP_AUTO, 0, 1, &g));
 	EXPECT_EQ(0, g.flags & FLUXCAP_GROUP_F_AUTO);
 	ASSERT_EQ(0, genl_open(&ev));
-	ASSERT_EQ(0, fx_mcgrp_id(&ev, FLUXCAP_GENL_NAME, FLUXCAP_MCGRP_EVENTS_NAME, &grp));
-	ASSERT_EQ(0, setsockopt(ev.fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &grp, sizeof(grp)));
+	ASSERT_EQ(0, fx_events_join(&ev));
 	c = fx_spawn(&self->e, m_sleep, NULL);
 	ASSERT_NE(NULL, c);
 	ASSERT_EQ(0, fx_wait_ready(c, 10000));
@@ -509,13 +507,11 @@ TEST_F_TIMEOUT(nl, zero_sleep_no_jump_event, 60)
 	struct fx_group g;
 	struct fx_child *c;
 	struct fx_result r;
-	__u32 grp;
 
 	FX_RETURN_IF_SKIPPED();
 	ASSERT_EQ(0, new_named(self, self->e.name, self->e.cgpath, -1, NULL));
 	ASSERT_EQ(0, genl_open(&ev));
-	ASSERT_EQ(0, fx_mcgrp_id(&ev, FLUXCAP_GENL_NAME, FLUXCAP_MCGRP_EVENTS_NAME, &grp));
-	ASSERT_EQ(0, setsockopt(ev.fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &grp, sizeof(grp)));
+	ASSERT_EQ(0, fx_events_join(&ev));
 	c = fx_spawn(&self->e, m_zero_then_sleep, NULL);
 	ASSERT_NE(NULL, c);
 	ASSERT_EQ(0, fx_collect(c, FX_BOUND_MS, &r));
@@ -567,7 +563,6 @@ TEST_F_TIMEOUT(nl, unprivileged, 60)
 		struct genl_family_info fam;
 		struct fx_group g;
 		struct genl_sock s;
-		__u32 grp;
 
 		if (setgroups(0, NULL) || setresgid(FX_NOBODY, FX_NOBODY, FX_NOBODY) ||
 		    setresuid(FX_NOBODY, FX_NOBODY, FX_NOBODY))
@@ -585,8 +580,7 @@ TEST_F_TIMEOUT(nl, unprivileged, 60)
 			_exit(15);
 		if (fx_group_dump(&s, fam.id, NULL, NULL) < 1)
 			_exit(16);
-		if (fx_mcgrp_id(&s, FLUXCAP_GENL_NAME, FLUXCAP_MCGRP_EVENTS_NAME, &grp) ||
-		    setsockopt(s.fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &grp, sizeof(grp)))
+		if (fx_events_join(&s))
 			_exit(17);
 		_exit(0);
 	}

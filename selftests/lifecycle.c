@@ -102,12 +102,10 @@ TEST_F_TIMEOUT(life, delete_gives_sleepers_host_timers, 60)
 	struct fx_child *c;
 	struct fx_result r;
 	struct fx_group g;
-	__u32 grp;
 
 	FX_RETURN_IF_SKIPPED();
 	ASSERT_EQ(0, genl_open(&ev));
-	ASSERT_EQ(0, fx_mcgrp_id(&ev, FLUXCAP_GENL_NAME, FLUXCAP_MCGRP_EVENTS_NAME, &grp));
-	ASSERT_EQ(0, setsockopt(ev.fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &grp, sizeof(grp)));
+	ASSERT_EQ(0, fx_events_join(&ev));
 	ASSERT_EQ(0, new_group(&self->e, 0)) TH_LOG("%s", self->e.sock.ext_msg);
 	c = fx_spawn(&self->e, m_sleep, &tmo);
 	ASSERT_NE(NULL, c);

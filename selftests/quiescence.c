@@ -277,12 +277,10 @@ TEST_F_TIMEOUT(quiet, idle_forever_is_reported, 60)
 	struct genl_sock ev;
 	struct fx_child *rd;
 	struct fx_group g;
-	__u32 grp;
 
 	FX_RETURN_IF_SKIPPED();
 	ASSERT_EQ(0, genl_open(&ev));
-	ASSERT_EQ(0, fx_mcgrp_id(&ev, FLUXCAP_GENL_NAME, FLUXCAP_MCGRP_EVENTS_NAME, &grp));
-	ASSERT_EQ(0, setsockopt(ev.fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &grp, sizeof(grp)));
+	ASSERT_EQ(0, fx_events_join(&ev));
 	/* The only member waits with no timeout: no jump, "idle forever". */
 	rd = fx_spawn(&self->e, m_reader, self->sh);
 	ASSERT_NE(NULL, rd);
