@@ -8,6 +8,7 @@
 
 #include <linux/atomic.h>
 #include <linux/delay.h>
+#include <linux/module.h>
 #include <linux/ptrace.h>
 #include <linux/rcupdate.h>
 
@@ -25,6 +26,18 @@ int fc_redirect(struct pt_regs *regs, void *target)
 void fc_redirect_end(void)
 {
 	atomic_dec(&fc_redirected);
+}
+
+bool fc_redirect_hold(void)
+{
+	/* Fails once rmmod has begun: exit then waits for this call anyway. */
+	return try_module_get(THIS_MODULE);
+}
+
+void fc_redirect_unhold(bool held)
+{
+	if (held)
+		module_put(THIS_MODULE);
 }
 
 void fc_redirect_exit(void)

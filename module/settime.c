@@ -64,7 +64,8 @@ static long fc_do_clock_settime(const struct pt_regs *u)
 {
 	struct timespec64 ts;
 
-	if (get_timespec64(&ts, (void __user *)fc_arch_syscall_arg(u, 1)))
+	if (fc_redirect_user(get_timespec64(&ts, (void __user *)
+						 fc_arch_syscall_arg(u, 1))))
 		return -EFAULT;
 	if (!timespec64_valid_settod(&ts))
 		return -EINVAL;
@@ -83,7 +84,7 @@ static long fc_do_settimeofday(const struct pt_regs *u)
 	struct timezone tz;
 
 	if (utv) {
-		if (copy_from_user(&tv, utv, sizeof(tv)))
+		if (fc_redirect_user(copy_from_user(&tv, utv, sizeof(tv))))
 			return -EFAULT;
 		if (tv.tv_usec < 0 || tv.tv_usec >= USEC_PER_SEC)
 			return -EINVAL;
@@ -92,7 +93,7 @@ static long fc_do_settimeofday(const struct pt_regs *u)
 		if (!timespec64_valid_settod(&ts))
 			return -EINVAL;
 	}
-	if (utz && copy_from_user(&tz, utz, sizeof(tz)))
+	if (utz && fc_redirect_user(copy_from_user(&tz, utz, sizeof(tz))))
 		return -EFAULT;
 	if (!capable(CAP_SYS_TIME))
 		return -EPERM;
@@ -139,7 +140,7 @@ static long fc_adjtimex_member(struct __kernel_timex __user *utx)
 
 	if (!fc_kernel_adjtimex)
 		return -EPERM;
-	if (copy_from_user(&txc, utx, sizeof(txc)))
+	if (fc_redirect_user(copy_from_user(&txc, utx, sizeof(txc))))
 		return -EFAULT;
 	modes = txc.modes;
 	if (modes && modes != FC_ADJ_READ) {
@@ -161,7 +162,8 @@ static long fc_adjtimex_member(struct __kernel_timex __user *utx)
 	txc.time.tv_sec = now.tv_sec;
 	txc.time.tv_usec = txc.status & STA_NANO ? now.tv_nsec :
 						  now.tv_nsec / NSEC_PER_USEC;
-	return copy_to_user(utx, &txc, sizeof(txc)) ? -EFAULT : ret;
+	return fc_redirect_user(copy_to_user(utx, &txc, sizeof(txc))) ?
+	       -EFAULT : ret;
 }
 
 static long fc_do_adjtimex(const struct pt_regs *u)

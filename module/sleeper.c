@@ -303,6 +303,32 @@ out_unlock:
 	raw_spin_unlock_irqrestore(&fc_lock, flags);
 }
 
+/*
+ * Takes fc_lock, and returns timer's registration or NULL. A timer with
+ * none gets *fresh, allocated before the lock is taken; a re-arm, the
+ * common case, allocates nothing.
+ */
+static struct fc_reg *fc_reg_lock(const struct hrtimer *timer,
+				  struct fc_reg **fresh, unsigned long *flags)
+{
+	struct fc_reg *r;
+
+	*fresh = NULL;
+	for (;;) {
+		raw_spin_lock_irqsave(&fc_lock, *flags);
+		r = fc_reg_lookup(timer);
+		if (r || *fresh)
+			return r;
+		raw_spin_unlock_irqrestore(&fc_lock, *flags);
+		*fresh = kmem_cache_zalloc(fc_reg_cache,
+					   GFP_ATOMIC | __GFP_NOWARN);
+		if (!*fresh) {	/* untracked: real time */
+			raw_spin_lock_irqsave(&fc_lock, *flags);
+			return fc_reg_lookup(timer);
+		}
+	}
+}
+
 bool fc_reg_arm(struct fc_sleepers *s, struct hrtimer *timer,
 		enum fc_timer_kind kind, ktime_t tim, enum hrtimer_mode mode)
 {
@@ -317,8 +343,6 @@ bool fc_reg_arm(struct fc_sleepers *s, struct hrtimer *timer,
 
 	if (this_cpu_read(fc_aiming))
 		return false;
-	fresh = kmem_cache_zalloc(fc_reg_cache, GFP_ATOMIC | __GFP_NOWARN);
-
 	base = timer->base->clockid;
 	mono_now = ktime_get();
 	host_mono = mode & HRTIMER_MODE_REL ? fc_ns_add_sat(mono_now, tim) :
@@ -327,8 +351,7 @@ bool fc_reg_arm(struct fc_sleepers *s, struct hrtimer *timer,
 	/* Never a deadline, but its clock may be set: known, not queued. */
 	keep = far && kind == FC_TIMER_PROGRAM && fc_timerfd_cancel_on_set(timer);
 
-	raw_spin_lock_irqsave(&fc_lock, flags);
-	r = fc_reg_lookup(timer);
+	r = fc_reg_lock(timer, &fresh, &flags);
 	repeat = kind == FC_TIMER_SLEEPER && !s->closed &&
 		 fc_reg_repeat(s, r, timer, tim, mode, &deadline);
 	if (s->closed || (far && !repeat && !keep)) {
@@ -384,9 +407,7 @@ void fc_reg_note(struct fc_sleepers *s, struct hrtimer *timer)
 	struct fc_reg *r, *fresh;
 	unsigned long flags;
 
-	fresh = kmem_cache_zalloc(fc_reg_cache, GFP_ATOMIC | __GFP_NOWARN);
-	raw_spin_lock_irqsave(&fc_lock, flags);
-	r = fc_reg_lookup(timer);
+	r = fc_reg_lock(timer, &fresh, &flags);
 	if (s->closed)
 		goto out_unlock;
 	r = fc_reg_take(r, timer, &fresh);

@@ -143,7 +143,7 @@ static long fc_do_clock_gettime(const struct pt_regs *u)
 
 	if (!fc_timeread_now((clockid_t)fc_arch_syscall_arg(u, 0), &ts))
 		return -EINVAL;
-	return put_timespec64(&ts, utp) ? -EFAULT : 0;
+	return fc_redirect_user(put_timespec64(&ts, utp)) ? -EFAULT : 0;
 }
 
 static long fc_do_gettimeofday(const struct pt_regs *u)
@@ -155,11 +155,12 @@ static long fc_do_gettimeofday(const struct pt_regs *u)
 
 	if (tv) {
 		fc_timeread_now(CLOCK_REALTIME, &ts);
-		if (put_user(ts.tv_sec, &tv->tv_sec) ||
-		    put_user(ts.tv_nsec / NSEC_PER_USEC, &tv->tv_usec))
+		if (fc_redirect_user(put_user(ts.tv_sec, &tv->tv_sec) ||
+				     put_user(ts.tv_nsec / NSEC_PER_USEC,
+					      &tv->tv_usec)))
 			return -EFAULT;
 	}
-	if (tz && copy_to_user(tz, &sys_tz, sizeof(sys_tz)))
+	if (tz && fc_redirect_user(copy_to_user(tz, &sys_tz, sizeof(sys_tz))))
 		return -EFAULT;
 	return 0;
 }
@@ -171,7 +172,8 @@ static long fc_do_time(const struct pt_regs *u)
 	struct timespec64 ts;
 
 	fc_timeread_now(CLOCK_REALTIME, &ts);
-	if (tloc && put_user((__kernel_old_time_t)ts.tv_sec, tloc))
+	if (tloc &&
+	    fc_redirect_user(put_user((__kernel_old_time_t)ts.tv_sec, tloc)))
 		return -EFAULT;
 	return ts.tv_sec;
 }
@@ -192,7 +194,8 @@ static long fc_do_clock_gettime_ia32(const struct pt_regs *u)
 
 	if (!fc_timeread_now((clockid_t)fc_arch_syscall_arg_ia32(u, 0), &ts))
 		return -EINVAL;
-	return put_timespec64(&ts, fc_ia32_ptr(u, 1)) ? -EFAULT : 0;
+	return fc_redirect_user(put_timespec64(&ts, fc_ia32_ptr(u, 1))) ?
+	       -EFAULT : 0;
 }
 
 static long fc_do_clock_gettime32_ia32(const struct pt_regs *u)
@@ -201,7 +204,8 @@ static long fc_do_clock_gettime32_ia32(const struct pt_regs *u)
 
 	if (!fc_timeread_now((clockid_t)fc_arch_syscall_arg_ia32(u, 0), &ts))
 		return -EINVAL;
-	return put_old_timespec32(&ts, fc_ia32_ptr(u, 1)) ? -EFAULT : 0;
+	return fc_redirect_user(put_old_timespec32(&ts, fc_ia32_ptr(u, 1))) ?
+	       -EFAULT : 0;
 }
 
 static long fc_do_gettimeofday_ia32(const struct pt_regs *u)
@@ -212,11 +216,12 @@ static long fc_do_gettimeofday_ia32(const struct pt_regs *u)
 
 	if (tv) {
 		fc_timeread_now(CLOCK_REALTIME, &ts);
-		if (put_user((s32)ts.tv_sec, &tv->tv_sec) ||
-		    put_user(ts.tv_nsec / NSEC_PER_USEC, &tv->tv_usec))
+		if (fc_redirect_user(put_user((s32)ts.tv_sec, &tv->tv_sec) ||
+				     put_user(ts.tv_nsec / NSEC_PER_USEC,
+					      &tv->tv_usec)))
 			return -EFAULT;
 	}
-	if (tz && copy_to_user(tz, &sys_tz, sizeof(sys_tz)))
+	if (tz && fc_redirect_user(copy_to_user(tz, &sys_tz, sizeof(sys_tz))))
 		return -EFAULT;
 	return 0;
 }
@@ -227,7 +232,7 @@ static long fc_do_time32_ia32(const struct pt_regs *u)
 	struct timespec64 ts;
 
 	fc_timeread_now(CLOCK_REALTIME, &ts);
-	if (tloc && put_user((old_time32_t)ts.tv_sec, tloc))
+	if (tloc && fc_redirect_user(put_user((old_time32_t)ts.tv_sec, tloc)))
 		return -EFAULT;
 	return (old_time32_t)ts.tv_sec;
 }

@@ -94,11 +94,26 @@ ktimer_run() {
 	note "took $took s, exit $rc: fluxctl run --mode $MODE -- ktimers/$name"
 }
 
+# ktimer_cpu_time_only OUT: every failed check of posix_timers' output OUT is
+# a CPU-time itimer (ITIMER_PROF, ITIMER_VIRTUAL) whose expiry it compares
+# with wall time: fluxcap never touches CPU time, so that fails natively too
+# when the (emulated) CPU is starved by other guests. Such a run is rerun
+# once, and the case passes only if the rerun passes whole.
+ktimer_cpu_time_only() {
+	local cpu='^not ok [0-9]+ ITIMER_(PROF|VIRTUAL)$|^Check itimer (prof|virtual)\.\.\. .*\[FAIL\]'
+	grep -Eq "$cpu" "$1" && ! grep -E '^not ok|\[FAIL' "$1" | grep -Evq "$cpu"
+}
+
 # t_ktimer NAME: one program's case.
 t_ktimer() {
 	local name=$1 out="$tmp/ktimer-$1.out" pass why=''
 	: >"$tmp/dump"
 	ktimer_run "$name"
+	if [ "$rc" != 0 ] && [ "$name" = posix_timers ] && ktimer_cpu_time_only "$tmp/out"; then
+		sed 's/^/#   first run | /' "$tmp/out"
+		note "$name: only a CPU-time itimer was late against wall time (CPU starved): once more"
+		ktimer_run "$name"
+	fi
 	ktimer_took[$name]=$took
 	cp "$tmp/out" "$out"
 	# The program's own lines, as comments (its "ok" lines must not count);

@@ -103,17 +103,43 @@ timed() {
 	while [ "$cmd" != "${cmd//  / }" ]; do cmd=${cmd//  / }; done
 	[ "${#cmd}" -le 140 ] || cmd="${cmd:0:137}..."
 	rc=0
+	: >"$tmp/slow"
+	slow_watch "$max"
 	t_start=$(now)
 	timeout -k 5 "$case_timeout" "$@" </dev/null >"$tmp/out" 2>"$tmp/err" || rc=$?
 	t_end=$(now)
+	slow_unwatch
 	took=$(minus "$t_end" "$t_start")
 	note "took $took s, exit $rc: ${cmd#"${build:-build}"/}"
 	if [ "$rc" = 124 ] || { [ "$rc" = 137 ] && [ "$want" != 137 ]; }; then
 		note "killed by timeout(1) after $case_timeout s"
 	fi
-	[ "$rc" = "$want" ] || { note "expected exit $want"; return 1; }
-	in_range "$took" 0 "$max" || { note "took longer than $max s"; return 1; }
+	[ "$rc" = "$want" ] || { note "expected exit $want"; slow_show; return 1; }
+	in_range "$took" 0 "$max" || { note "took longer than $max s"; slow_show; return 1; }
 }
+
+# A run that outlives its bound is looked at while it still runs: with
+# $slow_hook set (a command), a watcher calls it once MAX s have passed,
+# into $tmp/slow, which a failing timed shows: what was it waiting on?
+slow_watcher=''
+slow_watch() {
+	slow_watcher=''
+	[ -n "${slow_hook:-}" ] || return 0
+	(
+		trap 'kill "$s" 2>/dev/null; exit 0' TERM
+		sleep "$1" &
+		s=$!
+		wait "$s" && "$slow_hook" "$1" >"$tmp/slow" 2>&1
+	) &
+	slow_watcher=$!
+}
+slow_unwatch() {
+	[ -n "$slow_watcher" ] || return 0
+	kill "$slow_watcher" 2>/dev/null
+	wait "$slow_watcher" 2>/dev/null
+	slow_watcher=''
+}
+slow_show() { [ ! -s "$tmp/slow" ] || sed 's/^/#   slow: /' "$tmp/slow"; }
 
 # --- the last run's output --------------------------------------------------
 

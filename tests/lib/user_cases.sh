@@ -20,6 +20,26 @@ kernel) slow=2 ;;
 	;;
 esac
 
+# Kernel mode: a run past its bound shows its groups and every member
+# thread's state, wait channel and system call (timed's slow_hook).
+kernel_slow_snapshot() {
+	local f tid
+	echo "still running after $1 s:"
+	"$fluxctl" list
+	for f in $("$fluxctl" list -q); do "$fluxctl" show "$f"; done
+	find /sys/fs/cgroup/fluxcap -name cgroup.threads 2>/dev/null | while read -r f; do
+		for tid in $(cat "$f"); do
+			printf '%s %s state %s wchan %s syscall %s\n' "$tid" \
+				"$(cat "/proc/$tid/comm")" \
+				"$(awk '{ print $3 }' "/proc/$tid/stat")" \
+				"$(cat "/proc/$tid/wchan")" \
+				"$(cut -d' ' -f1-3 "/proc/$tid/syscall")"
+		done 2>/dev/null
+	done
+}
+# shellcheck disable=SC2034 # tap.sh's timed calls it
+[ "$MODE" != kernel ] || slow_hook=kernel_slow_snapshot
+
 # fc WANT MAX [RUN-OPTIONS] -- CMD...: fluxctl run --mode $MODE.
 fc() {
 	local want=$1 max=$2

@@ -24,7 +24,9 @@
 # (anon_inode:[fluxcap-vdso]; one that maps /dev/fluxcap, with the preload,
 # likewise) with a reference on the module, and rmmod fails with EBUSY while
 # it lives; the last case checks exactly that, and that rmmod succeeds once
-# it is gone.
+# it is gone. The case before it: a member's time read whose copy-out waits
+# on a page fault (userfaultfd, as a stalled FUSE file would) makes rmmod
+# fail at once as in use, never wait; the read then returns the group's time.
 # TAP output; leaves the module loaded. Run by tests/vm/guest-suite, or:
 #   tests/vm/run --kernel all -- bash tests/vm/unload_stress.sh
 set -u
@@ -355,6 +357,79 @@ if [ -z "$dstate" ]; then
 else
 	echo "$dstate" | sed 's/^/#   /'
 	result FAIL "no task in uninterruptible sleep (D)"
+fi
+
+# --- a time read waiting on a page fault --------------------------------------
+
+# uffd_read's thread reads CLOCK_REALTIME by syscall into a userfaultfd page,
+# and its copy-out waits in the fault until the program resolves it: like a
+# stalled FUSE file, for as long as it likes. rmmod must not wait for it
+# (it used to, without bound): it says the module is in use. Once the fault
+# is resolved, the read returns the group's time and rmmod succeeds.
+uffd_grp=$cg/fluxcap/ufault
+"$fluxctl" create ufault --start=2000-01-01T00:00:00Z >/dev/null 2>&1
+(join "$uffd_grp" "$build/tests/progs/uffd_read.static") </dev/null >"$tmp/uffd.out" 2>&1 &
+uffd_pid=$!
+long_pids+=("$uffd_pid")
+for ((i = 0; i < 100; i++)); do
+	grep -q '^blocked$' "$tmp/uffd.out" && break
+	sleep 0.1
+done
+note "uffd_read: $(tr '\n' ' ' <"$tmp/uffd.out")"
+if grep -qs 'fluxcap' "/proc/$uffd_pid/maps"; then
+	note "uffd_read maps a fluxcap page: the case below would say nothing"
+fi
+# In the background: a module that waits would keep rmmod in D state until
+# the fault is resolved below.
+s=$(now)
+rmmod fluxcap >"$tmp/rmmod.out" 2>&1 &
+rm_pid=$!
+for ((i = 0; i < 20; i++)); do
+	kill -0 "$rm_pid" 2>/dev/null || break
+	sleep 0.5
+done
+if kill -0 "$rm_pid" 2>/dev/null; then
+	rc=waiting
+else
+	wait "$rm_pid"
+	rc=$?
+fi
+note "rmmod with a read waiting on a page fault: exit $rc after $(minus "$(now)" "$s") s: $(cat "$tmp/rmmod.out")"
+if grep -q '^blocked$' "$tmp/uffd.out" && ! grep -qs fluxcap "/proc/$uffd_pid/maps" &&
+	[ "$rc" != waiting ] && [ "$rc" != 0 ] && loaded &&
+	grep -qi 'in use\|busy' "$tmp/rmmod.out"; then
+	result OK "rmmod while a member's time read waits on a page fault (userfaultfd) is refused at once: in use"
+else
+	result FAIL "rmmod while a member's time read waits on a page fault (userfaultfd) is refused at once: in use"
+fi
+kill -USR1 "$uffd_pid" 2>/dev/null
+uffd_rc=1
+for ((i = 0; i < 100; i++)); do
+	kill -0 "$uffd_pid" 2>/dev/null || { wait "$uffd_pid"; uffd_rc=$?; break; }
+	sleep 0.1
+done
+long_pids=()
+[ "$rc" != waiting ] || wait "$rm_pid"
+got=$(awk '$1 == "realtime" { print int($2) }' "$tmp/uffd.out")
+note "uffd_read exit $uffd_rc: $(tr '\n' ' ' <"$tmp/uffd.out")"
+# 2000-01-01T00:00:00Z is 946684800; the group's clock ran a minute at most.
+if [ "$uffd_rc" = 0 ] && [ -n "$got" ] && [ "$got" -ge 946684800 ] && [ "$got" -le 946684860 ]; then
+	result OK "that read, its fault resolved, returns the group's time (2000-01-01)"
+else
+	result FAIL "that read, its fault resolved, returns the group's time (2000-01-01)"
+fi
+"$fluxctl" delete ufault >/dev/null 2>&1
+out=$(timeout -k 1 60 rmmod fluxcap 2>&1)
+if ! loaded; then
+	result OK "rmmod succeeds once that read is done"
+else
+	note "rmmod: $out"
+	result FAIL "rmmod succeeds once that read is done"
+fi
+if loaded || insmod "$ko" 2>&1 && loaded; then
+	result OK "insmod loads it again"
+else
+	result FAIL "insmod loads it again"
 fi
 
 # --- a member's vDSO page pins the module -------------------------------------
