@@ -9,6 +9,7 @@
 
 #include <linux/hashtable.h>
 #include <linux/percpu.h>
+#include <linux/sched/task.h>
 #include <linux/sched/task_stack.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
@@ -36,7 +37,7 @@ struct fc_reg {
 	struct fc_sleeper qnode;	/* in set->q, by virtual deadline */
 	struct list_head tnode;		/* in set->timers: not a sleeper */
 	struct hrtimer *timer;
-	/* A sleeper's owner, alive while registered; NULL for the others. */
+	/* A sleeper's owner, with a reference; NULL for the others. */
 	struct task_struct *task;
 	pid_t pid;			/* who armed it, for events */
 	enum fc_timer_kind kind;
@@ -115,7 +116,26 @@ static struct fc_reg *fc_reg_lookup(const struct hrtimer *timer)
 
 static void fc_reg_free_rcu(struct rcu_head *head)
 {
-	kmem_cache_free(fc_reg_cache, container_of(head, struct fc_reg, rcu));
+	struct fc_reg *r = container_of(head, struct fc_reg, rcu);
+
+	if (r->task)
+		put_task_struct(r->task);
+	kmem_cache_free(fc_reg_cache, r);
+}
+
+/*
+ * Under fc_lock: r's owner is now t (a reference taken) or none. Return:
+ * the reference r held before, for the caller to drop after the lock.
+ */
+static struct task_struct *fc_reg_set_task(struct fc_reg *r,
+					   struct task_struct *t)
+{
+	struct task_struct *old = r->task;
+
+	if (old == t)
+		return NULL;
+	r->task = t ? get_task_struct(t) : NULL;
+	return old;
 }
 
 static void fc_sleepers_kick(struct fc_sleepers *s)
@@ -332,6 +352,7 @@ static struct fc_reg *fc_reg_lock(const struct hrtimer *timer,
 bool fc_reg_arm(struct fc_sleepers *s, struct hrtimer *timer,
 		enum fc_timer_kind kind, ktime_t tim, enum hrtimer_mode mode)
 {
+	struct task_struct *old = NULL;
 	struct fc_time deadline;
 	bool repeat;
 	struct fc_reg *r, *fresh;
@@ -365,7 +386,7 @@ bool fc_reg_arm(struct fc_sleepers *s, struct hrtimer *timer,
 		goto out_unlock;	/* untracked: real time */
 	r->set = s;
 	r->kind = kind;
-	r->task = kind == FC_TIMER_SLEEPER ? current : NULL;
+	old = fc_reg_set_task(r, kind == FC_TIMER_SLEEPER ? current : NULL);
 	r->pid = task_pid_nr(current);
 	r->base = base;
 	r->due = false;
@@ -399,11 +420,14 @@ out_unlock:
 	raw_spin_unlock_irqrestore(&fc_lock, flags);
 	if (fresh)
 		kmem_cache_free(fc_reg_cache, fresh);
+	if (old)
+		put_task_struct(old);
 	return park;
 }
 
 void fc_reg_note(struct fc_sleepers *s, struct hrtimer *timer)
 {
+	struct task_struct *old = NULL;
 	struct fc_reg *r, *fresh;
 	unsigned long flags;
 
@@ -415,7 +439,7 @@ void fc_reg_note(struct fc_sleepers *s, struct hrtimer *timer)
 		goto out_unlock;	/* untracked: real time */
 	r->set = s;
 	r->kind = FC_TIMER_PROGRAM;
-	r->task = NULL;
+	old = fc_reg_set_task(r, NULL);
 	r->pid = task_pid_nr(current);
 	r->base = CLOCK_MONOTONIC;	/* never aimed: not queued */
 	r->due = false;
@@ -426,6 +450,8 @@ out_unlock:
 	raw_spin_unlock_irqrestore(&fc_lock, flags);
 	if (fresh)
 		kmem_cache_free(fc_reg_cache, fresh);
+	if (old)
+		put_task_struct(old);
 }
 
 /*
@@ -643,6 +669,22 @@ static ktime_t fc_reg_due_expiry(struct fc_reg *r, ktime_t mono_now,
 	return expires;
 }
 
+/*
+ * Under fc_lock: a sleeper's registration whose timer no longer wakes its
+ * owner is forgotten and never touched again. The owner left that wait
+ * with no cancel a probe saw (a missed kprobe, an inlined cancel), so the
+ * timer may be a dead stack frame. The owner is blocked and r holds a
+ * reference to it: its stack is still there to be read. Return: whether r
+ * was forgotten.
+ */
+static bool fc_reg_drop_lost(struct fc_reg *r)
+{
+	if (fc_sleeper_task(r->timer) == r->task)
+		return false;
+	fc_reg_forget(r);
+	return true;
+}
+
 static bool fc_reg_aim(struct fc_reg *r, ktime_t mono_now, bool park)
 {
 	struct fc_time off;
@@ -653,9 +695,13 @@ static bool fc_reg_aim(struct fc_reg *r, ktime_t mono_now, bool park)
 	s64 slack;
 	bool due;
 
-	if (r->kind == FC_TIMER_SLEEPER && !fc_owner_blocked(r->task)) {
-		r->set->stale = true;
-		return false;
+	if (r->kind == FC_TIMER_SLEEPER) {
+		if (!fc_owner_blocked(r->task)) {
+			r->set->stale = true;
+			return false;
+		}
+		if (fc_reg_drop_lost(r))
+			return false;
 	}
 	expires = fc_reg_expiry(r, mono_now, &due);
 	if (!due && park)
@@ -839,8 +885,11 @@ void fc_sleepers_prune(struct fc_sleepers *s)
 		if (r->kind != FC_TIMER_SLEEPER || fc_task_in(r->task, s->cgrp))
 			continue;
 		/* Parked or late: give it its host expiry for the clock now. */
-		if (!r->due && r->gen != fc_vclock_gen(s->clock))
+		if (!r->due && r->gen != fc_vclock_gen(s->clock)) {
 			fc_reg_aim(r, ktime_get(), false);
+			if (hlist_unhashed(&r->hnode))	/* lost: forgotten */
+				continue;
+		}
 		fc_reg_forget(r);
 	}
 	rcu_read_unlock();

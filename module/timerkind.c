@@ -64,6 +64,21 @@ enum fc_timer_kind fc_timer_kind(const struct hrtimer *timer)
 	return FC_TIMER_OTHER;
 }
 
+struct task_struct *fc_sleeper_task(const struct hrtimer *timer)
+{
+	const struct hrtimer_sleeper *sl;
+	const struct alarm *alarm;
+
+	if (fc_wakeup_fn && READ_ONCE(timer->function) == fc_wakeup_fn) {
+		sl = container_of(timer, struct hrtimer_sleeper, timer);
+		return READ_ONCE(sl->task);
+	}
+	if (!fc_timer_alarm_sleep(timer))
+		return NULL;
+	alarm = container_of(timer, struct alarm, timer);
+	return READ_ONCE(alarm->data);
+}
+
 bool fc_timer_timerfd(const struct hrtimer *timer)
 {
 	void *fn = READ_ONCE(timer->function);

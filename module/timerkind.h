@@ -9,6 +9,8 @@
 
 #include <linux/hrtimer.h>
 
+struct task_struct;
+
 enum fc_timer_kind {
 	FC_TIMER_OTHER,		/* not a member's wake-up source: ignored */
 	/*
@@ -35,6 +37,12 @@ enum fc_timer_kind fc_timer_kind(const struct hrtimer *timer);
 
 /* True for the hrtimer of an alarm-clock clock_nanosleep. */
 bool fc_timer_alarm_sleep(const struct hrtimer *timer);
+
+/*
+ * The task a sleeper's timer wakes (hrtimer_sleeper's task, an alarm
+ * sleep's data), or NULL: fired, or not a sleeper's timer (any more).
+ */
+struct task_struct *fc_sleeper_task(const struct hrtimer *timer);
 
 /* True for the hrtimer of a timerfd on a non-alarm clock. */
 bool fc_timer_timerfd(const struct hrtimer *timer);
