@@ -196,40 +196,61 @@ static void fc_arm_user_unregister(void)
 #endif
 
 /*
- * The ia32 entries settime.c and timeread.c probe, where the kernel has
- * them (IA32_EMULATION): those that registered, unregistered in one call,
- * since each call waits for a grace period.
+ * Kprobes on entries a kernel may lack (the ia32 ones of settime.c and
+ * timeread.c need IA32_EMULATION): those that registered, removed in one
+ * call, since each call waits for a grace period.
  */
-#define FC_IA32_PROBES_MAX	16
-static struct kprobe *fc_ia32_kps[FC_IA32_PROBES_MAX];
-static unsigned int fc_ia32_nkps;
+#define FC_OPTIONAL_MAX	12
+struct fc_optional {
+	struct kprobe *kps[FC_OPTIONAL_MAX];
+	unsigned int n;
+};
 
-static void fc_ia32_register(void)
+/*
+ * A kprobe is registered afresh each time: clears the old state of
+ * kps[0..n); with ptrs, lists them there for register_kprobes().
+ */
+static void fc_kprobes_fresh(struct kprobe *kps, unsigned int n,
+			     struct kprobe **ptrs)
 {
-	struct kprobe *(*const sets[])(unsigned int *n) = {
-		fc_settime_ia32_probes, fc_timeread_ia32_probes,
-	};
-	unsigned int i, j, n;
+	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(sets); i++) {
-		struct kprobe *kps = sets[i](&n);
-
-		for (j = 0; j < n && fc_ia32_nkps < FC_IA32_PROBES_MAX; j++) {
-			/* Registered afresh each time: clear the old state. */
-			kps[j] = (struct kprobe){
-				.symbol_name = kps[j].symbol_name,
-				.pre_handler = kps[j].pre_handler };
-			if (!register_kprobe(&kps[j]))
-				fc_ia32_kps[fc_ia32_nkps++] = &kps[j];
-		}
+	for (i = 0; i < n; i++) {
+		kps[i] = (struct kprobe){ .symbol_name = kps[i].symbol_name,
+					  .pre_handler = kps[i].pre_handler };
+		if (ptrs)
+			ptrs[i] = &kps[i];
 	}
 }
 
-static void fc_ia32_unregister(void)
+/* unregister_kprobes() of kps[0..n), through ptrs (room for n). */
+static void fc_kprobes_remove(struct kprobe *kps, unsigned int n,
+			      struct kprobe **ptrs)
 {
-	if (fc_ia32_nkps)
-		unregister_kprobes(fc_ia32_kps, fc_ia32_nkps);
-	fc_ia32_nkps = 0;
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		ptrs[i] = &kps[i];
+	unregister_kprobes(ptrs, n);
+}
+
+static void fc_optional_register(struct fc_optional *o, struct kprobe *kps,
+				 unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n && o->n < FC_OPTIONAL_MAX; i++) {
+		fc_kprobes_fresh(&kps[i], 1, NULL);
+		if (!register_kprobe(&kps[i]))
+			o->kps[o->n++] = &kps[i];
+	}
+}
+
+static void fc_optional_unregister(struct fc_optional *o)
+{
+	if (o->n)
+		unregister_kprobes(o->kps, o->n);
+	o->n = 0;
 }
 
 /* hrtimer_active(timer): see fc_reg_sleep_end(). */
@@ -461,11 +482,6 @@ static struct kprobe fc_kprobes[] = {
 	{ .symbol_name = "hrtimer_nanosleep", .pre_handler = fc_kp_nanosleep },
 	{ .symbol_name = "futex_setup_timer",
 	  .pre_handler = fc_kp_futex_timer },
-	{ .symbol_name = FC_ARCH_SYSCALL(clock_gettime),
-	  .pre_handler = fc_timeread_clock_gettime },
-	{ .symbol_name = FC_ARCH_SYSCALL(gettimeofday),
-	  .pre_handler = fc_timeread_gettimeofday },
-	{ .symbol_name = FC_ARCH_SYSCALL(time), .pre_handler = fc_timeread_time },
 	{ .symbol_name = FC_ARCH_SYSCALL(clock_settime),
 	  .pre_handler = fc_settime_clock_settime },
 	{ .symbol_name = FC_ARCH_SYSCALL(settimeofday),
@@ -475,6 +491,21 @@ static struct kprobe fc_kprobes[] = {
 	{ .symbol_name = FC_ARCH_SYSCALL(clock_adjtime),
 	  .pre_handler = fc_settime_clock_adjtime },
 };
+
+/*
+ * The time reads: while a group holds the hooks, and after the last went,
+ * for as long as an address space shows a group's page (its syscalls must
+ * keep agreeing with its vDSO, vdsomap.h).
+ */
+static struct kprobe fc_read_kprobes[] = {
+	{ .symbol_name = FC_ARCH_SYSCALL(clock_gettime),
+	  .pre_handler = fc_timeread_clock_gettime },
+	{ .symbol_name = FC_ARCH_SYSCALL(gettimeofday),
+	  .pre_handler = fc_timeread_gettimeofday },
+	{ .symbol_name = FC_ARCH_SYSCALL(time), .pre_handler = fc_timeread_time },
+};
+
+static struct fc_optional fc_settime_ia32, fc_read_ia32;
 
 static void fc_probe_switch(void *data, bool preempt, struct task_struct *prev,
 			    struct task_struct *next, unsigned int prev_state)
@@ -583,23 +614,52 @@ static int fc_tps_register(void)
 static DEFINE_MUTEX(fc_hooks_mutex);
 static unsigned int fc_hook_users;
 static bool fc_hooks_installed;
+static bool fc_reads_installed;
+
+static int fc_reads_install(void)
+{
+	struct kprobe *kps[ARRAY_SIZE(fc_read_kprobes)], *kp;
+	unsigned int n;
+	int ret;
+
+	if (fc_reads_installed)
+		return 0;
+	fc_kprobes_fresh(fc_read_kprobes, ARRAY_SIZE(kps), kps);
+	ret = register_kprobes(kps, ARRAY_SIZE(kps));
+	if (ret) {
+		pr_err("time read kprobes: %d\n", ret);
+		return ret;
+	}
+	kp = fc_timeread_ia32_probes(&n);
+	fc_optional_register(&fc_read_ia32, kp, n);
+	fc_reads_installed = true;
+	return 0;
+}
+
+static void fc_reads_uninstall(void)
+{
+	struct kprobe *kps[ARRAY_SIZE(fc_read_kprobes)];
+
+	if (!fc_reads_installed)
+		return;
+	fc_optional_unregister(&fc_read_ia32);
+	fc_kprobes_remove(fc_read_kprobes, ARRAY_SIZE(kps), kps);
+	fc_reads_installed = false;
+}
 
 static int fc_hooks_install(void)
 {
-	struct kprobe *kps[ARRAY_SIZE(fc_kprobes)];
-	int i, ret;
+	struct kprobe *kps[ARRAY_SIZE(fc_kprobes)], *kp;
+	unsigned int n;
+	int ret;
 
-	ret = fc_tps_register();
+	ret = fc_reads_install();
 	if (ret)
 		return ret;
-	for (i = 0; i < ARRAY_SIZE(fc_kprobes); i++) {
-		/* A kprobe is registered afresh each time: clear the old state. */
-		struct kprobe *kp = &fc_kprobes[i];
-
-		*kp = (struct kprobe){ .symbol_name = kp->symbol_name,
-				       .pre_handler = kp->pre_handler };
-		kps[i] = kp;
-	}
+	ret = fc_tps_register();
+	if (ret)
+		goto err_reads;
+	fc_kprobes_fresh(fc_kprobes, ARRAY_SIZE(kps), kps);
 	ret = register_kprobes(kps, ARRAY_SIZE(kps));
 	if (ret) {
 		pr_err("kprobes: %d\n", ret);
@@ -625,7 +685,8 @@ static int fc_hooks_install(void)
 		pr_err("hrtimer_start_range_ns_user kretprobe: %d\n", ret);
 		goto err_forward;
 	}
-	fc_ia32_register();
+	kp = fc_settime_ia32_probes(&n);
+	fc_optional_register(&fc_settime_ia32, kp, n);
 	fc_hooks_installed = true;
 	return 0;
 
@@ -639,24 +700,24 @@ err_kp:
 	unregister_kprobes(kps, ARRAY_SIZE(kps));
 err_tp:
 	fc_tps_unregister(ARRAY_SIZE(fc_tps));
+err_reads:
+	if (!fc_vdsomap_anchored())
+		fc_reads_uninstall();
 	return ret;
 }
 
 static void fc_hooks_uninstall(void)
 {
 	struct kprobe *kps[ARRAY_SIZE(fc_kprobes)];
-	int i;
 
 	if (!fc_hooks_installed)
 		return;
-	fc_ia32_unregister();
+	fc_optional_unregister(&fc_settime_ia32);
 	fc_arm_user_unregister();
 	fc_forward_unregister();
 	fc_heldwait_unregister();
 	fc_remaining_unregister();
-	for (i = 0; i < ARRAY_SIZE(fc_kprobes); i++)
-		kps[i] = &fc_kprobes[i];
-	unregister_kprobes(kps, ARRAY_SIZE(kps));
+	fc_kprobes_remove(fc_kprobes, ARRAY_SIZE(kps), kps);
 	fc_tps_unregister(ARRAY_SIZE(fc_tps));
 	fc_hooks_installed = false;
 }
@@ -668,15 +729,23 @@ static void fc_hooks_uninstall(void)
  */
 #define FC_HOOKS_LINGER	(5 * HZ)
 
+static void fc_hooks_linger_end(struct work_struct *work);
+static DECLARE_DELAYED_WORK(fc_hooks_linger, fc_hooks_linger_end);
+
+/* The time reads stay, looking again later, while a page is shown. */
 static void fc_hooks_linger_end(struct work_struct *work)
 {
 	mutex_lock(&fc_hooks_mutex);
-	if (!fc_hook_users)
+	if (!fc_hook_users) {
 		fc_hooks_uninstall();
+		if (!fc_vdsomap_anchored())
+			fc_reads_uninstall();
+		else
+			schedule_delayed_work(&fc_hooks_linger,
+					      FC_HOOKS_LINGER);
+	}
 	mutex_unlock(&fc_hooks_mutex);
 }
-
-static DECLARE_DELAYED_WORK(fc_hooks_linger, fc_hooks_linger_end);
 
 int fc_hooks_get(void)
 {
@@ -705,5 +774,6 @@ void fc_hooks_exit(void)
 	cancel_delayed_work_sync(&fc_hooks_linger);
 	mutex_lock(&fc_hooks_mutex);
 	fc_hooks_uninstall();
+	fc_reads_uninstall();
 	mutex_unlock(&fc_hooks_mutex);
 }

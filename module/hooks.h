@@ -10,7 +10,10 @@
 /* A new group holds the hooks: installs them for the first. */
 int fc_hooks_get(void);
 
-/* A group went: removes the hooks a few seconds after the last. */
+/*
+ * A group went: removes the hooks a few seconds after the last; the time
+ * reads only once no address space shows a group's page (vdsomap.h).
+ */
 void fc_hooks_put(void);
 
 /* Module exit, after every group went: removes them now. */

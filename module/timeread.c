@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The time-reading syscalls of members, redirected (redirect.h) to a copy
- * of the syscall that adds the group's offset. Non-members run the
- * kernel's own syscall.
+ * of the syscall that adds the group's offset; also those of a process
+ * that left its group or outlived it, whose vDSO still shows the group's
+ * page (until exec): they read that page's clock, as its vDSO does.
+ * Everyone else runs the kernel's own syscall.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -23,6 +25,7 @@
 #include "redirect.h"
 #include "timeread.h"
 #include "vclock.h"
+#include "vdsomap.h"
 #include "vvar.h"
 
 /* Host time of clock id now, or, frozen, when the group froze. */
@@ -85,18 +88,35 @@ static bool fc_host_time(clockid_t id, const struct fc_clock_snapshot *snap,
 	return true;
 }
 
-bool fc_timeread_now(clockid_t id, struct timespec64 *ts)
+/*
+ * The clock current reads: its group's, or else the one its vDSO shows (a
+ * process that left its group or outlived it keeps that page until exec).
+ * Return: false for host time.
+ */
+static bool fc_timeread_clock_of(struct fc_clock_snapshot *snap)
 {
-	struct fc_clock_snapshot snap = { };
 	struct fc_group *g;
-	struct fc_time t;
-	bool real;
+	struct fc_vvar *v = NULL;
 
 	rcu_read_lock();
 	g = fc_group_of(current);
 	if (g)
-		fc_group_read_clock(g, &snap);
+		fc_group_read_clock(g, snap);
+	else
+		v = fc_vdsomap_shown(current->mm);
+	if (v)
+		fc_vvar_read(v, snap);
 	rcu_read_unlock();
+	return g || v;
+}
+
+bool fc_timeread_now(clockid_t id, struct timespec64 *ts)
+{
+	struct fc_clock_snapshot snap = { };
+	struct fc_time t;
+	bool real;
+
+	fc_timeread_clock_of(&snap);
 	if (!fc_host_time(id, &snap, ts))
 		return false;
 	real = id == CLOCK_REALTIME || id == CLOCK_REALTIME_COARSE ||
@@ -122,17 +142,20 @@ static bool fc_preload_shifts(const struct pt_regs *u)
 	       fc_clockdev_mapped(mm);
 }
 
-/* A member's time syscall that the module must answer. */
-static bool fc_is_member(const struct pt_regs *u)
+/*
+ * A time syscall the module must answer: a member's, or one made by a
+ * process whose vDSO shows a group's page.
+ */
+static bool fc_answers(const struct pt_regs *u)
 {
-	bool member;
+	bool ours;
 
 	if (current->flags & PF_KTHREAD || fc_preload_shifts(u))
 		return false;
 	rcu_read_lock();
-	member = fc_group_of(current);
+	ours = fc_group_of(current) || fc_vdsomap_shown(current->mm);
 	rcu_read_unlock();
-	return member;
+	return ours;
 }
 
 static long fc_do_clock_gettime(const struct pt_regs *u)
@@ -273,21 +296,21 @@ int fc_timeread_clock_gettime(struct kprobe *kp, struct pt_regs *regs)
 
 	if (!fc_timeread_clock((clockid_t)fc_arch_syscall_arg(u, 0)))
 		return 0;
-	return fc_is_member(u) ? fc_redirect(regs, fc_sys_clock_gettime) : 0;
+	return fc_answers(u) ? fc_redirect(regs, fc_sys_clock_gettime) : 0;
 }
 
 int fc_timeread_gettimeofday(struct kprobe *kp, struct pt_regs *regs)
 {
 	const struct pt_regs *u = fc_arch_syscall_regs(regs);
 
-	return fc_is_member(u) ? fc_redirect(regs, fc_sys_gettimeofday) : 0;
+	return fc_answers(u) ? fc_redirect(regs, fc_sys_gettimeofday) : 0;
 }
 
 int fc_timeread_time(struct kprobe *kp, struct pt_regs *regs)
 {
 	const struct pt_regs *u = fc_arch_syscall_regs(regs);
 
-	return fc_is_member(u) ? fc_redirect(regs, fc_sys_time) : 0;
+	return fc_answers(u) ? fc_redirect(regs, fc_sys_time) : 0;
 }
 
 static int fc_timeread_ia32_clock(struct kprobe *kp, struct pt_regs *regs,
@@ -297,7 +320,7 @@ static int fc_timeread_ia32_clock(struct kprobe *kp, struct pt_regs *regs,
 
 	if (!fc_timeread_clock((clockid_t)fc_arch_syscall_arg_ia32(u, 0)))
 		return 0;
-	return fc_is_member(u) ? fc_redirect(regs, target) : 0;
+	return fc_answers(u) ? fc_redirect(regs, target) : 0;
 }
 
 static int fc_timeread_clock_gettime_ia32(struct kprobe *kp,
@@ -317,14 +340,14 @@ static int fc_timeread_gettimeofday_ia32(struct kprobe *kp,
 {
 	const struct pt_regs *u = fc_arch_syscall_regs(regs);
 
-	return fc_is_member(u) ? fc_redirect(regs, fc_sys_gettimeofday_ia32) : 0;
+	return fc_answers(u) ? fc_redirect(regs, fc_sys_gettimeofday_ia32) : 0;
 }
 
 static int fc_timeread_time32_ia32(struct kprobe *kp, struct pt_regs *regs)
 {
 	const struct pt_regs *u = fc_arch_syscall_regs(regs);
 
-	return fc_is_member(u) ? fc_redirect(regs, fc_sys_time32_ia32) : 0;
+	return fc_answers(u) ? fc_redirect(regs, fc_sys_time32_ia32) : 0;
 }
 
 /* The ia32 entries that read the time, where the kernel has them. */

@@ -26,13 +26,14 @@
  * The fault and copy hooks stay while the module is loaded, since anchors outlive
  * groups. An address space keeps the page it was given until exec, or
  * until it joins another group: after the group went, the page keeps the
- * group's last offsets.
+ * group's last offsets, and its time syscalls read that clock too.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/anon_inodes.h>
 #include <linux/file.h>
+#include <linux/hashtable.h>
 #include <linux/kprobes.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
@@ -55,6 +56,88 @@
 static atomic_t fc_anchors = ATOMIC_INIT(0);
 
 static struct workqueue_struct *fc_vdsomap_wq;
+
+/*
+ * The page each address space with an anchor shows, by mm, for time
+ * syscalls made outside any group (fc_vdsomap_shown()). Counted, as an
+ * mremap opens the moved anchor before it closes the old one. Changed
+ * under fc_shown_lock, read under RCU; an entry goes before its mm does
+ * (exit unmaps every anchor).
+ */
+struct fc_shown {
+	struct hlist_node node;
+	struct rcu_head rcu;
+	const struct mm_struct *mm;	/* compared only */
+	struct fc_vvar *v;		/* held by the anchor */
+	unsigned int anchors;
+};
+
+static DEFINE_HASHTABLE(fc_shown, 8);
+static DEFINE_SPINLOCK(fc_shown_lock);
+
+/* Under fc_shown_lock or RCU. */
+static struct fc_shown *fc_shown_find(const struct mm_struct *mm)
+{
+	struct fc_shown *e;
+
+	hash_for_each_possible_rcu(fc_shown, e, node, (unsigned long)mm)
+		if (e->mm == mm)
+			return e;
+	return NULL;
+}
+
+/* An anchor of mm showing v came (open, mmap). */
+static void fc_shown_add(const struct mm_struct *mm, struct fc_vvar *v)
+{
+	struct fc_shown *fresh = kzalloc(sizeof(*fresh), GFP_KERNEL), *e;
+
+	spin_lock(&fc_shown_lock);
+	e = fc_shown_find(mm);
+	if (e) {
+		e->anchors++;
+		WRITE_ONCE(e->v, v);
+	} else if (fresh) {
+		/* Without memory: its syscalls read host time, as before. */
+		fresh->mm = mm;
+		fresh->v = v;
+		fresh->anchors = 1;
+		hash_add_rcu(fc_shown, &fresh->node, (unsigned long)mm);
+		fresh = NULL;
+	}
+	spin_unlock(&fc_shown_lock);
+	kfree(fresh);
+}
+
+/* mm's anchor now shows v (repointed), or one went (v NULL). */
+static void fc_shown_change(const struct mm_struct *mm, struct fc_vvar *v)
+{
+	struct fc_shown *e;
+
+	spin_lock(&fc_shown_lock);
+	e = fc_shown_find(mm);
+	if (e && v) {
+		WRITE_ONCE(e->v, v);
+	} else if (e && !--e->anchors) {
+		hash_del_rcu(&e->node);
+		kfree_rcu(e, rcu);
+	}
+	spin_unlock(&fc_shown_lock);
+}
+
+struct fc_vvar *fc_vdsomap_shown(struct mm_struct *mm)
+{
+	struct fc_shown *e;
+
+	if (!atomic_read(&fc_anchors) || !mm)
+		return NULL;
+	e = fc_shown_find(mm);
+	return e ? READ_ONCE(e->v) : NULL;
+}
+
+bool fc_vdsomap_anchored(void)
+{
+	return atomic_read(&fc_anchors);
+}
 
 static const struct vm_operations_struct fc_anchor_vm_ops;
 
@@ -112,6 +195,7 @@ static void fc_anchor_open(struct vm_area_struct *vma)
 {
 	fc_vvar_get(vma->vm_private_data);
 	atomic_inc(&fc_anchors);
+	fc_shown_add(vma->vm_mm, vma->vm_private_data);
 }
 
 static void fc_anchor_close(struct vm_area_struct *vma)
@@ -122,6 +206,7 @@ static void fc_anchor_close(struct vm_area_struct *vma)
 	 */
 	if (atomic_read(&vma->vm_mm->mm_users))
 		fc_vvar_drop_locked(vma->vm_mm);
+	fc_shown_change(vma->vm_mm, NULL);
 	atomic_dec(&fc_anchors);
 	fc_vvar_put(vma->vm_private_data);
 }
@@ -149,6 +234,7 @@ static int fc_anchor_mmap(struct file *file, struct vm_area_struct *vma)
 	vma->vm_private_data = fc_vvar_get(file->private_data);
 	vma->vm_ops = &fc_anchor_vm_ops;
 	atomic_inc(&fc_anchors);
+	fc_shown_add(vma->vm_mm, vma->vm_private_data);
 	return 0;
 }
 
@@ -201,6 +287,7 @@ static void fc_anchor_current(void)
 		if (vma->vm_private_data != want) {
 			old = vma->vm_private_data;
 			vma->vm_private_data = want;
+			fc_shown_change(mm, want);
 			want = old;
 			fc_vvar_drop_locked(mm);
 		}

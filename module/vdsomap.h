@@ -7,7 +7,11 @@
 #ifndef _FC_VDSOMAP_H
 #define _FC_VDSOMAP_H
 
+#include <linux/types.h>
+
 struct fc_group;
+struct fc_vvar;
+struct mm_struct;
 struct task_struct;
 
 /* Task moved into a cgroup: a member's next vDSO read shows the group's. */
@@ -15,6 +19,17 @@ void fc_vdsomap_note_attach(struct task_struct *task);
 
 /* A new group over a cgroup that already has processes: the same for each. */
 void fc_vdsomap_adopt(struct fc_group *g);
+
+/*
+ * The page address space mm shows (its anchor's), or NULL; under RCU. A
+ * process keeps its last group's page until exec, even outside the group
+ * (it left, or the group was deleted): its time syscalls read that page's
+ * clock too, so that they and the vDSO agree.
+ */
+struct fc_vvar *fc_vdsomap_shown(struct mm_struct *mm);
+
+/* Whether any address space shows a group's page (has an anchor). */
+bool fc_vdsomap_anchored(void);
 
 /*
  * Its own hooks, on the [vvar] fault handler and on fork, stay for the

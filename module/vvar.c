@@ -220,6 +220,15 @@ static void fc_vvar_write(struct fc_vvar *v, const struct fc_vdso_clock *vd)
 	fc_vvar_write_rest(v);
 }
 
+void fc_vvar_read(struct fc_vvar *v, struct fc_clock_snapshot *snap)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&v->lock, flags);
+	*snap = v->snap;
+	raw_spin_unlock_irqrestore(&v->lock, flags);
+}
+
 void fc_vvar_set(struct fc_vvar *v, const struct fc_clock_snapshot *snap)
 {
 	struct fc_vdso_clock vd[CS_BASES];

@@ -42,6 +42,9 @@ struct fc_vvar *fc_vvar_get(struct fc_vvar *v);
 void fc_vvar_put(struct fc_vvar *v);
 struct page *fc_vvar_page(const struct fc_vvar *v);
 
+/* What page v shows (any context; v held, or under RCU). */
+void fc_vvar_read(struct fc_vvar *v, struct fc_clock_snapshot *snap);
+
 /* Any context but the notifier's: the page shows clock snap from now. */
 void fc_vvar_set(struct fc_vvar *v, const struct fc_clock_snapshot *snap);
 

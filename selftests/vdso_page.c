@@ -7,7 +7,7 @@
  * inherits it, even without the anchor (MADV_DONTFORK) or after the anchor
  * was unmapped; a frozen group's vDSO stands; a process attached while it
  * runs reads the group's time from its next read; one that outlives its
- * group keeps reading a sane clock. The clock page a member may map
+ * group, or leaves it, keeps the group's clock (vDSO and syscalls alike). The clock page a member may map
  * (/dev/fluxcap) stays out of core dumps and cannot be grown.
  */
 
@@ -125,20 +125,6 @@ static long long vdso_off_syscall(int n)
 	return worst;
 }
 
-/* Whether the vDSO reads the hardware counter itself (TSC), not the syscall. */
-static bool vdso_reads_tsc(void)
-{
-	char cs[32] = "";
-	FILE *f = fopen("/sys/devices/system/clocksource/clocksource0/current_clocksource", "re");
-
-	if (f) {
-		if (!fgets(cs, sizeof(cs), f))
-			cs[0] = 0;
-		fclose(f);
-	}
-	return !strncmp(cs, "tsc", 3);
-}
-
 static void jump(void)
 {
 	struct timespec ts = { JUMP_S, 0 };
@@ -243,6 +229,7 @@ static void m_steps(struct fx_result *r, void *arg)
 		r->v[2] = time(NULL);
 		r->v[3] = fx_vclock_ns(CLOCK_MONOTONIC);
 		r->v[4] = anchor_addr() != 0;
+		r->v[5] = fx_vclock_ns(CLOCK_REALTIME);
 		r->goes_on = 1;
 		fx_send(r);
 		wait_go(sh);
@@ -447,42 +434,87 @@ TEST_F_TIMEOUT(vdso, attached_process, 60)
 		TH_LOG("vDSO - syscall %lld ns", r1.v[0] - r1.v[3]);
 }
 
-/* After its group went, a member's vDSO goes on from where it was. */
-TEST_F_TIMEOUT(vdso, outlives_group, 60)
+/*
+ * r, read outside any group, continues the clock of r1, read in the group
+ * ms milliseconds before (at least), through the vDSO and the syscalls
+ * alike: nothing goes back to host time.
+ */
+static void expect_continues(struct __test_metadata *_metadata,
+			     const struct fx_result *r1,
+			     const struct fx_result *r, long long ms)
 {
-	struct fx_result r0, r1, r2;
+	EXPECT_LE(r1->v[0] + ms * FX_MSEC, r->v[0])
+		TH_LOG("vDSO MONOTONIC went from %lld to %lld", r1->v[0], r->v[0]);
+	EXPECT_GT(r1->v[0] + 30 * FX_NSEC + ms * FX_MSEC, r->v[0]);
+	EXPECT_LE(r1->v[3] + ms * FX_MSEC, r->v[3])
+		TH_LOG("syscall MONOTONIC went from %lld to %lld", r1->v[3], r->v[3]);
+	EXPECT_GT(50 * FX_MSEC, llabs(r->v[0] - r->v[3]))
+		TH_LOG("MONOTONIC: vDSO %lld, syscall %lld", r->v[0], r->v[3]);
+	EXPECT_GT(50 * FX_MSEC, llabs(r->v[1] - r->v[5]))
+		TH_LOG("REALTIME: vDSO %lld, syscall %lld", r->v[1], r->v[5]);
+	EXPECT_GE(1, llabs(r->v[2] - r->v[5] / FX_NSEC))
+		TH_LOG("time() %lld, REALTIME syscall %lld s", r->v[2], r->v[5] / FX_NSEC);
+	EXPECT_EQ(1, r->v[4]) TH_LOG("the anchor went");
+}
+
+/* A member that read r1 right after its group was advanced by JUMP_S. */
+static struct fx_child *advanced_member(struct __test_metadata *_metadata,
+					FIXTURE_DATA(vdso) *self,
+					struct fx_result *r1)
+{
+	struct fx_result r0;
 	struct fx_group g;
 	struct fx_child *c;
 
-	FX_RETURN_IF_SKIPPED();
 	c = fx_spawn(&self->e, m_steps, self->sh);
 	ASSERT_NE(NULL, c);
 	ASSERT_EQ(0, fx_collect(c, FX_BOUND_MS, &r0));
 	ASSERT_EQ(0, fx_group_set(&self->e.sock, self->e.family, self->e.name,
 				  FLUXCAP_A_GROUP_ADVANCE_NS, JUMP_NS, 8, &g));
 	go(self);
-	ASSERT_EQ(0, fx_collect(c, FX_BOUND_MS, &r1));
+	ASSERT_EQ(0, fx_collect(c, FX_BOUND_MS, r1));
+	EXPECT_LE(JUMP_NS, r1->v[0] - r0.v[0]);
+	return c;
+}
+
+/*
+ * After its group went, a process keeps its group's clock until exec: the
+ * vDSO goes on from where it was and the syscalls agree with it, also
+ * after the hooks of the last group would have gone (5 s).
+ */
+TEST_F_TIMEOUT(vdso, outlives_group, 60)
+{
+	struct fx_result r1, r2;
+	struct fx_child *c;
+
+	FX_RETURN_IF_SKIPPED();
+	c = advanced_member(_metadata, self, &r1);
 	ASSERT_EQ(0, fx_group_simple(&self->e.sock, self->e.family, FLUXCAP_CMD_DEL_GROUP,
 				     self->e.name, NULL));
 	self->e.have_group = false;
 	fx_msleep(100);
 	go(self);
 	ASSERT_EQ(0, fx_collect(c, FX_BOUND_MS, &r2));
-	EXPECT_LE(JUMP_NS, r1.v[0] - r0.v[0]);
-	EXPECT_EQ(1, r2.v[4]) TH_LOG("the anchor went with the group");
-	/*
-	 * Where the vDSO reads the clocksource itself, it goes on from the
-	 * group's last offsets. On HPET it falls back to the syscall, which
-	 * reads host time once the group is gone (design.md): then both agree.
-	 */
-	if (!vdso_reads_tsc()) {
-		EXPECT_GT(50 * FX_MSEC, llabs(r2.v[0] - r2.v[3]))
-			TH_LOG("no TSC: vDSO %lld, syscall %lld", r2.v[0], r2.v[3]);
-		return;
-	}
-	EXPECT_LE(r1.v[0] + 50 * FX_MSEC, r2.v[0]) TH_LOG("MONOTONIC went from %lld to %lld",
-							  r1.v[0], r2.v[0]);
-	EXPECT_GT(r1.v[0] + 30 * FX_NSEC, r2.v[0]);
+	expect_continues(_metadata, &r1, &r2, 50);
+	fx_msleep(6000);
+	go(self);
+	ASSERT_EQ(0, fx_collect(c, FX_BOUND_MS, &r2));
+	expect_continues(_metadata, &r1, &r2, 5000);
+}
+
+/* A member that leaves for a cgroup outside every group likewise. */
+TEST_F_TIMEOUT(vdso, leaves_group, 60)
+{
+	struct fx_result r1, r2;
+	struct fx_child *c;
+
+	FX_RETURN_IF_SKIPPED();
+	c = advanced_member(_metadata, self, &r1);
+	ASSERT_EQ(0, fx_cg_move(c->pid, FX_CGROOT));
+	fx_msleep(100);
+	go(self);
+	ASSERT_EQ(0, fx_collect(c, FX_BOUND_MS, &r2));
+	expect_continues(_metadata, &r1, &r2, 50);
 }
 
 TEST_HARNESS_MAIN

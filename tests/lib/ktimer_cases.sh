@@ -97,22 +97,42 @@ ktimer_run() {
 # ktimer_cpu_time_only OUT: every failed check of posix_timers' output OUT is
 # a CPU-time itimer (ITIMER_PROF, ITIMER_VIRTUAL) whose expiry it compares
 # with wall time: fluxcap never touches CPU time, so that fails natively too
-# when the (emulated) CPU is starved by other guests. Such a run is rerun
-# once, and the case passes only if the rerun passes whole.
+# when the (emulated) CPU is starved by other guests (three guests on two
+# cores: 9 of 12 native runs on 6.1 and 6.12 failed so, by 2.5-3.1 s, as
+# did 10 of 12 under fluxcap). Such a run is rerun, up to three times; the case passes if a
+# rerun passes whole, or, failing that, if a native run at once fails the
+# same checks (and fluxcap passed as many as native did).
+KTIMER_CPU_RE='^not ok [0-9]+ ITIMER_(PROF|VIRTUAL)$|^Check itimer (prof|virtual)\.\.\. .*\[FAIL\]'
 ktimer_cpu_time_only() {
-	local cpu='^not ok [0-9]+ ITIMER_(PROF|VIRTUAL)$|^Check itimer (prof|virtual)\.\.\. .*\[FAIL\]'
-	grep -Eq "$cpu" "$1" && ! grep -E '^not ok|\[FAIL' "$1" | grep -Evq "$cpu"
+	grep -Eq "$KTIMER_CPU_RE" "$1" && ! grep -E '^not ok|\[FAIL' "$1" | grep -Evq "$KTIMER_CPU_RE"
 }
 
 # t_ktimer NAME: one program's case.
 t_ktimer() {
-	local name=$1 out="$tmp/ktimer-$1.out" pass why=''
+	local name=$1 out="$tmp/ktimer-$1.out" pass why='' tries=0 starved='' failed_lines
+	local want=${KTIMER_MIN_PASS[$name]}
 	: >"$tmp/dump"
 	ktimer_run "$name"
-	if [ "$rc" != 0 ] && [ "$name" = posix_timers ] && ktimer_cpu_time_only "$tmp/out"; then
-		sed 's/^/#   first run | /' "$tmp/out"
-		note "$name: only a CPU-time itimer was late against wall time (CPU starved): once more"
+	# (the kernel's older posix_timers exits 0 even then)
+	while [ "$name" = posix_timers ] && [ "$tries" -lt 3 ] &&
+		{ [ "$rc" = 0 ] || [ "$rc" = 1 ]; } && ktimer_cpu_time_only "$tmp/out"; do
+		tries=$((tries + 1))
+		sed "s/^/#   run $tries | /" "$tmp/out"
+		note "$name: only a CPU-time itimer was late against wall time (CPU starved): again"
 		ktimer_run "$name"
+	done
+	# Still so: does the program fail the same way natively, here and now?
+	# Then those checks say how starved the machine is, not what fluxcap
+	# did: they do not count, and fluxcap must pass as many as native did.
+	if [ "$tries" = 3 ] && { [ "$rc" = 0 ] || [ "$rc" = 1 ]; } &&
+		ktimer_cpu_time_only "$tmp/out"; then
+		timeout -k 5 "$KTIMER_TIMEOUT" "$build/ktimers/$name" </dev/null >"$tmp/native" 2>&1
+		sed 's/^/#   native | /' "$tmp/native"
+		if ktimer_cpu_time_only "$tmp/native"; then
+			starved=$(grep -Ec '^ok [0-9]+ [^#]*$|\[OK\]' "$tmp/native")
+			want=$starved
+			note "$name: natively too: its CPU-time checks fail on this starved machine"
+		fi
 	fi
 	ktimer_took[$name]=$took
 	cp "$tmp/out" "$out"
@@ -125,16 +145,18 @@ t_ktimer() {
 	: >"$tmp/out"	# check() shows nothing twice
 	: >"$tmp/err"
 	pass=$(grep -Ec '^ok [0-9]+ [^#]*$|\[OK\]' "$out")
-	note "$name: $pass pass lines (want >= ${KTIMER_MIN_PASS[$name]})"
+	note "$name: $pass pass lines (want >= $want)"
+	failed_lines=$(grep -E '^not ok|\[FAIL' "$out")
+	[ -z "$starved" ] || failed_lines=$(printf '%s\n' "$failed_lines" | grep -Ev "$KTIMER_CPU_RE")
 	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 		why="hang: killed by timeout(1) after $KTIMER_TIMEOUT s"
-	elif [ "$rc" != 0 ]; then
+	elif [ "$rc" != 0 ] && [ -z "$starved" ]; then
 		why="exit $rc"
-	elif grep -Eq '^not ok|\[FAIL' "$out"; then
-		why="a failed check: $(grep -Em1 '^not ok|\[FAIL' "$out" | tr -s ' ')"
-	elif ! grep -Eq '^# Totals: pass:[0-9]+ fail:0 ' "$out"; then
+	elif [ -n "$failed_lines" ]; then
+		why="a failed check: $(printf '%s\n' "$failed_lines" | head -n 1 | tr -s ' ')"
+	elif ! grep -Eq '^# Totals: pass:[0-9]+ fail:0 ' "$out" && [ -z "$starved" ]; then
 		why="no '# Totals: ... fail:0' line"
-	elif [ "$pass" -lt "${KTIMER_MIN_PASS[$name]}" ]; then
+	elif [ "$pass" -lt "$want" ]; then
 		why="only $pass pass lines"
 	fi
 	ktimer_verdict[$name]=${why:-pass}
