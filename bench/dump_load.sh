@@ -44,20 +44,27 @@ if [ -n "$guest" ]; then
 	exec 3>"$guest"
 	hz=$("$w" tsc-hz)
 	us() { awk -v t="$1" -v n="$2" -v hz="$hz" 'BEGIN { printf "%.2f", t / n / hz * 1e6 }'; }
-	as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"; }
+	nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups --)
 	for i in $(seq 50); do "$fluxctl" create "dl-empty-$i" --no-auto >/dev/null; done
 	"$fluxctl" create dl >/dev/null
 	"$fluxctl" set dl auto off >/dev/null
 	bg=''
 	load() { # load idle|cpu|dump: start it in the background
+		# setpriv execs: $! is the loop itself, which kill ends.
 		case $1 in
-		cpu) as_nobody sh -c 'while :; do :; done' & bg=$! ;;
-		dump) as_nobody "$loop" 100000 >"$guest.dumps" & bg=$! ;;
+		cpu) "${nobody[@]}" sh -c 'while :; do :; done' & bg=$! ;;
+		dump) "${nobody[@]}" "$loop" 100000 >/dev/null & bg=$! ;;
 		*) bg='' ;;
 		esac
 		sleep 0.2
 	}
-	unload() { [ -z "$bg" ] || { kill "$bg"; wait "$bg" 2>/dev/null || true; }; }
+	unload() {
+		[ -n "$bg" ] || return 0
+		kill "$bg"
+		wait "$bg" 2>/dev/null || true
+		# Nothing of the load may outlive its condition.
+		! pgrep -u 65534 >/dev/null || { echo "bench/dump_load.sh: load left running" >&2; exit 1; }
+	}
 	for ((r = 0; r < rounds; r++)); do
 		for c in idle cpu dump; do
 			load "$c"
@@ -70,12 +77,15 @@ if [ -n "$guest" ]; then
 		done
 	done
 	# The loop's own rate, for the record.
-	as_nobody "$loop" 5 | sed 's/^/rate /' >&3
+	"${nobody[@]}" "$loop" 5 | sed 's/^/rate /' >&3
+	# The module must unload (guest-init's rmmod): no group may stay.
+	for i in $(seq 50); do "$fluxctl" delete "dl-empty-$i"; done
+	"$fluxctl" delete dl
 	exit 0
 fi
 
 # ---------------------------------------------------------------- on the host
-make -s userspace "$w" "$loop" >/dev/null
+make -s userspace build/bench/workload build/bench/dumploop >/dev/null
 if [ "${#kernels[@]}" -eq 0 ]; then
 	for ko in build/*/fluxcap.ko; do kernels+=("$(basename "$(dirname "$ko")")"); done
 fi

@@ -71,7 +71,8 @@ struct fc_group {
 	 */
 	bool ext_clear;
 	u32 ext_clear_gen;
-	char held_by[FLUXCAP_HELD_BY_MAX];	/* what held it last */
+	char held_by[FLUXCAP_HELD_BY_MAX];	/* what held it last ... */
+	raw_spinlock_t held_by_lock;		/* ... for readers without */
 	struct fc_vclock clock;
 	struct fc_sleepers sleepers;
 
@@ -405,6 +406,17 @@ static void fc_group_idle_forever(struct fc_group *g, u32 members,
 	ev->members = members;
 }
 
+#define FC_HELD_UNMOVABLE \
+	"a timer or wait it cannot move (alarm clock, io_uring, schedule_timeout)"
+
+/* Under the lock: what held g last ("" for nothing). */
+static void fc_group_say_held(struct fc_group *g, const char *why)
+{
+	raw_spin_lock(&g->held_by_lock);
+	strscpy(g->held_by, why, sizeof(g->held_by));
+	raw_spin_unlock(&g->held_by_lock);
+}
+
 static void fc_group_check(struct work_struct *work)
 {
 	struct fc_group *g = container_of(work, struct fc_group, check_work);
@@ -444,9 +456,7 @@ static void fc_group_check(struct work_struct *work)
 	/* A member waits on a timer the module cannot move: hold. */
 	if (fc_sleepers_holds(s)) {
 		g->held++;
-		strscpy(g->held_by,
-			"a timer or wait it cannot move (alarm clock, io_uring, schedule_timeout)",
-			sizeof(g->held_by));
+		fc_group_say_held(g, FC_HELD_UNMOVABLE);
 		goto out;
 	}
 	if (g->external == FLUXCAP_EXTERNAL_HOLD) {
@@ -458,13 +468,13 @@ static void fc_group_check(struct work_struct *work)
 		g->ext_clear_gen = v.gen;
 		if (ext) {	/* a member waits on a peer outside */
 			g->held++;
-			strscpy(g->held_by, held_by, sizeof(g->held_by));
+			fc_group_say_held(g, held_by);
 			queue_delayed_work(fc_wq, &g->recheck,
 					   FC_EXTERNAL_RECHECK);
 			goto out;
 		}
 	}
-	g->held_by[0] = '\0';
+	fc_group_say_held(g, "");
 	if (!fc_sleepers_first(s, &deadline)) {
 		fc_group_idle_forever(g, v.members, &ev);
 		goto out;
@@ -565,6 +575,7 @@ struct fc_group *fc_group_create(const struct fc_group_params *p,
 	g->auto_jump = p->auto_jump;
 	g->external = p->external;
 	fc_quiesce_init(&g->quiesce, p->cgrp);
+	raw_spin_lock_init(&g->held_by_lock);
 	fc_sleepers_init(&g->sleepers, &g->clock, p->cgrp, fc_group_kick_set);
 	init_irq_work(&g->check_irq, fc_group_check_irq);
 	INIT_WORK(&g->check_work, fc_group_check);
@@ -661,29 +672,38 @@ void fc_group_destroy(struct fc_group *g)
 	fc_group_put(g);
 }
 
+/*
+ * exact (privileged): under the sleepers' lock, pruned first, members
+ * counted by a walk. Otherwise no lock the members' paths take, so that a
+ * reader anyone may loop never stalls them: each field as it stands (the
+ * clock under its seqcount, held_by under its own lock).
+ */
 void fc_group_stats(struct fc_group *g, struct fc_group_stats *st, bool exact)
 {
-	unsigned long flags;
+	unsigned long flags = 0, hflags;
 
 	st->members = exact ? fc_quiesce_count(&g->quiesce) :
 			      fc_quiesce_members_seen(&g->quiesce);
-
-	flags = fc_sleepers_lock(&g->sleepers);
-	/* O(sleepers) with interrupts off: only for the privileged. */
-	if (exact)
+	if (exact) {
+		/* O(sleepers) with interrupts off: only for the privileged. */
+		flags = fc_sleepers_lock(&g->sleepers);
 		fc_sleepers_prune(&g->sleepers);
+	}
 	fc_vclock_stats(&g->clock, &st->clock);
-	st->idle_forever = g->idle_forever;
-	st->held = g->held;
+	st->idle_forever = READ_ONCE(g->idle_forever);
+	st->held = READ_ONCE(g->held);
 	st->holds = fc_sleepers_holds(&g->sleepers);
-	st->external = g->external;
+	st->external = READ_ONCE(g->external);
+	raw_spin_lock_irqsave(&g->held_by_lock, hflags);
 	strscpy(st->held_by, g->held_by, sizeof(st->held_by));
+	raw_spin_unlock_irqrestore(&g->held_by_lock, hflags);
 	st->sleepers = fc_sleepers_count(&g->sleepers);
-	st->flags = (g->auto_jump ? FLUXCAP_GROUP_F_AUTO : 0) |
+	st->flags = (READ_ONCE(g->auto_jump) ? FLUXCAP_GROUP_F_AUTO : 0) |
 		    (fc_vclock_frozen(&g->clock) ? FLUXCAP_GROUP_F_FROZEN : 0) |
 		    (g->owns_cgroup ? FLUXCAP_GROUP_F_OWNS_CGROUP : 0) |
 		    (g->transient ? FLUXCAP_GROUP_F_TRANSIENT : 0);
-	fc_sleepers_unlock(&g->sleepers, flags);
+	if (exact)
+		fc_sleepers_unlock(&g->sleepers, flags);
 }
 
 void fc_group_set_frozen(struct fc_group *g, bool on)
@@ -724,7 +744,7 @@ void fc_group_set_external(struct fc_group *g, u32 policy)
 	flags = fc_sleepers_lock(&g->sleepers);
 	g->external = policy;
 	g->ext_clear = false;
-	g->held_by[0] = '\0';
+	fc_group_say_held(g, "");
 	fc_sleepers_unlock(&g->sleepers, flags);
 	fc_group_kick(g);
 }

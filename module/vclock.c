@@ -253,24 +253,36 @@ int fc_vclock_set_start(struct fc_vclock *vc, s64 start_ns,
 
 void fc_vclock_stats(const struct fc_vclock *vc, struct fc_vclock_stats *st)
 {
-	struct fc_time off, real_off;
-	ktime_t mono, boot, real;
+	struct fc_clock_snapshot snap;
+	struct fc_time shift, jumped;
+	ktime_t now, mono, boot, real;
+	unsigned int seq;
+	u64 jumps;
 	s64 ns;
 
+	/* Under the seqcount: with the group's lock or without it. */
+	do {
+		seq = read_seqcount_begin(&vc->seq);
+		fc_vclock_snapshot(vc, &snap);
+		shift = vc->clock.real_shift;
+		jumped = vc->clock.jumped;
+		jumps = vc->clock.jumps;
+	} while (read_seqcount_retry(&vc->seq, seq));
+	now = ktime_get();
 	/* Frozen: the host's clocks at the instant the group froze. */
-	mono = vc->frozen ? vc->frozen_mono : ktime_get();
+	mono = snap.frozen ? snap.frozen_mono : now;
 	boot = ktime_mono_to_any(mono, TK_OFFS_BOOT);
 	real = ktime_mono_to_any(mono, TK_OFFS_REAL);
-	off = fc_clock_offset(&vc->clock, FC_CLOCK_MONOTONIC);
-	real_off = fc_clock_offset(&vc->clock, FC_CLOCK_REALTIME);
-	fc_time_to_ns(fc_time_add(off, fc_time_from_ns(mono)), &st->mono_ns);
-	fc_time_to_ns(fc_time_add(off, fc_time_from_ns(boot)), &st->boot_ns);
-	fc_time_to_ns(fc_time_add(real_off, fc_time_from_ns(real)),
+	fc_time_to_ns(fc_time_add(snap.mono_off, fc_time_from_ns(mono)),
+		      &st->mono_ns);
+	fc_time_to_ns(fc_time_add(snap.mono_off, fc_time_from_ns(boot)),
+		      &st->boot_ns);
+	fc_time_to_ns(fc_time_add(snap.real_off, fc_time_from_ns(real)),
 		      &st->real_ns);
 	/* What virtual minus host reads now: a frozen clock falls behind. */
-	fc_time_to_ns(fc_vclock_offset(vc, false, ktime_get()), &st->offset_ns);
-	fc_time_to_ns(vc->clock.real_shift, &st->real_shift_ns);
-	fc_time_to_ns(vc->clock.jumped, &ns);
+	fc_time_to_ns(fc_snapshot_offset(&snap, false, now), &st->offset_ns);
+	fc_time_to_ns(shift, &st->real_shift_ns);
+	fc_time_to_ns(jumped, &ns);
 	st->jumped_ns = ns;
-	st->jumps = vc->clock.jumps;
+	st->jumps = jumps;
 }

@@ -94,7 +94,7 @@ struct fc_vclock_stats {
 	u64 jumps, jumped_ns;
 };
 
-/* Under the lock: the clocks now (frozen: when it froze) and counters. */
+/* The clocks now (frozen: when it froze) and counters; needs no lock. */
 void fc_vclock_stats(const struct fc_vclock *vc, struct fc_vclock_stats *st);
 
 #endif /* _FC_VCLOCK_H */
