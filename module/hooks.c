@@ -764,8 +764,12 @@ int fc_hooks_get(void)
 void fc_hooks_put(void)
 {
 	mutex_lock(&fc_hooks_mutex);
+	/*
+	 * mod_: the work may be pending already (it looks again every few
+	 * seconds while a page is shown), and the hooks get their full linger.
+	 */
 	if (!--fc_hook_users)
-		schedule_delayed_work(&fc_hooks_linger, FC_HOOKS_LINGER);
+		mod_delayed_work(system_wq, &fc_hooks_linger, FC_HOOKS_LINGER);
 	mutex_unlock(&fc_hooks_mutex);
 }
 

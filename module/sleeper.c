@@ -673,13 +673,16 @@ static ktime_t fc_reg_due_expiry(struct fc_reg *r, ktime_t mono_now,
  * Under fc_lock: a sleeper's registration whose timer no longer wakes its
  * owner is forgotten and never touched again. The owner left that wait
  * with no cancel a probe saw (a missed kprobe, an inlined cancel), so the
- * timer may be a dead stack frame. The owner is blocked and r holds a
- * reference to it: its stack is still there to be read. Return: whether r
- * was forgotten.
+ * timer may be a dead stack frame, or on no stack at all: r's reference
+ * keeps the task, not its stack, which goes once the task has exited. An
+ * owner not yet exited has its stack (freed after a grace period at the
+ * earliest, and interrupts are off here), so the timer can be read.
+ * Return: whether r was forgotten.
  */
 static bool fc_reg_drop_lost(struct fc_reg *r)
 {
-	if (fc_sleeper_task(r->timer) == r->task)
+	if (!READ_ONCE(r->task->exit_state) &&
+	    fc_sleeper_task(r->timer) == r->task)
 		return false;
 	fc_reg_forget(r);
 	return true;

@@ -68,7 +68,7 @@ struct fc_shown {
 	struct hlist_node node;
 	struct rcu_head rcu;
 	const struct mm_struct *mm;	/* compared only */
-	struct fc_vvar *v;		/* held by the anchor */
+	struct fc_vvar *v;		/* a reference of its own */
 	unsigned int anchors;
 };
 
@@ -86,42 +86,60 @@ static struct fc_shown *fc_shown_find(const struct mm_struct *mm)
 	return NULL;
 }
 
-/* An anchor of mm showing v came (open, mmap). */
+/*
+ * An anchor of mm showing v came (open, mmap). The entry's page is the
+ * last one an anchor of mm showed; a reference of its own, so that it
+ * never outlives the page whatever the anchors do.
+ */
 static void fc_shown_add(const struct mm_struct *mm, struct fc_vvar *v)
 {
 	struct fc_shown *fresh = kzalloc(sizeof(*fresh), GFP_KERNEL), *e;
+	struct fc_vvar *old = NULL;
 
 	spin_lock(&fc_shown_lock);
 	e = fc_shown_find(mm);
 	if (e) {
 		e->anchors++;
-		WRITE_ONCE(e->v, v);
+		old = e->v;
+		WRITE_ONCE(e->v, fc_vvar_get(v));
 	} else if (fresh) {
 		/* Without memory: its syscalls read host time, as before. */
 		fresh->mm = mm;
-		fresh->v = v;
+		fresh->v = fc_vvar_get(v);
 		fresh->anchors = 1;
 		hash_add_rcu(fc_shown, &fresh->node, (unsigned long)mm);
 		fresh = NULL;
 	}
 	spin_unlock(&fc_shown_lock);
 	kfree(fresh);
+	fc_vvar_put(old);	/* readers hold it until a grace period */
+}
+
+static void fc_shown_free_rcu(struct rcu_head *rcu)
+{
+	struct fc_shown *e = container_of(rcu, struct fc_shown, rcu);
+
+	fc_vvar_put(e->v);
+	kfree(e);
 }
 
 /* mm's anchor now shows v (repointed), or one went (v NULL). */
 static void fc_shown_change(const struct mm_struct *mm, struct fc_vvar *v)
 {
+	struct fc_vvar *old = NULL;
 	struct fc_shown *e;
 
 	spin_lock(&fc_shown_lock);
 	e = fc_shown_find(mm);
 	if (e && v) {
-		WRITE_ONCE(e->v, v);
+		old = e->v;
+		WRITE_ONCE(e->v, fc_vvar_get(v));
 	} else if (e && !--e->anchors) {
 		hash_del_rcu(&e->node);
-		kfree_rcu(e, rcu);
+		call_rcu(&e->rcu, fc_shown_free_rcu);
 	}
 	spin_unlock(&fc_shown_lock);
+	fc_vvar_put(old);
 }
 
 struct fc_vvar *fc_vdsomap_shown(struct mm_struct *mm)
@@ -227,6 +245,9 @@ static int fc_anchor_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	if (vma->vm_pgoff || vma->vm_end - vma->vm_start != PAGE_SIZE)
 		return -EINVAL;
+	/* One anchor per address space (two threads may race to make it). */
+	if (fc_anchor_vma(vma->vm_mm))
+		return -EBUSY;
 	/* Nothing to read: never readable, writable or in a core dump. */
 	fc_vma_mod_flags(vma, VM_DONTEXPAND | VM_DONTDUMP,
 			 VM_READ | VM_WRITE | VM_EXEC |
@@ -523,6 +544,8 @@ err_wq:
 
 void fc_vdsomap_exit(void)
 {
+	/* Entries freed by call_rcu (module code) put pages: before vvar's. */
+	rcu_barrier();
 	if (!fc_vvar_supported())
 		return;
 	unregister_kprobe(&fc_vvar_kprobe);
