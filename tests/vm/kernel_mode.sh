@@ -55,7 +55,7 @@ have() {
 
 for f in "$fluxctl" "$build/libfluxcap-preload.so" "$progs/timeouts" "$progs/timeouts.static" \
 	"$progs/clocks" "$progs/clocks.static" "$progs/tcp_delay" "$progs/threads" \
-	"$progs/huge" "$progs/fdcheck" "$progs/fdcheck.static"; do
+	"$progs/huge" "$progs/fdcheck" "$progs/fdcheck.static" "$progs/noclone3"; do
 	if [ ! -x "$f" ] && [ ! -f "$f" ]; then
 		echo "not ok 1 - $f is built"
 		echo "1..1"
@@ -82,6 +82,20 @@ t_mode() {
 check "-v says mode kernel (group and cgroup named)" t_mode
 check "true exits 0" fc 0 10 -- true
 check "false exits 1" fc 1 10 -- false
+
+# fluxctl starts each command in the cgroup with clone3(CLONE_INTO_CGROUP);
+# where clone3 is refused (a container runtime's seccomp says ENOSYS), by
+# fork() and a move: a member from its first instruction either way.
+t_spawn() { # t_spawn [WRAPPER]: the command's cgroup, and a sleep that jumps
+	timed 0 10 "$@" "$fluxctl" run --mode kernel -- \
+		sh -c 'cat /proc/self/cgroup; sleep 3600; echo slept' || return 1
+	grep -q '^0::/fluxcap/run-[0-9]*$' "$tmp/out" ||
+		{ note "not in its run's cgroup: $(head -n 1 "$tmp/out")"; return 1; }
+	out_has '^slept$'
+}
+check "a command starts in its run's cgroup (clone3 into it) and its sleep jumps" t_spawn
+check "so too where clone3 is refused (ENOSYS, a container's seccomp): fork and a move" \
+	t_spawn "$progs/noclone3"
 
 sleep_took=()
 t_sleep() {

@@ -40,13 +40,24 @@ static void unescape(char *s)
 	*d = '\0';
 }
 
-/* The first cgroup2 mount's point and root (the subtree it shows). */
+/*
+ * The first cgroup2 mount's point and root (the subtree it shows), read
+ * once: a run asks three times, and mountinfo is not cheap to read.
+ */
 static int find_mount(char *point, size_t plen, char *root, size_t rlen)
 {
+	static char found_point[4096], found_root[4096];
 	char *line = NULL, *f[6], *sep, *save;
 	size_t cap = 0;
 	int ret = -ENOENT, i;
 	FILE *fp;
+
+	if (found_point[0]) {
+		if (snprintf(point, plen, "%s", found_point) >= (int)plen ||
+		    snprintf(root, rlen, "%s", found_root) >= (int)rlen)
+			return -ENAMETOOLONG;
+		return 0;
+	}
 
 	fp = fopen("/proc/self/mountinfo", "re");
 	if (!fp)
@@ -70,6 +81,11 @@ static int find_mount(char *point, size_t plen, char *root, size_t rlen)
 	}
 	free(line);
 	fclose(fp);
+	if (!ret && strlen(point) < sizeof(found_point) &&
+	    strlen(root) < sizeof(found_root)) {
+		strcpy(found_point, point);
+		strcpy(found_root, root);
+	}
 	return ret;
 }
 
