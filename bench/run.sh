@@ -31,7 +31,8 @@
 # Durations are read with rdtsc inside the workload (real time even where
 # every clock is virtual; calibrated natively) and, for whole commands,
 # with bash's $EPOCHREALTIME outside fluxctl. Knobs (environment):
-# REPEAT (runs per measurement, default 3; median), C_REPEAT (default 15),
+# A_ROUNDS (rounds of (s) and (a), default 10: min / median / p90 / max),
+# REPEAT (runs per other measurement, default 3; median), C_REPEAT (default 15),
 # F_ROUNDS (rounds of (f), default 10), F_TICKS (default 10000),
 # D_REPS (jump latencies per thread count, default 50), D_BUDGET (seconds
 # of measuring per thread count, default 15), D_TIMEOUT (seconds for one
@@ -60,7 +61,7 @@ done
 
 # ---------------------------------------------------------------- measuring
 if [ -n "$guest" ]; then
-	repeat=${REPEAT:-3} c_repeat=${C_REPEAT:-15}
+	repeat=${REPEAT:-3} c_repeat=${C_REPEAT:-15} a_rounds=${A_ROUNDS:-10}
 	d_reps=${D_REPS:-50} d_budget=${D_BUDGET:-15} d_timeout=${D_TIMEOUT:-120}
 	n_sleeps=2000 n_vdso=1000000 n_sys=100000 n_sys_ptrace=3000
 	n_files=2000 c_passes=${C_PASSES:-3}
@@ -154,11 +155,11 @@ if [ -n "$guest" ]; then
 	"$w" clock $n_vdso >/dev/null	# warm-up
 	"$w" clock-sys $n_sys >/dev/null
 	"$w" walk "$tree/t" "$c_passes" >/dev/null
-	! row s || rounds startup "$repeat" 1 1 sh -c 'echo 0 0'
+	! row s || rounds startup "$a_rounds" 1 1 sh -c 'echo 0 0'
 	if row a; then
 		# the floor: what one sleep and wake-up costs here, natively
 		sample sleeps_1us native $n_sleeps "$w" sleeps $n_sleeps 1
-		rounds sleeps "$repeat" $n_sleeps $n_sleeps "$w" sleeps COUNT 1000
+		rounds sleeps "$a_rounds" $n_sleeps $n_sleeps "$w" sleeps COUNT 1000
 	fi
 	# Without a TSC clocksource (6.1 under TCG marks the TSC unstable) the
 	# vDSO falls back to the syscall, which ptrace mode stops on: fewer.

@@ -63,11 +63,11 @@ replay() {
 
 # One failed step that is not a TAP program (deps, build).
 step() {
-	local name=$1
+	local name=$1 t0=$SECONDS
 	shift
 	if "$@"; then
 		passed=$((passed + 1))
-		echo "ok - $name"
+		echo "ok - $name ($((SECONDS - t0)) s; at $((SECONDS - start)) s)"
 	else
 		failed=$((failed + 1))
 		failures+=("$name")
@@ -95,6 +95,12 @@ step "make (userspace, module for each kernel, selftests)" make -s -j"$(nproc)" 
 
 if [ "$do_host" = 1 ]; then
 	section "host tests"
+	# The kernel's timer selftests first, alone: posix_timers compares
+	# CPU-time timers with wall time, which a busy machine makes fail.
+	quiet=(tests/host/kernel_timers.sh)
+	for t in "${quiet[@]}"; do
+		[ -x "$t" ] && run_tap "host ${t##*/}" "$t"
+	done
 	# The host tests that boot guests (one emulated core each, mostly
 	# waiting on it) run one after another beside the others, which leave
 	# the second core idle half the time: 285 s of them no longer add to
@@ -112,7 +118,7 @@ if [ "$do_host" = 1 ]; then
 		[ -x "$t" ] && run_tap "host ${t##*/}" "$t"
 	done
 	for t in tests/host/*.sh; do
-		[[ " ${booting[*]} " == *" $t "* ]] && continue
+		[[ " ${booting[*]} ${quiet[*]} " == *" $t "* ]] && continue
 		[ -x "$t" ] && run_tap "host ${t##*/}" "$t"
 	done
 	wait "$booting_pid"
