@@ -26,12 +26,17 @@ LIBNL_LIBS   := $(shell pkg-config --libs libnl-genl-3.0 2>/dev/null || echo -ln
 # dynamic start (ld.so, libnl's relocations, a fork of a fuller address
 # space) costs 60-100 ms of it. STATIC=0 links them dynamically. ld's
 # warnings are off for that link only: glibc warns that libnl's address
-# helpers, which fluxctl never calls, would need NSS at run time.
-STATIC       ?= $(shell echo 'int main(void){return 0;}' | $(CC) -static-pie -x c -o /dev/null - \
-		  $(shell pkg-config --static --libs libnl-genl-3.0 2>/dev/null) 2>/dev/null && echo 1 || echo 0)
+# helpers, which fluxctl never calls, would need NSS at run time
+# (tests/host/static_link.sh checks that nothing else does). The probe
+# links as the tools will (ld before 2.40 lacks --no-warnings: dynamic).
+STATIC_LIBS  := $(shell pkg-config --static --libs libnl-genl-3.0 2>/dev/null || echo -lnl-genl-3 -lnl-3)
+ifeq ($(origin STATIC),undefined)
+STATIC       := $(shell echo 'int main(void){return 0;}' | $(CC) $(CFLAGS) $(LDFLAGS) -static-pie \
+		  -Wl,--no-warnings -x c -o /dev/null - $(STATIC_LIBS) 2>/dev/null && echo 1 || echo 0)
+endif
 ifeq ($(STATIC),1)
 TOOL_LDFLAGS := -static-pie -Wl,--no-warnings
-TOOL_LIBS    := $(shell pkg-config --static --libs libnl-genl-3.0 2>/dev/null || echo -lnl-genl-3 -lnl-3)
+TOOL_LIBS    := $(STATIC_LIBS)
 else
 TOOL_LDFLAGS :=
 TOOL_LIBS    := $(LIBNL_LIBS)
@@ -155,11 +160,17 @@ $(BUILD)/pic/%.o: %.c $(BUILD)/version.stamp
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
 
-$(BUILD)/fluxctl: $(FLUXCTL_OBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) $(TOOL_LDFLAGS) -o $@ $^ $(TOOL_LIBS)
+# Rewritten only when the tools' link changes (STATIC=0 after a static
+# build, say), so that they link again.
+$(BUILD)/link.stamp: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(TOOL_LDFLAGS) $(TOOL_LIBS)' | cmp -s - $@ || echo '$(TOOL_LDFLAGS) $(TOOL_LIBS)' >$@
 
-$(BUILD)/fluxcapacitor: $(FLUXCAPACITOR_OBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) $(TOOL_LDFLAGS) -o $@ $^ $(TOOL_LIBS)
+$(BUILD)/fluxctl: $(FLUXCTL_OBJS) $(BUILD)/link.stamp
+	$(CC) $(CFLAGS) $(LDFLAGS) $(TOOL_LDFLAGS) -o $@ $(FLUXCTL_OBJS) $(TOOL_LIBS)
+
+$(BUILD)/fluxcapacitor: $(FLUXCAPACITOR_OBJS) $(BUILD)/link.stamp
+	$(CC) $(CFLAGS) $(LDFLAGS) $(TOOL_LDFLAGS) -o $@ $(FLUXCAPACITOR_OBJS) $(TOOL_LIBS)
 
 $(BUILD)/libfluxcap-preload.so: $(PRELOAD_OBJS) preload/fluxcap_preload.map
 	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,--version-script=preload/fluxcap_preload.map \

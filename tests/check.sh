@@ -114,6 +114,8 @@ if [ "$do_host" = 1 ]; then
 		done
 	} &
 	booting_pid=$!
+	# Stopped (Ctrl-C, a failed step): so are they, guests and all.
+	trap 'pkill -TERM -P "$booting_pid" 2>/dev/null; kill "$booting_pid" 2>/dev/null' EXIT
 	for t in build/tests/*_test; do
 		[ -x "$t" ] && run_tap "host ${t##*/}" "$t"
 	done
@@ -122,6 +124,7 @@ if [ "$do_host" = 1 ]; then
 		[ -x "$t" ] && run_tap "host ${t##*/}" "$t"
 	done
 	wait "$booting_pid"
+	trap - EXIT
 	for t in "${booting[@]}"; do
 		run_tap "host ${t##*/}" replay "$log/boot-${t##*/}.raw" "$log/boot-${t##*/}.rc"
 	done

@@ -86,16 +86,20 @@ check "false exits 1" fc 1 10 -- false
 # fluxctl starts each command in the cgroup with clone3(CLONE_INTO_CGROUP);
 # where clone3 is refused (a container runtime's seccomp says ENOSYS), by
 # fork() and a move: a member from its first instruction either way.
-t_spawn() { # t_spawn [WRAPPER]: the command's cgroup, and a sleep that jumps
-	timed 0 10 "$@" "$fluxctl" run --mode kernel -- \
+t_spawn() { # t_spawn WAY [WRAPPER]: -v says WAY; the command's cgroup; its sleep jumps
+	local way=$1
+	shift
+	timed 0 10 "$@" "$fluxctl" run --mode kernel -v -- \
 		sh -c 'cat /proc/self/cgroup; sleep 3600; echo slept' || return 1
 	grep -q '^0::/fluxcap/run-[0-9]*$' "$tmp/out" ||
 		{ note "not in its run's cgroup: $(head -n 1 "$tmp/out")"; return 1; }
-	out_has '^slept$'
+	out_has '^slept$' && err_has "$way"
 }
-check "a command starts in its run's cgroup (clone3 into it) and its sleep jumps" t_spawn
+check "a command starts in its run's cgroup (clone3 into it) and its sleep jumps" \
+	t_spawn 'commands started in the cgroup \(clone3\)'
 check "so too where clone3 is refused (ENOSYS, a container's seccomp): fork and a move" \
-	t_spawn "$progs/noclone3"
+	t_spawn 'clone3 into the cgroup refused \(Function not implemented\): commands forked, then moved in' \
+	"$progs/noclone3"
 
 sleep_took=()
 t_sleep() {

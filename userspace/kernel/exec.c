@@ -67,8 +67,9 @@ static void join(const char *prog, const char *dir)
 }
 
 /*
- * The child runs only async-signal-safe calls, setenv and exec after a raw
- * clone3 (no fork handlers ran): nothing of libc's per-thread state.
+ * After a raw clone3 no fork handlers ran and the thread's cached TID is
+ * the parent's: the child must not touch pthread state. It does not, and
+ * fluxctl has no other thread, so no libc lock can be held here.
  */
 static __attribute__((noreturn))
 void child(const char *prog, const char *dir, bool born_in, char **argv,
@@ -82,6 +83,26 @@ void child(const char *prog, const char *dir, bool born_in, char **argv,
 	execvp(argv[0], argv);
 	fprintf(stderr, "%s: cannot run '%s': %s\n", prog, argv[0], strerror(errno));
 	_exit(127);
+}
+
+/* Why the last spawn was not born in its cgroup (0: it was). */
+static int clone3_refused;
+
+int fc_exec_clone3_refused(void)
+{
+	return clone3_refused;
+}
+
+/*
+ * Whether a clone3 error means "not here", worth a fork and a move:
+ * no clone3 (ENOSYS; EPERM from some seccomp profiles), no
+ * CLONE_INTO_CGROUP before 5.7 (EINVAL, E2BIG), a cgroup that takes no
+ * process this way (EBUSY, EOPNOTSUPP: the move says why). Not EAGAIN or
+ * ENOMEM: a fork would fail as well, or get past pids.max.
+ */
+static bool worth_a_fork(int err)
+{
+	return err != EAGAIN && err != ENOMEM;
 }
 
 /* fork() into the cgroup open at cgroup_fd; -1 with errno as clone3 set it. */
@@ -104,10 +125,14 @@ pid_t fc_exec_spawn(const char *prog, const char *dir, char **argv,
 	pid_t pid = -1;
 
 	fflush(NULL);
+	clone3_refused = ENOENT;	/* no cgroup directory to open */
 	cgroup_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (cgroup_fd >= 0) {
 		pid = fork_into(cgroup_fd);
+		clone3_refused = pid < 0 ? errno : 0;
 		close(cgroup_fd);
+		if (pid < 0 && !worth_a_fork(clone3_refused))
+			return -clone3_refused;
 	}
 	born_in = pid >= 0;
 	if (pid < 0)

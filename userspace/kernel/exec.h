@@ -19,10 +19,16 @@
  * mask: the signal mask and defaults to restore in the child (forward.h).
  * gate: NULL, or a pipe (close-on-exec): once a member, the child waits
  * until every copy of gate[1] is closed, the caller's last.
- * Return: the child's pid, or -errno if fork() failed.
+ * Return: the child's pid, or -errno if it could not be started.
  */
 pid_t fc_exec_spawn(const char *prog, const char *dir, char **argv,
 		    const char *preload, const sigset_t *mask, const int *gate);
+
+/*
+ * Why the last fc_exec_spawn() forked and moved the child instead of
+ * starting it in the cgroup with clone3 (an errno), or 0 if it did not.
+ */
+int fc_exec_clone3_refused(void);
 
 struct fc_nl;
 

@@ -191,6 +191,13 @@ int fc_kernel_run(const struct fc_kernel_run_opts *o, int *exit_status)
 	close(gate[0]);
 	close(gate[1]);
 	sigprocmask(SIG_SETMASK, &mask, NULL);
+	if (o->verbose) {
+		if (fc_exec_clone3_refused())
+			fprintf(o->log, "fluxctl: clone3 into the cgroup refused (%s): commands forked, then moved in\n",
+				strerror(fc_exec_clone3_refused()));
+		else
+			fprintf(o->log, "fluxctl: commands started in the cgroup (clone3)\n");
+	}
 	wait_all(pids, st, o->ncmds, dir);
 	if (o->verbose)
 		log_summary(o, &nl, name);
