@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Benchmark (not a test): how often does a kernel-mode run lose its speed?
+# One VM boot per kernel; in it, RUNS back-to-back runs (hooks stay
+# installed between them, as in a test suite) of each workload:
+#   workload   `fluxctl run --mode kernel -v -- workload sleeps 2000 1000`
+#   python     `fluxctl run --mode kernel -v -- python3 -c` 2000 x
+#              time.sleep(0.001)
+# each run's whole command timed as a user times it, with its -v summary
+# (jumps made, time jumped, held). Prints per kernel and workload: min /
+# median / p90 / max, max / median, and the runs over 3x the median.
+#
+#   bench/outliers.sh [--kernel K]... [--runs N]   (default: every kernel
+#                                                   with a build/K/fluxcap.ko,
+#                                                   50 runs)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+w=$repo/build/bench/workload
+fluxctl=$repo/build/fluxctl
+
+kernels=() runs=50 guest=''
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--kernel) kernels+=("$2"); shift 2 ;;
+	--runs) runs=$2; shift 2 ;;
+	--guest) guest=$2; shift 2 ;;
+	-h | --help) sed -n '3,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+	*) echo "bench/outliers.sh: unknown argument '$1' (--help)" >&2; exit 1 ;;
+	esac
+done
+
+# ---------------------------------------------------------------- in the guest
+if [ -n "$guest" ]; then
+	exec 3>"$guest"
+	py='import time
+for i in range(2000):
+    time.sleep(0.001)'
+	v=$(mktemp)
+	for kind in workload python; do
+		for ((i = 1; i <= runs; i++)); do
+			t0=$EPOCHREALTIME
+			case $kind in
+			workload) "$fluxctl" run --mode kernel -v -- "$w" sleeps 2000 1000 >/dev/null 2>"$v" ;;
+			python) "$fluxctl" run --mode kernel -v -- python3 -c "$py" >/dev/null 2>"$v" ;;
+			esac
+			t=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.3f", b - a }')
+			echo "$kind $i $t $(grep -h 'jumps\|held' "$v" | sed 's/^fluxctl: //' | tr '\n' ' ')" >&3
+		done
+	done
+	rm -f "$v"
+	exit 0
+fi
+
+# ---------------------------------------------------------------- on the host
+make -s userspace build/bench/workload >/dev/null
+if [ "${#kernels[@]}" -eq 0 ]; then
+	for ko in build/*/fluxcap.ko; do kernels+=("$(basename "$(dirname "$ko")")"); done
+fi
+[ "${#kernels[@]}" -gt 0 ] || { echo "bench/outliers.sh: no build/K/fluxcap.ko (make)" >&2; exit 1; }
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+for k in "${kernels[@]}"; do
+	echo "== $k, $runs runs a workload" >&2
+	tests/vm/run --kernel "$k" --timeout 3000 --share "$out" -- \
+		bench/outliers.sh --runs "$runs" --guest "$out/raw"
+	echo "kernel $k: whole command, s (min / median / p90 / max; max / median)"
+	for kind in workload python; do
+		awk -v k=$kind '$1 == k { print $3 }' "$out/raw" | sort -n |
+			awk -v k=$kind '{ a[NR] = $1 } END {
+				p90 = a[int((9 * NR + 9) / 10)]; med = a[int((NR + 1) / 2)]
+				printf "  %-8s %7.3f %7.3f %7.3f %7.3f   %.1fx (%d runs)\n",
+					k, a[1], med, p90, a[NR], a[NR] / med, NR
+				print med > "/dev/stderr" }' 2>"$out/med"
+		awk -v k=$kind -v m="$(cat "$out/med")" '$1 == k && $3 > 3 * m {
+			printf "    over 3x the median: run %s, %s s: %s\n", $2, $3, substr($0, index($0, $4)) }' "$out/raw"
+	done
+	cp "$out/raw" "build/outliers-$k.raw" 2>/dev/null || true
+done
