@@ -28,16 +28,10 @@ w=$repo/build/bench/workload
 loop=$repo/build/bench/dumploop
 fluxctl=$repo/build/fluxctl
 
-kernels=() rounds=10 guest=''
-while [ $# -gt 0 ]; do
-	case "$1" in
-	--kernel) kernels+=("$2"); shift 2 ;;
-	--rounds) rounds=$2; shift 2 ;;
-	--guest) guest=$2; shift 2 ;;
-	-h | --help) sed -n '3,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-	*) echo "bench/dump_load.sh: unknown argument '$1' (--help)" >&2; exit 1 ;;
-	esac
-done
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+rounds=10
+bench_args --rounds rounds "$@"
 
 # ---------------------------------------------------------------- in the guest
 if [ -n "$guest" ]; then
@@ -86,10 +80,7 @@ fi
 
 # ---------------------------------------------------------------- on the host
 make -s userspace build/bench/workload build/bench/dumploop >/dev/null
-if [ "${#kernels[@]}" -eq 0 ]; then
-	for ko in build/*/fluxcap.ko; do kernels+=("$(basename "$(dirname "$ko")")"); done
-fi
-[ "${#kernels[@]}" -gt 0 ] || { echo "bench/dump_load.sh: no build/K/fluxcap.ko (make)" >&2; exit 1; }
+bench_kernels
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 for k in "${kernels[@]}"; do

@@ -20,16 +20,10 @@ repo=$(pwd)
 w=$repo/build/bench/workload
 fluxctl=$repo/build/fluxctl
 
-kernels=() runs=50 guest=''
-while [ $# -gt 0 ]; do
-	case "$1" in
-	--kernel) kernels+=("$2"); shift 2 ;;
-	--runs) runs=$2; shift 2 ;;
-	--guest) guest=$2; shift 2 ;;
-	-h | --help) sed -n '3,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-	*) echo "bench/outliers.sh: unknown argument '$1' (--help)" >&2; exit 1 ;;
-	esac
-done
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+runs=50
+bench_args --runs runs "$@"
 
 # ---------------------------------------------------------------- in the guest
 if [ -n "$guest" ]; then
@@ -55,10 +49,7 @@ fi
 
 # ---------------------------------------------------------------- on the host
 make -s userspace build/bench/workload >/dev/null
-if [ "${#kernels[@]}" -eq 0 ]; then
-	for ko in build/*/fluxcap.ko; do kernels+=("$(basename "$(dirname "$ko")")"); done
-fi
-[ "${#kernels[@]}" -gt 0 ] || { echo "bench/outliers.sh: no build/K/fluxcap.ko (make)" >&2; exit 1; }
+bench_kernels
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 for k in "${kernels[@]}"; do
