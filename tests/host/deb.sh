@@ -10,6 +10,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 2
 . tests/lib/tap.sh
+. tests/lib/elf.sh
 
 version=$(scripts/version.sh)
 debver=${version//-/+}
@@ -84,13 +85,7 @@ logged "fluxcap: Version $debver, amd64, Depends from shlibs (libc6 for the prel
 t_tools_static() {
 	mkdir -p "$tmp/x"
 	dpkg-deb -x "$tools" "$tmp/x" || return 1
-	local f
-	for f in "$tmp/x/usr/bin/fluxctl" "$tmp/x/usr/bin/fluxcapacitor"; do
-		# position-independent (ET_DYN), no interpreter, no library
-		readelf -hW "$f" | grep -q 'Type: *DYN' || { echo "$f: not PIE"; return 1; }
-		! readelf -lW "$f" | grep -q INTERP || { echo "$f: has an interpreter"; return 1; }
-		! readelf -dW "$f" | grep NEEDED || { echo "$f: needs the above"; return 1; }
-	done
+	static_pie "$tmp/x/usr/bin/fluxctl" && static_pie "$tmp/x/usr/bin/fluxcapacitor"
 }
 logged "fluxcap: fluxctl and fluxcapacitor are static-pie (a start without ld.so)" t_tools_static
 

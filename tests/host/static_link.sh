@@ -11,13 +11,8 @@ set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 2
 build=${FLUXCAP_BUILD:-build}
 . tests/lib/tap.sh
+. tests/lib/elf.sh
 
-# static_pie FILE: position-independent (ET_DYN), no interpreter, no library.
-static_pie() {
-	readelf -hW "$1" | grep -q 'Type: *DYN' || { echo "$1: not PIE"; return 1; }
-	! readelf -lW "$1" | grep -q INTERP || { echo "$1: has an interpreter"; return 1; }
-	! readelf -dW "$1" | grep NEEDED || { echo "$1: needs the above"; return 1; }
-}
 for t in fluxctl fluxcapacitor; do
 	logged "$t is static-pie (the default where the static libraries are)" \
 		static_pie "$build/$t"
