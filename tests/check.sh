@@ -25,7 +25,7 @@ while [ $# -gt 0 ]; do
 	shift
 done
 
-passed=0 failed=0 failures=()
+passed=0 failed=0 failures=() failed_logs=()
 log=build/check-logs
 start=$SECONDS
 
@@ -42,15 +42,18 @@ run_tap() {
 	p=$(grep -Ec '^ok ' "$out")
 	f=$(grep -Ec '^not ok ' "$out")
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-		echo "not ok - $name exited with status $rc"
+		echo "not ok - $name exited with status $rc" | tee -a "$out"
 		f=1
 	elif [ $((p + f)) -eq 0 ]; then
-		echo "not ok - $name ran no test"
+		echo "not ok - $name ran no test" | tee -a "$out"
 		f=1
 	fi
 	passed=$((passed + p))
 	failed=$((failed + f))
-	[ "$f" -eq 0 ] || failures+=("$name ($f failed; log: $out)")
+	if [ "$f" -ne 0 ]; then
+		failures+=("$name ($f failed; log: $out)")
+		failed_logs+=("$out")
+	fi
 	echo "# $name: $p passed, $f failed ($((SECONDS - t0)) s; at $((SECONDS - start)) s)"
 }
 
@@ -71,15 +74,21 @@ step() {
 	else
 		failed=$((failed + 1))
 		failures+=("$name")
+		failed_logs+=("")
 		echo "not ok - $name"
 		return 1
 	fi
 }
 
 finish() {
+	local i
 	section "summary ($((SECONDS - start)) s)"
-	local f
-	for f in "${failures[@]}"; do echo "FAILED: $f"; done
+	# A CI shows only the last lines of this output: each failure's cases
+	# and the lines that say why go here, before the count.
+	for i in "${!failures[@]}"; do
+		echo "FAILED: ${failures[$i]}"
+		grep -E -A2 '^(# )*not ok ' "${failed_logs[$i]:-/dev/null}" | grep -v '^--$' | head -n 12 | sed 's/^/  /'
+	done
 	echo "$passed passed, $failed failed"
 	[ "$failed" -eq 0 ]
 	exit
