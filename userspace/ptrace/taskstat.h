@@ -25,9 +25,12 @@ static inline bool fc_taskstat_ran(const struct fc_taskstat *a,
 	return a->runtime != b->runtime || a->slices != b->slices;
 }
 
-/* A task's /proc files, opened once: a pread is half the cost of an open. */
+/*
+ * A task's /proc files, opened once: a pread is half the cost of an open.
+ * schedstat (the CPU time, read for -vv only) is opened when read.
+ */
 struct fc_taskstat_files {
-	int stat_fd, sched_fd, syscall_fd;	/* -1 when not open */
+	int stat_fd, syscall_fd;	/* -1 when not open */
 	pid_t tid;
 };
 

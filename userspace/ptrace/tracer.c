@@ -9,15 +9,14 @@
  *    signals) and a timerfd (the next host deadline or idle re-check).
  * A sleeper is ended with PTRACE_INTERRUPT, which no program can see, and
  * its syscall's result is rewritten to exactly what a real timeout gives.
- * The tree is idle when /proc shows every thread asleep, twice in a row
- * with no CPU time used in between; then the clock jumps to the earliest
- * deadline. A lone sleeper skips its syscall altogether (one stop).
+ * The tree is idle when /proc shows every thread asleep in one pass
+ * during which its processes' CPU-time clocks did not move; then the
+ * clock jumps to the earliest deadline. A lone sleeper skips its syscall altogether (one stop).
  */
 
 #define _GNU_SOURCE
 #include <errno.h>
 #include <poll.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -36,6 +35,7 @@
 #include <unistd.h>
 
 #include "clockpage.h"
+#include "cpuclock.h"
 #include "exec_vdso.h"
 #include "fc_clock.h"
 #include "fc_sleepq.h"
@@ -132,8 +132,7 @@ struct tracer {
 	bool idle_pending;		/* idle once: confirming before a jump */
 	bool woke_parent;		/* reaped a process since the last jump */
 	struct rlimit nofile;		/* the caller's, for the commands */
-	struct fc_taskstat *snap;	/* quiescent()'s first readings */
-	int snap_size;
+	struct fc_cpuclock cpu;		/* quiescent()'s processes and clocks */
 };
 
 static void logv(struct tracer *tr, const char *fmt, ...)
@@ -454,71 +453,80 @@ static bool report_pending(void)
 }
 
 /*
- * Is every thread but skip blocked, twice in a row with no CPU time used in
- * between? One pass reads them all (stat: S, not D, R or stopped), a second
- * confirms none is running or queued to run and none ran. A thread
- * in a wait we track needs its state only: had it run, it would have left
- * the syscall and stopped at its exit.
+ * Is every thread but skip blocked at one instant? One pass reads each
+ * thread twice, its state letter (stat: S, not D, R or stopped) and its
+ * syscall file, which says "running" for a thread on a CPU or queued for
+ * one, or woken and not yet run, even where the letter still reads S (a
+ * thread on a CPU between setting S and sleeping). The pass is bracketed
+ * by the processes' CPU-time clocks (cpuclock.h) and by a look for
+ * pending reports.
+ *
+ * Why one pass suffices: take the instant of the first clock reading. A
+ * thread runnable then and seen blocked later in the pass must have run
+ * and left the CPU in between, which the scheduler accounts at once: the
+ * second clock reading differs. So at that instant every thread was
+ * blocked, and since then only the supervisor or the world outside can
+ * have woken one. The case that needs care: B wakes A, then B blocks,
+ * and A has not run yet (R, no CPU time used). If B blocked after the
+ * first clock reading, the clocks differ; if before, A is runnable at that
+ * instant and its own reading says so ("running"), whatever its letter.
+ * A thread still on a CPU, whose time the clocks do not show until a tick,
+ * is seen by its own reading. A new thread or process, an exit and a stop
+ * come with a report.
  */
 static bool quiescent(struct tracer *tr, struct tracee *skip)
 {
-	struct fc_taskstat st;
+	struct fc_taskstat st, conf;
 	struct tracee *t;
-	int i, pass, err;
+	int err;
 
-	if (tr->ntracees > tr->snap_size) {
-		struct fc_taskstat *more = realloc(tr->snap, tr->ntracees * 2 * sizeof(*more));
-
-		if (!more)
-			return false;
-		tr->snap = more;
-		tr->snap_size = tr->ntracees * 2;
-	}
 	if (report_pending())
 		return false;
-	for (i = 0, t = tr->all; t; t = t->next, i++) {
+	fc_cpuclock_clear(&tr->cpu);
+	for (t = tr->all; t; t = t->next) {
 		if (t == skip || t->reaped)
 			continue;
 		if (foreign_holding(tr, t))
 			return false;
-		err = fc_taskstat_read(&t->files, t->state != IN_WAIT, &tr->snap[i]);
+		if (fc_cpuclock_add(&tr->cpu, tgid(t) ? tgid(t) : t->tid))
+			return false;
+	}
+	if (!tr->cpu.n)		/* nothing to look at: skip alone */
+		return true;
+	fc_cpuclock_sample(&tr->cpu);
+	for (t = tr->all; t; t = t->next) {
+		if (t == skip || t->reaped)
+			continue;
+		err = fc_taskstat_read(&t->files, false, &st);
 		/* reaped, yet here (its exit came first): it blocks nothing */
 		if (err == -ESRCH || err == -ENOENT) {
 			t->reaped = true;
 			continue;
 		}
-		if (err || !blocked(tr, t, &tr->snap[i]))
+		if (err || !blocked(tr, t, &st))
 			return false;
-	}
-	/* confirm twice, yielding the CPU in between to let wakeups land */
-	for (pass = 0; pass < 2; pass++) {
-		if (pass)
-			sched_yield();
-		for (i = 0, t = tr->all; t; t = t->next, i++) {
-			/* a zombie has no syscall to confirm, nor a future */
-			if (t == skip || t->reaped || tr->snap[i].state == 'Z')
-				continue;
-			err = fc_taskstat_confirm(&t->files, t->state != IN_WAIT, &st);
-			if (err == -EPERM || err == -EACCES)
-				hold_unseen(tr, t);
-			if (err || (st.state != 'S' && !t->listening) ||
-			    fc_taskstat_ran(&tr->snap[i], &st))
-				return false;
-			/*
-			 * A hidden timed wait holds time. One that ends after
-			 * this look has its thread run, which the next pass
-			 * sees; one that ended before, the runtime shows.
-			 */
-			if (!pass && holding(tr, t, &st))
-				return false;
-		}
+		/* a zombie has no syscall to confirm, nor a future */
+		if (st.state == 'Z')
+			continue;
+		err = fc_taskstat_confirm(&t->files, false, &conf);
+		if (err == -EPERM || err == -EACCES)
+			hold_unseen(tr, t);
+		if (err || (conf.state != 'S' && !t->listening))
+			return false;
+		/*
+		 * A hidden timed wait holds time. One that ends after this
+		 * look has its thread run, which the clocks or its report
+		 * show; one that ended before, its reading shows.
+		 */
+		if (holding(tr, t, &conf))
+			return false;
 	}
 	/*
 	 * Again after the looks: a thread that stops shows t before its
 	 * report is posted, and one that looked group-stopped may have been
 	 * continued and stopped again meanwhile.
 	 */
-	return !report_pending();
+	return fc_cpuclock_unchanged(&tr->cpu) && !report_pending();
 }
 
 static void schedule_at(struct tracer *tr, long long ns)
@@ -1424,8 +1432,8 @@ static void loop(struct tracer *tr)
 }
 
 /*
- * The idle check keeps three /proc files open per thread: a program of a
- * thousand threads needs more than the usual soft limit of 1024. The
+ * The idle check keeps two /proc files open per thread: a program of a
+ * thousand threads needs about 2000, over the usual soft limit of 1024. The
  * supervisor takes the hard limit; the commands get the caller's back.
  */
 static void raise_nofile(struct tracer *tr)
@@ -1440,7 +1448,7 @@ static void raise_nofile(struct tracer *tr)
 	more.rlim_cur = more.rlim_max;
 	if (setrlimit(RLIMIT_NOFILE, &more))
 		logv(tr, "cannot raise the open-file limit (%s): about %llu threads at most",
-		     strerror(errno), (unsigned long long)tr->nofile.rlim_cur / 3);
+		     strerror(errno), (unsigned long long)tr->nofile.rlim_cur / 2);
 }
 
 int fc_trace_run(const struct fc_trace_opts *o, int *exit_status)
@@ -1522,7 +1530,7 @@ out:
 	fc_timers_destroy(&tr->timers);
 	free(tr->pids);
 	free(tr->status);
-	free(tr->snap);
+	fc_cpuclock_free(&tr->cpu);
 	free(tr);
 	return ret;
 }

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A wake-up that must never be jumped over, among a crowd of idle threads.
+ * N threads block for good (KIND: "sleep" in nanosleep, "timed" in a
+ * condition wait with a 10^6 s timeout, "untimed" in one without). Then,
+ * ROUNDS times: the main thread wakes a relay thread and waits at most 10 s
+ * for the answer; the relay wakes a worker and blocks; the worker answers.
+ * Each wake-up leaves a thread woken but maybe not yet run while every
+ * other thread is blocked and the main thread's 10 s is the earliest
+ * deadline: a supervisor that jumps then times the main thread out. A
+ * round takes microseconds natively; any that took 10 s or timed out
+ * fails. Then the main thread sleeps SECONDS (that jump must still come).
+ *
+ * usage: wakechain N KIND ROUNDS SECONDS
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+
+#include "prog.h"
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t idle_cv, relay_cv, worker_cv, main_cv;	/* on CLOCK_MONOTONIC */
+static unsigned long asked, relayed, answered;
+static int started;
+static const char *kind;
+
+static struct timespec in(long long ns)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return prog_ns_ts(prog_ts_ns(&now) + ns);
+}
+
+static void *idler(void *arg)
+{
+	struct timespec forever = { 1000000, 0 }, until;
+
+	(void)arg;
+	pthread_mutex_lock(&lock);
+	started++;
+	until = in(1000000 * PROG_NSEC);
+	for (;;) {
+		if (!strcmp(kind, "sleep")) {
+			pthread_mutex_unlock(&lock);
+			nanosleep(&forever, NULL);
+			pthread_mutex_lock(&lock);
+		} else if (!strcmp(kind, "timed")) {
+			pthread_cond_timedwait(&idle_cv, &lock, &until);
+		} else {
+			pthread_cond_wait(&idle_cv, &lock);
+		}
+	}
+	return NULL;
+}
+
+/* Waits for the relay's turn (an hour's timeout: far beyond the main's). */
+static void *relay(void *arg)
+{
+	unsigned long seen = 0;
+
+	(void)arg;
+	pthread_mutex_lock(&lock);
+	for (;;) {
+		struct timespec until = in(3600 * PROG_NSEC);
+
+		while (asked == seen)
+			pthread_cond_timedwait(&relay_cv, &lock, &until);
+		seen = asked;
+		relayed = seen;
+		pthread_cond_signal(&worker_cv);
+	}
+	return NULL;
+}
+
+static void *worker(void *arg)
+{
+	unsigned long seen = 0;
+
+	(void)arg;
+	pthread_mutex_lock(&lock);
+	for (;;) {
+		while (relayed == seen)
+			pthread_cond_wait(&worker_cv, &lock);
+		seen = relayed;
+		answered = seen;
+		pthread_cond_signal(&main_cv);
+	}
+	return NULL;
+}
+
+static void start(void *(*fn)(void *), pthread_attr_t *attr)
+{
+	pthread_t th;
+
+	if (pthread_create(&th, attr, fn, NULL))
+		prog_fail("pthread_create");
+}
+
+int main(int argc, char *argv[])
+{
+	struct timespec req = { 0, 0 };
+	pthread_condattr_t ca;
+	pthread_attr_t attr;
+	long n, rounds, i, slow = 0;
+	__int128 t0, took;
+
+	if (argc != 5 || (n = atol(argv[1])) < 0 || (rounds = atol(argv[3])) < 0 ||
+	    (req.tv_sec = atol(argv[4])) < 0 ||
+	    (strcmp(argv[2], "sleep") && strcmp(argv[2], "timed") && strcmp(argv[2], "untimed"))) {
+		fprintf(stderr, "usage: wakechain N sleep|timed|untimed ROUNDS SECONDS\n");
+		return 2;
+	}
+	kind = argv[2];
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&idle_cv, &ca);
+	pthread_cond_init(&relay_cv, &ca);
+	pthread_cond_init(&worker_cv, &ca);
+	pthread_cond_init(&main_cv, &ca);
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 64 * 1024);
+	for (i = 0; i < n; i++)
+		start(idler, &attr);
+	start(relay, &attr);
+	start(worker, &attr);
+
+	pthread_mutex_lock(&lock);
+	while (started < n) {
+		pthread_mutex_unlock(&lock);
+		nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
+		pthread_mutex_lock(&lock);
+	}
+	for (i = 1; i <= rounds; i++) {
+		struct timespec until = in(10 * PROG_NSEC);
+		int err = 0;
+
+		t0 = prog_now(CLOCK_MONOTONIC);
+		asked = i;
+		pthread_cond_signal(&relay_cv);
+		while (answered != (unsigned long)i && err != ETIMEDOUT)
+			err = pthread_cond_timedwait(&main_cv, &lock, &until);
+		took = prog_now(CLOCK_MONOTONIC) - t0;
+		if (answered != (unsigned long)i)
+			prog_fail("round %ld: timed out after 10 s: a woken thread was jumped over", i);
+		if (took >= 10 * PROG_NSEC)
+			slow++;
+	}
+	pthread_mutex_unlock(&lock);
+	if (slow)
+		prog_fail("%ld of %ld rounds took 10 s or more of virtual time", slow, rounds);
+
+	t0 = prog_now(CLOCK_MONOTONIC);
+	nanosleep(&req, NULL);
+	took = prog_now(CLOCK_MONOTONIC) - t0;
+	if (took < (__int128)req.tv_sec * PROG_NSEC)
+		prog_fail("sleep of %ld s took %.3f s", (long)req.tv_sec, (double)took / PROG_NSEC);
+	printf("ok %ld %s threads, %ld rounds answered in time, slept %.3f s\n", n, kind, rounds,
+	       (double)took / PROG_NSEC);
+	return 0;
+}
