@@ -13,6 +13,11 @@
 #   (F_ROUNDS rounds, default 10: min/median/max), and its floor: the
 #   same loop's syscalls natively, on a timerfd that is always due
 #   (s) start-up: a trivial `sh -c` under `fluxctl run`
+#   (p) (a) in Python: 2000 x time.sleep(0.001), the interpreter itself
+#   (sys.executable, not a wrapper such as pyenv's shim), A_ROUNDS rounds
+#   (j) a JVM's Thread.sleep(3600000), whole command, J_ROUNDS rounds
+#   (default 10), fluxcap modes only (natively an hour); needs javac.
+#   --here runs (p) and (j) by default, a VM run does not (TCG: minutes)
 #
 #   bench/run.sh [--kernel K]...  one VM boot per kernel (default: every
 #                                 kernel with a built build/K/fluxcap.ko),
@@ -22,7 +27,8 @@
 #                                 and kernel mode when the module is loaded
 #   --no-build                    do not run make first
 #   --rows LIST                   only these rows, e.g. --rows f or
-#                                 --rows a,f (default: s,a,b,c,d,f)
+#                                 --rows a,f (default: s,a,b,c,d,f, and
+#                                 with --here also p,j)
 #   --out DIR                     results (default build/bench/results):
 #                                 per kernel raw-K.txt, bench-K.json and
 #                                 bench-K.md (the table, also printed)
@@ -31,7 +37,8 @@
 # Durations are read with rdtsc inside the workload (real time even where
 # every clock is virtual; calibrated natively) and, for whole commands,
 # with bash's $EPOCHREALTIME outside fluxctl. Knobs (environment):
-# A_ROUNDS (rounds of (s) and (a), default 10: min / median / p90 / max),
+# A_ROUNDS (rounds of (s), (a) and (p), default 10: min / median / p90 / max),
+# J_ROUNDS (rounds of (j), default 10),
 # REPEAT (runs per other measurement, default 3; median), C_REPEAT (default 15),
 # F_ROUNDS (rounds of (f), default 10), F_TICKS (default 10000),
 # D_REPS (jump latencies per thread count, default 50), D_BUDGET (seconds
@@ -172,6 +179,32 @@ if [ -n "$guest" ]; then
 	fi
 	! row c || rounds walk "$c_repeat" $((n_files * c_passes)) $((n_files * c_passes)) \
 		"$w" walk "$tree/t" "$c_passes"
+	# (p): (a) in Python, the interpreter's own start-up included; "0 0"
+	# stands for the checksum and inner time this workload has not.
+	py=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null) || py=
+	if row p && [ -n "$py" ]; then
+		log "$(uname -r): (p) python $py, $a_rounds rounds"
+		rounds py_sleeps "$a_rounds" $n_sleeps $n_sleeps "$py" -c \
+			'import time
+for _ in range(2000): time.sleep(0.001)
+print("0 0")'
+	fi
+	# (j): a JVM sleeps an hour; its housekeeping threads wake some
+	# 100000 times meanwhile, each wake-up an idleness check.
+	if row j && command -v javac >/dev/null && command -v java >/dev/null; then
+		mkdir -p "$tree/java"
+		printf '%s\n' 'public class Sleep { public static void main(String[] a) throws Exception {' \
+			'Thread.sleep(Long.parseLong(a[0])); System.out.println("0 0"); } }' >"$tree/java/Sleep.java"
+		if javac -d "$tree/java" "$tree/java/Sleep.java"; then
+			log "$(uname -r): (j) JVM Thread.sleep(3600000), ${J_ROUNDS:-10} rounds"
+			for ((r = 0; r < ${J_ROUNDS:-10}; r++)); do
+				for m in "${modes[@]}"; do
+					[ "$m" != native ] || continue
+					sample jvm_hour "$m" 1 java -cp "$tree/java" Sleep 3600000
+				done
+			done
+		fi
+	fi
 	# (f): a 1 ms periodic timerfd, f_ticks ticks (10 s of real time
 	# natively); the speed-up over native is the goal, as in (a).
 	if row f; then
@@ -236,6 +269,7 @@ qemu=$(qemu-system-x86_64 --version 2>/dev/null | head -1 || true)
 
 if [ $here = 1 ]; then
 	k=$(uname -r)
+	export ROWS=${ROWS:-s a b c d f p j}
 	"$0" --guest "$out/raw-$k.txt"
 	python3 bench/report.py --host-cpu "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')" \
 		"$out/raw-$k.txt" "$out/bench-$k.json" "$out/bench-$k.md"
