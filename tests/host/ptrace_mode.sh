@@ -419,12 +419,35 @@ wakechain_case() {
 	show_ok
 	grep -q '^ok ' "$tmp/out"
 }
-for k in sleep timed untimed; do
+for k in sleep timed untimed signal; do
 	check "1000 threads in $k waits: 200 woken threads never jumped over, the hour's sleep jumps" \
 		wakechain_case "$k"
 done
 check "a woken thread is never jumped over: 3000 rounds among 10 idle threads" \
 	fc_prog 60 -- "$progs/wakechain" 10 timed 3000 60
+# A sleeper seen asleep by an idle look is passed over by the next looks
+# until a signal may have reached it: 300 rounds of a 1 ms jump, then a
+# signal to one of 100 sleepers (tgkill, then kill, in turn) whose handler
+# answers within 10 s. The program runs on CPU 0 beside a busy loop, so a
+# signalled sleeper stays queued, not yet run, for a while: a look that
+# trusted it then would jump 10 s and fail the round.
+wakechain_signal_case() {
+	local hog rc=0
+	local -x WAKECHAIN_ONE_CPU=1
+	command -v taskset >/dev/null || { note "no taskset: no busy loop beside"; unset WAKECHAIN_ONE_CPU; }
+	if [ -n "${WAKECHAIN_ONE_CPU:-}" ]; then
+		taskset -c 0 sh -c 'while :; do :; done' &
+		hog=$!
+	fi
+	(ulimit -Sn "$(ulimit -Hn)" && fc_prog 60 -- "$progs/wakechain" 100 signal 300 100) || rc=1
+	if [ -n "${hog:-}" ]; then
+		kill "$hog"
+		wait "$hog" 2>/dev/null
+	fi
+	return $rc
+}
+check "a signalled sleeper is never jumped over: 300 rounds, tgkill and kill, beside a busy CPU" \
+	wakechain_signal_case
 
 # --- a library constructor calling the preload ----------------------------------
 

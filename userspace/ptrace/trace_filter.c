@@ -3,7 +3,8 @@
  * The seccomp-bpf program of ptrace mode. A syscall stops the tracee
  * (SECCOMP_RET_TRACE) only when it can wait with a finite timeout or
  * reads or sets the time (and a read of 8 bytes, which may be a
- * cancelled timerfd's); waits with no timeout, zero timeouts of poll/epoll and
+ * cancelled timerfd's), or sends a signal to one thread (tracer.c's idle
+ * check trusts a sleeper no such signal reached); waits with no timeout, zero timeouts of poll/epoll and
  * futex operations that do not wait pass straight through, so that
  * uncontended futex wakes and every other syscall cost nothing.
  *
@@ -76,6 +77,11 @@ static const struct rule {
 	{ SYS_timerfd_gettime, STOP_ALWAYS, 0 },
 	/* to say why a tracer inside fails */
 	{ SYS_ptrace, STOP_ALWAYS, 0 },
+	/* a signal for one thread: may end a sleep the idle check trusts */
+	{ SYS_tgkill, STOP_ALWAYS, 0 },
+	{ SYS_tkill, STOP_ALWAYS, 0 },
+	{ SYS_rt_tgsigqueueinfo, STOP_ALWAYS, 0 },
+	{ SYS_pidfd_send_signal, STOP_ALWAYS, 0 },
 	/* setting the time: the tree's virtual clock, never the host's */
 	{ SYS_clock_settime, STOP_ALWAYS, 0 },
 	{ SYS_settimeofday, STOP_ALWAYS, 0 },

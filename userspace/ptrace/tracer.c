@@ -85,6 +85,10 @@ struct tracee {
 	bool refused;		/* a 32-bit program killed at its exec */
 	enum tracee_state state;
 	bool fired;		/* we ended its wait */
+	/* seen blocked in a pure sleep by a look that found the tree idle,
+	 * with no report since: only a signal or the supervisor can end it
+	 * (see quiescent()); seen: by the look under way */
+	bool asleep, seen;
 	struct user_regs_struct saved;	/* registers at the seccomp stop */
 	struct fc_wait wait;
 	struct fc_timer_call tcall;
@@ -131,8 +135,16 @@ struct tracer {
 	bool jumps_off;			/* a foreign call armed a kernel timer */
 	bool idle_pending;		/* idle once: confirming before a jump */
 	bool woke_parent;		/* reaped a process since the last jump */
+	/* a signal for one thread may come unseen (a CPU-time timer the
+	 * kernel runs): no sleeper is trusted, every thread is read */
+	bool sleepers_unsure;
 	struct rlimit nofile;		/* the caller's, for the commands */
 	struct fc_cpuclock cpu;		/* quiescent()'s processes and clocks */
+	struct {
+		pid_t tgid;
+		bool clear;		/* no signal pending for the process */
+	} *shared;			/* quiescent()'s processes of trusted sleepers */
+	int nshared, shared_size;
 };
 
 static void logv(struct tracer *tr, const char *fmt, ...)
@@ -252,6 +264,18 @@ static void drop(struct tracer *tr, struct tracee *t)
 	free(t);
 }
 
+/*
+ * A signal is on its way to one thread, or the supervisor sent one: any
+ * sleeper may be woken by it, so the next idle check reads them all again.
+ */
+static void forget_sleepers(struct tracer *tr)
+{
+	struct tracee *t;
+
+	for (t = tr->all; t; t = t->next)
+		t->asleep = false;
+}
+
 /* ---- clock ---- */
 
 static struct fc_time vnow_mono(struct tracer *tr)
@@ -294,6 +318,7 @@ static void fire(struct tracer *tr, struct tracee *t)
 {
 	fc_sleepq_remove(&tr->q, &t->node);
 	t->fired = true;
+	t->asleep = false;
 	if (ptrace(PTRACE_INTERRUPT, t->tid, 0, 0) && errno != ESRCH)
 		logv(tr, "PTRACE_INTERRUPT %d: %s", t->tid, strerror(errno));
 }
@@ -312,6 +337,7 @@ static void fire_timers(struct tracer *tr, struct fc_time vnow)
 		if (v->kind == FC_VT_TIMERFD && !tgids)
 			tgids = collect_tgids(tr, &n);
 		fc_timers_describe(v, what, sizeof(what));
+		forget_sleepers(tr);	/* its signal may wake a sleeper */
 		if (fc_timers_fire(&tr->timers, v, vnow, tgids, n))
 			logv(tr, "%s expired: no one left to notify, dropped", what);
 		else
@@ -453,13 +479,86 @@ static bool report_pending(void)
 }
 
 /*
+ * Are the sleepers of process tgid safe from signals for the process as a
+ * whole? None may be pending (ShdPnd): one sent to it wakes a thread that
+ * does not block it and stays pending until that thread is past its exit
+ * stop. Asked once per process and look; unreadable: not safe.
+ */
+static bool shared_clear(struct tracer *tr, pid_t tgid)
+{
+	unsigned long long shd;
+	int i;
+
+	for (i = 0; i < tr->nshared; i++)
+		if (tr->shared[i].tgid == tgid)
+			return tr->shared[i].clear;
+	if (tr->nshared == tr->shared_size) {
+		int size = tr->shared_size ? tr->shared_size * 2 : 8;
+		void *more = realloc(tr->shared, size * sizeof(*tr->shared));
+
+		if (!more)
+			return false;
+		tr->shared = more;
+		tr->shared_size = size;
+	}
+	tr->shared[i].tgid = tgid;
+	tr->shared[i].clear = fc_taskstat_status(tgid, 0, "ShdPnd:", 16, &shd) && !shd;
+	tr->nshared++;
+	return tr->shared[i].clear;
+}
+
+/* ... and still, after the look? */
+static bool shared_still_clear(struct tracer *tr)
+{
+	unsigned long long shd;
+	int i;
+
+	for (i = 0; i < tr->nshared; i++)
+		if (tr->shared[i].clear &&
+		    (!fc_taskstat_status(tr->shared[i].tgid, 0, "ShdPnd:", 16, &shd) || shd))
+			return false;
+	return true;
+}
+
+/*
+ * May the look pass over t? A thread seen blocked in a pure sleep
+ * (nanosleep, clock_nanosleep, poll or select on no fds) with no report
+ * since cannot have run a single instruction of its program: its first
+ * would follow a stop we see. Only a signal, the supervisor (which forgets
+ * its sleepers when it interrupts or signals) or its host timer can end
+ * the sleep; a spurious wakeup sleeps again. Signals for one thread are
+ * stopped at (trace_filter.c) and forget every sleeper; those for the
+ * process stay pending until a thread has stopped, which shared_clear()
+ * and the look for reports see. Whatever else wakes it comes from outside
+ * the tree and finds it at its stop, after the jump, as if it had come
+ * just after: its program cannot tell.
+ */
+static bool trusted_sleeper(struct tracer *tr, struct tracee *t)
+{
+	return !tr->sleepers_unsure && t->asleep && t->state == IN_WAIT && !t->fired &&
+	       !t->listening && shared_clear(tr, tgid(t) ? tgid(t) : t->tid);
+}
+
+/* Was t, just seen blocked in the syscall of conf, in a pure sleep? */
+static bool in_pure_sleep(const struct tracee *t, const struct fc_taskstat *st,
+			  const struct fc_taskstat *conf)
+{
+	long nr = conf->nr;
+
+	return t->state == IN_WAIT && t->wait.pure_sleep && !t->fired && !t->listening &&
+	       st->state == 'S' && conf->state == 'S' &&
+	       (nr == SYS_nanosleep || nr == SYS_clock_nanosleep || nr == SYS_poll ||
+		nr == SYS_select || nr == SYS_restart_syscall);
+}
+
+/*
  * Is every thread but skip blocked at one instant? One pass reads each
  * thread twice, its state letter (stat: S, not D, R or stopped) and its
  * syscall file, which says "running" for a thread on a CPU or queued for
  * one, or woken and not yet run, even where the letter still reads S (a
  * thread on a CPU between setting S and sleeping). The pass is bracketed
  * by the processes' CPU-time clocks (cpuclock.h) and by a look for
- * pending reports.
+ * pending reports. Sleepers seen before are passed over (trusted_sleeper()).
  *
  * Why one pass suffices: take the instant of the first clock reading. A
  * thread runnable then and seen blocked later in the pass must have run
@@ -472,7 +571,9 @@ static bool report_pending(void)
  * instant and its own reading says so ("running"), whatever its letter.
  * A thread still on a CPU, whose time the clocks do not show until a tick,
  * is seen by its own reading. A new thread or process, an exit and a stop
- * come with a report.
+ * come with a report. A thread in a tracked wait that is not a pure sleep
+ * (a futex, poll on fds) is read every time: the thread asking to skip, or
+ * any other that ran, may just have woken it.
  */
 static bool quiescent(struct tracer *tr, struct tracee *skip)
 {
@@ -483,20 +584,23 @@ static bool quiescent(struct tracer *tr, struct tracee *skip)
 	if (report_pending())
 		return false;
 	fc_cpuclock_clear(&tr->cpu);
+	tr->nshared = 0;
 	for (t = tr->all; t; t = t->next) {
 		if (t == skip || t->reaped)
 			continue;
 		if (foreign_holding(tr, t))
 			return false;
+		if (trusted_sleeper(tr, t))
+			continue;
 		if (fc_cpuclock_add(&tr->cpu, tgid(t) ? tgid(t) : t->tid))
 			return false;
 	}
-	if (!tr->cpu.n)		/* nothing to look at: skip alone */
-		return true;
-	fc_cpuclock_sample(&tr->cpu);
-	for (t = tr->all; t; t = t->next) {
-		if (t == skip || t->reaped)
+	if (tr->cpu.n)
+		fc_cpuclock_sample(&tr->cpu);
+	for (t = tr->all; t && tr->cpu.n; t = t->next) {
+		if (t == skip || t->reaped || trusted_sleeper(tr, t))
 			continue;
+		t->asleep = t->seen = false;
 		err = fc_taskstat_read(&t->files, false, &st);
 		/* reaped, yet here (its exit came first): it blocks nothing */
 		if (err == -ESRCH || err == -ENOENT) {
@@ -520,13 +624,28 @@ static bool quiescent(struct tracer *tr, struct tracee *skip)
 		 */
 		if (holding(tr, t, &conf))
 			return false;
+		t->seen = in_pure_sleep(t, &st, &conf);
 	}
+	if (tr->cpu.n && !fc_cpuclock_unchanged(&tr->cpu))
+		return false;
 	/*
 	 * Again after the looks: a thread that stops shows t before its
 	 * report is posted, and one that looked group-stopped may have been
 	 * continued and stopped again meanwhile.
 	 */
-	return fc_cpuclock_unchanged(&tr->cpu) && !report_pending();
+	if (!shared_still_clear(tr) || report_pending())
+		return false;
+	/*
+	 * Only a look that found the tree idle makes sleepers trusted: in one
+	 * that did not, a thread still running (stopped or not) may send a
+	 * signal after its trapped entry stop has been and gone.
+	 */
+	for (t = tr->all; t; t = t->next) {
+		if (t->seen && t != skip)
+			t->asleep = true;
+		t->seen = false;
+	}
+	return true;
 }
 
 static void schedule_at(struct tracer *tr, long long ns)
@@ -751,6 +870,9 @@ static void timer_call(struct tracer *tr, struct tracee *t, struct user_regs_str
 		resume(tr, t, PTRACE_SYSCALL, 0);
 		break;
 	default:
+		/* a CPU-time timer left to the kernel may signal one thread */
+		if ((long)regs->orig_rax == SYS_timer_create)
+			tr->sleepers_unsure = true;
 		resume(tr, t, PTRACE_CONT, 0);
 		break;
 	}
@@ -860,6 +982,7 @@ static bool foreign_call(struct tracer *tr, struct tracee *t,
 	if (!abi)
 		return false;
 	t->restart.valid = false;	/* not the restart of a native wait */
+	forget_sleepers(tr);		/* it may send a signal unseen */
 	if (fc_settime_foreign(abi, (int)regs->orig_rax)) {
 		/* never the host's clock; not emulated in these ABIs */
 		struct user_regs_struct skip = *regs;
@@ -892,6 +1015,13 @@ static void foreign_exit(struct tracer *tr, struct tracee *t, struct user_regs_s
 		tr->o->prog, t->tid, t->fcall.desc, tr->o->prog);
 }
 
+/* Does syscall nr send a signal to one thread (trace_filter.c stops these)? */
+static bool sends_thread_signal(long nr)
+{
+	return nr == SYS_tgkill || nr == SYS_tkill || nr == SYS_rt_tgsigqueueinfo ||
+	       nr == SYS_pidfd_send_signal;
+}
+
 static void seccomp_stop(struct tracer *tr, struct tracee *t)
 {
 	struct user_regs_struct regs;
@@ -918,6 +1048,11 @@ static void seccomp_stop(struct tracer *tr, struct tracee *t)
 	/* a record serves the thread's very next stop, if that is its restart */
 	if (t->restart.valid && !is_restart(t, &regs))
 		t->restart.valid = false;
+	if (sends_thread_signal((long)regs.orig_rax)) {
+		forget_sleepers(tr);
+		resume(tr, t, PTRACE_CONT, 0);
+		return;
+	}
 	if (fc_wait_is_timeread((long)regs.orig_rax)) {
 		if (read_by_preload(tr, t, &regs)) {
 			resume(tr, t, PTRACE_CONT, 0);
@@ -1138,8 +1273,9 @@ static void handle_event(struct tracer *tr, pid_t tid, int wstatus)
 		return;
 	sig = WSTOPSIG(wstatus);
 	event = wstatus >> 16;
-	/* any report means it is no longer sitting in a group-stop */
+	/* any report means it is no longer sitting in a group-stop, nor asleep */
 	t->listening = false;
+	t->asleep = false;
 	t->vforking = false;
 
 	if (sig == (SIGTRAP | 0x80)) {
@@ -1346,6 +1482,7 @@ static void forward_signal(struct tracer *tr, const struct signalfd_siginfo *si)
 	if (si->ssi_code == SI_KERNEL)
 		return;
 	logv(tr, "forwarding signal %d to the tree", si->ssi_signo);
+	forget_sleepers(tr);
 	done = calloc(tr->ntracees + 1, sizeof(*done));
 	if (!done)
 		return;
@@ -1531,6 +1668,7 @@ out:
 	free(tr->pids);
 	free(tr->status);
 	fc_cpuclock_free(&tr->cpu);
+	free(tr->shared);
 	free(tr);
 	return ret;
 }

@@ -5,6 +5,11 @@
  * condition wait with a 10^6 s timeout, "untimed" in one without). Then,
  * ROUNDS times: the main thread wakes a relay thread and waits at most 10 s
  * for the answer; the relay wakes a worker and blocks; the worker answers.
+ * KIND "signal": the threads sleep in nanosleep, and each round the main
+ * thread sleeps 1 ms (a jump), then signals one of them instead (tgkill and
+ * kill in turn; only they take SIGUSR1), whose handler answers. With
+ * WAKECHAIN_ONE_CPU set the process runs on CPU 0 only: beside a busy loop
+ * there, a woken thread waits long for its turn.
  * Each wake-up leaves a thread woken but maybe not yet run while every
  * other thread is blocked and the main thread's 10 s is the earliest
  * deadline: a supervisor that jumps then times the main thread out. A
@@ -15,6 +20,9 @@
  */
 #define _GNU_SOURCE
 #include <pthread.h>
+#include <sched.h>
+#include <semaphore.h>
+#include <signal.h>
 
 #include "prog.h"
 
@@ -23,6 +31,14 @@ static pthread_cond_t idle_cv, relay_cv, worker_cv, main_cv;	/* on CLOCK_MONOTON
 static unsigned long asked, relayed, answered;
 static int started;
 static const char *kind;
+static pid_t *tids;		/* "signal": the sleepers' thread ids */
+static sem_t answer;		/* "signal": posted by the handler */
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	sem_post(&answer);
+}
 
 static struct timespec in(long long ns)
 {
@@ -38,10 +54,18 @@ static void *idler(void *arg)
 
 	(void)arg;
 	pthread_mutex_lock(&lock);
+	if (!strcmp(kind, "signal")) {
+		sigset_t usr1;
+
+		tids[started] = (pid_t)syscall(SYS_gettid);
+		sigemptyset(&usr1);
+		sigaddset(&usr1, SIGUSR1);
+		pthread_sigmask(SIG_UNBLOCK, &usr1, NULL);
+	}
 	started++;
 	until = in(1000000 * PROG_NSEC);
 	for (;;) {
-		if (!strcmp(kind, "sleep")) {
+		if (!strcmp(kind, "sleep") || !strcmp(kind, "signal")) {
 			pthread_mutex_unlock(&lock);
 			nanosleep(&forever, NULL);
 			pthread_mutex_lock(&lock);
@@ -101,17 +125,34 @@ int main(int argc, char *argv[])
 {
 	struct timespec req = { 0, 0 };
 	pthread_condattr_t ca;
+	sigset_t usr1;
 	pthread_attr_t attr;
 	long n, rounds, i, slow = 0;
 	__int128 t0, took;
 
 	if (argc != 5 || (n = atol(argv[1])) < 0 || (rounds = atol(argv[3])) < 0 ||
 	    (req.tv_sec = atol(argv[4])) < 0 ||
-	    (strcmp(argv[2], "sleep") && strcmp(argv[2], "timed") && strcmp(argv[2], "untimed"))) {
-		fprintf(stderr, "usage: wakechain N sleep|timed|untimed ROUNDS SECONDS\n");
+	    (strcmp(argv[2], "sleep") && strcmp(argv[2], "timed") && strcmp(argv[2], "untimed") &&
+	     strcmp(argv[2], "signal")) || (!strcmp(argv[2], "signal") && n < 1)) {
+		fprintf(stderr, "usage: wakechain N sleep|timed|untimed|signal ROUNDS SECONDS\n");
 		return 2;
 	}
 	kind = argv[2];
+	if (getenv("WAKECHAIN_ONE_CPU")) {
+		cpu_set_t one;
+
+		/* a woken thread then waits for the CPU its waker leaves */
+		CPU_ZERO(&one);
+		CPU_SET(0, &one);
+		sched_setaffinity(0, sizeof(one), &one);
+	}
+	tids = calloc(n + 1, sizeof(*tids));
+	sem_init(&answer, 0, 0);
+	/* only the sleepers take SIGUSR1 (they unblock it) */
+	signal(SIGUSR1, on_usr1);
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &usr1, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&idle_cv, &ca);
@@ -131,7 +172,30 @@ int main(int argc, char *argv[])
 		nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
 		pthread_mutex_lock(&lock);
 	}
-	for (i = 1; i <= rounds; i++) {
+	for (i = 1; i <= rounds && !strcmp(kind, "signal"); i++) {
+		struct timespec until;
+		int r;
+
+		pthread_mutex_unlock(&lock);
+		/* a jump first: every sleeper is then one seen asleep */
+		nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
+		t0 = prog_now(CLOCK_MONOTONIC);
+		if (i % 2)
+			syscall(SYS_tgkill, getpid(), tids[i % n], SIGUSR1);
+		else
+			kill(getpid(), SIGUSR1);
+		until = in(10 * PROG_NSEC);
+		while ((r = sem_clockwait(&answer, CLOCK_MONOTONIC, &until)) && errno == EINTR)
+			;
+		took = prog_now(CLOCK_MONOTONIC) - t0;
+		if (r)
+			prog_fail("round %ld: no answer within 10 s (%s): a signalled sleeper was jumped over",
+				  i, strerror(errno));
+		if (took >= 10 * PROG_NSEC)
+			slow++;
+		pthread_mutex_lock(&lock);
+	}
+	for (i = 1; i <= rounds && strcmp(kind, "signal"); i++) {
 		struct timespec until = in(10 * PROG_NSEC);
 		int err = 0;
 
