@@ -242,6 +242,24 @@ static struct tracee *add(struct tracer *tr, pid_t tid)
 	return t;
 }
 
+/*
+ * Moves t to the head of the list: a thread that has just stopped is about
+ * to run again, and the idle check, which reads the list in order, then
+ * finds it running first instead of after every idle thread.
+ */
+static void to_front(struct tracer *tr, struct tracee *t)
+{
+	if (tr->all == t)
+		return;
+	t->prev->next = t->next;
+	if (t->next)
+		t->next->prev = t->prev;
+	t->prev = NULL;
+	t->next = tr->all;
+	tr->all->prev = t;
+	tr->all = t;
+}
+
 static void drop(struct tracer *tr, struct tracee *t)
 {
 	struct tracee **pp;
@@ -1265,6 +1283,7 @@ static void handle_event(struct tracer *tr, pid_t tid, int wstatus)
 
 	if (!t)
 		t = add(tr, tid);	/* a new child seen before its parent's event */
+	to_front(tr, t);
 	if (WIFEXITED(wstatus) || WIFSIGNALED(wstatus)) {
 		tracee_exited(tr, t, wstatus);
 		return;
