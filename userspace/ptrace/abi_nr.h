@@ -25,8 +25,8 @@ struct fc_abi_nrs {
 	const int *settime;
 	/*
 	 * Every call that can wait with a timeout, explicit or hidden (socket
-	 * timeouts), read, set or steer the time, or arm a timer; ends
-	 * with -1.
+	 * timeouts), read, set or steer the time, or arm a timer, and those
+	 * that send a signal to one thread; ends with -1.
 	 */
 	const int *timed;
 };

@@ -24,6 +24,8 @@ static const int timed[] = {
 	__NR_timerfd_settime, __NR_timerfd_settime64,
 	__NR_stime, __NR_settimeofday, __NR_clock_settime, __NR_clock_settime64,
 	__NR_adjtimex, __NR_clock_adjtime, __NR_clock_adjtime64,
+	/* not timed: signals for one thread (tracer.c's trusted sleepers) */
+	__NR_tgkill, __NR_pidfd_send_signal,
 	-1
 };
 

@@ -10,8 +10,9 @@
  * A sleeper is ended with PTRACE_INTERRUPT, which no program can see, and
  * its syscall's result is rewritten to exactly what a real timeout gives.
  * The tree is idle when /proc shows every thread asleep in one pass
- * during which its processes' CPU-time clocks did not move; then the
- * clock jumps to the earliest deadline. A lone sleeper skips its syscall altogether (one stop).
+ * during which its processes' CPU-time clocks did not move (a thread seen
+ * in a pure sleep by such a pass is not read again until a signal may
+ * have reached it); then the clock jumps to the earliest deadline. A lone sleeper skips its syscall altogether (one stop).
  */
 
 #define _GNU_SOURCE
