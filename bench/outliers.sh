@@ -40,7 +40,7 @@ for i in range(2000):
 			python) "$fluxctl" run --mode kernel -v -- python3 -c "$py" >/dev/null 2>"$v" ;;
 			esac
 			t=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.3f", b - a }')
-			echo "$kind $i $t $(grep -h 'jumps\|held' "$v" | sed 's/^fluxctl: //' | tr '\n' ' ')" >&3
+			echo "$kind $i $t $(grep -h 'jumps\|held\|ended at once' "$v" | sed 's/^fluxctl: //' | tr '\n' ' ')" >&3
 		done
 	done
 	rm -f "$v"

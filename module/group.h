@@ -112,6 +112,11 @@ struct fc_group_stats {
 	u32 members, sleepers, flags;
 	u32 external;		/* FLUXCAP_EXTERNAL_* */
 	char held_by[FLUXCAP_HELD_BY_MAX];	/* what held it last, or "" */
+	char last_check[FLUXCAP_HELD_BY_MAX];	/* the last check's verdict */
+	u64 checks, checks_busy;	/* checks, and those a member ran through */
+	u64 checks_again;		/* ... and those that asked for another */
+	/* sleeps and waits ended at once, and refused: a member ran, or else */
+	u64 instant, instant_busy, instant_other;
 };
 
 /*

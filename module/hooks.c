@@ -29,6 +29,7 @@
 
 #include <uapi/linux/futex.h>
 #include <linux/kprobes.h>
+#include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/posix-timers.h>
 #include <linux/ptrace.h>
@@ -724,10 +725,24 @@ static void fc_hooks_uninstall(void)
 
 /*
  * The hooks stay a while after the last group goes: installing them
- * rewrites kernel text, so a tool that makes and deletes groups in a loop
- * should not do that each time.
+ * rewrites kernel text (0.3 s in an emulated guest, most of it waiting for
+ * every CPU to see each patch), so a test suite that runs one command
+ * after another under fluxctl should pay that once, not per command.
  */
-#define FC_HOOKS_LINGER	(5 * HZ)
+static int hooks_linger = 60;
+module_param(hooks_linger, int, 0644);
+MODULE_PARM_DESC(hooks_linger,
+		 "seconds the hooks stay installed after the last group goes (-1: until unload; default 60)");
+
+static unsigned long fc_hooks_linger_jiffies(void)
+{
+	int s = READ_ONCE(hooks_linger);
+
+	return s < 0 ? 0 : (unsigned long)min(s, 86400) * HZ;
+}
+
+/* Re-armed every few seconds while a page is shown, or kept forever. */
+#define FC_HOOKS_RECHECK	(5 * HZ)
 
 static void fc_hooks_linger_end(struct work_struct *work);
 static DECLARE_DELAYED_WORK(fc_hooks_linger, fc_hooks_linger_end);
@@ -736,13 +751,15 @@ static DECLARE_DELAYED_WORK(fc_hooks_linger, fc_hooks_linger_end);
 static void fc_hooks_linger_end(struct work_struct *work)
 {
 	mutex_lock(&fc_hooks_mutex);
-	if (!fc_hook_users) {
+	if (!fc_hook_users && READ_ONCE(hooks_linger) < 0) {
+		/* set to -1 meanwhile: until unload */
+	} else if (!fc_hook_users) {
 		fc_hooks_uninstall();
 		if (!fc_vdsomap_anchored())
 			fc_reads_uninstall();
 		else
 			schedule_delayed_work(&fc_hooks_linger,
-					      FC_HOOKS_LINGER);
+					      FC_HOOKS_RECHECK);
 	}
 	mutex_unlock(&fc_hooks_mutex);
 }
@@ -768,8 +785,9 @@ void fc_hooks_put(void)
 	 * mod_: the work may be pending already (it looks again every few
 	 * seconds while a page is shown), and the hooks get their full linger.
 	 */
-	if (!--fc_hook_users)
-		mod_delayed_work(system_wq, &fc_hooks_linger, FC_HOOKS_LINGER);
+	if (!--fc_hook_users && READ_ONCE(hooks_linger) >= 0)
+		mod_delayed_work(system_wq, &fc_hooks_linger,
+				 fc_hooks_linger_jiffies());
 	mutex_unlock(&fc_hooks_mutex);
 }
 

@@ -273,8 +273,10 @@ static int fc_put_group(struct sk_buff *msg, struct fc_group *g, bool priv)
 	}
 	fc_group_stats(g, &st, priv);
 	/* It names a member's pid and addresses: shown as the cgroup is. */
-	if (!shown)
+	if (!shown) {
 		st.held_by[0] = '\0';
+		st.last_check[0] = '\0';
+	}
 	if (nla_put_u32(msg, FLUXCAP_A_GROUP_ID, fc_group_id(g)) ||
 	    nla_put_string(msg, FLUXCAP_A_GROUP_NAME, fc_group_name(g)) ||
 	    nla_put_u32(msg, FLUXCAP_A_GROUP_FLAGS, st.flags) ||
@@ -300,7 +302,20 @@ static int fc_put_group(struct sk_buff *msg, struct fc_group *g, bool priv)
 	    nla_put_u64_64bit(msg, FLUXCAP_A_GROUP_HELD, st.held,
 			      FLUXCAP_A_PAD) ||
 	    nla_put_u32(msg, FLUXCAP_A_GROUP_EXTERNAL, st.external) ||
-	    nla_put_string(msg, FLUXCAP_A_GROUP_HELD_BY, st.held_by))
+	    nla_put_string(msg, FLUXCAP_A_GROUP_HELD_BY, st.held_by) ||
+	    nla_put_string(msg, FLUXCAP_A_GROUP_LAST_CHECK, st.last_check) ||
+	    nla_put_u64_64bit(msg, FLUXCAP_A_GROUP_CHECKS, st.checks,
+			      FLUXCAP_A_PAD) ||
+	    nla_put_u64_64bit(msg, FLUXCAP_A_GROUP_CHECKS_BUSY, st.checks_busy,
+			      FLUXCAP_A_PAD) ||
+	    nla_put_u64_64bit(msg, FLUXCAP_A_GROUP_CHECKS_AGAIN,
+			      st.checks_again, FLUXCAP_A_PAD) ||
+	    nla_put_u64_64bit(msg, FLUXCAP_A_GROUP_INSTANT, st.instant,
+			      FLUXCAP_A_PAD) ||
+	    nla_put_u64_64bit(msg, FLUXCAP_A_GROUP_INSTANT_BUSY, st.instant_busy,
+			      FLUXCAP_A_PAD) ||
+	    nla_put_u64_64bit(msg, FLUXCAP_A_GROUP_INSTANT_OTHER,
+			      st.instant_other, FLUXCAP_A_PAD))
 		return -EMSGSIZE;
 	return 0;
 }

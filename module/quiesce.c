@@ -24,12 +24,16 @@ static atomic_t fc_migrations = ATOMIC_INIT(0);
  * probe until t's state shows the wakeup, so a task seen with that lock
  * held may be half woken: it counts as running, and *unsure asks for the
  * check to come again (the lock may have been held for something else).
+ * A task on a CPU or queued for one runs, whoever holds its lock: it is
+ * not unsure.
  */
 static bool fc_task_quiet(struct task_struct *t, bool *unsure)
 {
 	unsigned int state;
 	int spins = 100;
 
+	if (READ_ONCE(t->on_cpu) || fc_task_runnable(t))
+		return false;
 	while (raw_spin_is_locked(&t->pi_lock)) {
 		if (!spins--) {
 			*unsure = true;
@@ -42,6 +46,17 @@ static bool fc_task_quiet(struct task_struct *t, bool *unsure)
 		return false;
 	state = READ_ONCE(t->__state);
 	return state & (TASK_INTERRUPTIBLE | __TASK_STOPPED | __TASK_TRACED);
+}
+
+/* v names t as the member that kept the look from finding all blocked. */
+static void fc_quiet_note_busy(struct fc_quiet *v, struct task_struct *t)
+{
+	if (!v || v->busy_pid)
+		return;
+	v->busy_pid = task_pid_nr(t);
+	/* Racy against a rename, as /proc reads it; always NUL-ended. */
+	memcpy(v->busy_comm, t->comm, sizeof(v->busy_comm));
+	v->busy_comm[sizeof(v->busy_comm) - 1] = '\0';
 }
 
 static bool fc_task_exiting(struct task_struct *t)
@@ -125,7 +140,7 @@ static bool fc_quiesce_add(struct fc_quiesce *q, struct task_struct *p)
  * member not blocked ends the scan: 0 and -1 mean the same there.
  */
 static int fc_quiesce_scan(struct fc_quiesce *q, struct task_struct *skip,
-			   bool *unsure)
+			   bool *unsure, struct fc_quiet *v)
 {
 	int quiet = 1;
 	u32 i;
@@ -141,6 +156,7 @@ static int fc_quiesce_scan(struct fc_quiesce *q, struct task_struct *skip,
 			return -1;
 		if (!fc_task_quiet(t, unsure)) {
 			quiet = 0;
+			fc_quiet_note_busy(v, t);
 			if (skip)
 				break;
 		}
@@ -157,7 +173,7 @@ static int fc_quiesce_quick(struct fc_quiesce *q, struct fc_quiet *v)
 	int quiet;
 
 	raw_spin_lock_irqsave(&q->lock, flags);
-	quiet = fc_quiesce_scan(q, NULL, &v->unsure);
+	quiet = fc_quiesce_scan(q, NULL, &v->unsure, v);
 	if (quiet < 0)
 		goto out;
 	if (quiet)
@@ -203,6 +219,8 @@ static bool fc_quiesce_walk(struct fc_quiesce *q, struct fc_quiet *v)
 	v->members = fc_quiesce_members(q, &quiet, &v->unsure, busy, &nbusy,
 					FC_WOKEN_MAX);
 
+	if (nbusy)
+		fc_quiet_note_busy(v, busy[0]);
 	raw_spin_lock_irqsave(&q->lock, flags);
 	if (!v->members || nbusy > FC_WOKEN_MAX)
 		q->rec = false;
@@ -221,6 +239,7 @@ void fc_quiesce_look(struct fc_quiesce *q, struct fc_quiet *v)
 	v->unsure = false;
 	v->quiet = true;
 	v->walked = false;
+	v->busy_pid = 0;
 	switch (fc_quiesce_quick(q, v)) {
 	case 0:
 		v->quiet = false;
@@ -239,7 +258,7 @@ bool fc_quiesce_others_blocked(struct fc_quiesce *q, struct fc_quiet *v)
 	bool unsure = false, ok;
 
 	raw_spin_lock_irqsave(&q->lock, flags);
-	ok = fc_quiesce_scan(q, current, &unsure) == 1;
+	ok = fc_quiesce_scan(q, current, &unsure, NULL) == 1;
 	if (ok) {
 		v->wakeups = atomic_read(&q->wakeups);
 		v->epoch = q->epoch;

@@ -9,6 +9,7 @@
 #ifndef _FC_QUIESCE_H
 #define _FC_QUIESCE_H
 
+#include <linux/sched.h>
 #include <linux/types.h>
 
 struct cgroup;
@@ -22,11 +23,15 @@ struct task_struct;
  * tells later whether a member may have run since. gen numbers the looks
  * that found every member blocked; fc_quiesce_others_blocked() sets
  * others_unwoken when no member but the caller was woken since look gen.
+ * busy_pid and busy_comm name the first member found not blocked (pid 0:
+ * none), for a user who asks why the group did not jump.
  */
 struct fc_quiet {
 	u32 members, gen;
 	int wakeups, epoch;
 	bool quiet, unsure, walked, others_unwoken;
+	pid_t busy_pid;
+	char busy_comm[TASK_COMM_LEN];
 };
 
 /* An empty record for the members of cgrp. */

@@ -56,6 +56,7 @@ static inline int fx_attr_size(int type)
 		return 1;
 	case FLUXCAP_A_VERSION: case FLUXCAP_A_GROUP_NAME:
 	case FLUXCAP_A_GROUP_CGROUP_PATH: case FLUXCAP_A_GROUP_HELD_BY:
+	case FLUXCAP_A_GROUP_LAST_CHECK:
 		return -1;	/* NUL-terminated string */
 	case FLUXCAP_A_PAD:
 		return 0;	/* any */

@@ -22,6 +22,7 @@ cleanup() {
 	for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
 	"$fluxctl" delete "$g" >/dev/null 2>&1
 	"$fluxctl" delete "$g-neg" >/dev/null 2>&1
+	"$fluxctl" delete "$g-why" >/dev/null 2>&1
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -70,6 +71,8 @@ sleeper=$!
 pids+=("$sleeper")
 one_sleeper_no_jump() { until_field sleepers 1 20 && [ "$(field jumps)" = 0 ]; }
 check "show: the exec'd sleep 600 is one sleeper, and no jump was made" one_sleeper_no_jump
+check "show: the last check's verdict says why: automatic jumps are off" \
+	sh -c "'$fluxctl' show '$g' | grep -Eq '^ +last check: +automatic jumps are off\$'"
 sleep 1
 check "... and it is still asleep a second later" kill -0 "$sleeper"
 t0=$EPOCHREALTIME
@@ -119,6 +122,45 @@ fi
 
 kill -9 "$outsider" 2>/dev/null
 wait "$outsider" 2>/dev/null
+
+# Why a group does not jump, for a user who asks: a member that never
+# blocks (a busy loop beside a sleep 1000) is named by the last check;
+# once it is gone, the group jumps and the verdict no longer names it.
+gw=$g-why
+"$fluxctl" create "$gw" >/dev/null
+"$fluxctl" exec "$gw" -- sh -c 'sleep 1000 & exec sh -c "while :; do :; done"' &
+busy=$!
+pids+=("$busy")
+why() { "$fluxctl" show "$gw" | sed -n 's/^ *last check: *//p'; }
+# until_why PATTERN SECONDS
+until_why() {
+	local i
+	for ((i = 0; i < $2 * 10; i++)); do
+		why | grep -Eq "$1" && return 0
+		sleep 0.1
+	done
+	note "last check: '$(why)'"
+	return 1
+}
+check "show: the last check names the member that kept running ('pid N (sh) was running')" \
+	until_why '^pid [0-9]+ \(sh\) was running$' 10
+check "show -j: checks_busy counts it (>= 1), checks >= checks_busy" \
+	sh -c "j=\$('$fluxctl' show -j '$gw') &&
+		b=\$(echo \"\$j\" | sed -n 's/.*\"checks_busy\":\([0-9]*\).*/\1/p') &&
+		c=\$(echo \"\$j\" | sed -n 's/.*\"checks\":\([0-9]*\).*/\1/p') &&
+		test \"\$b\" -ge 1 && test \"\$c\" -ge \"\$b\""
+for p in $(cat "/sys/fs/cgroup/fluxcap/$gw/cgroup.procs"); do
+	[ "$(cat "/proc/$p/comm" 2>/dev/null)" = sh ] && kill -9 "$p"
+done
+wait "$busy" 2>/dev/null
+# (the sleep then exits, and a check after it finds no member)
+check "... and once it is killed, the sleep 1000 left alone is jumped: 'jumped N ns', then 'no member'" \
+	until_why '^(jumped [0-9]+ ns|no member)$' 10
+# (1000 s less the real seconds the busy loop ran for)
+check "... a jump of nearly 1000 s (jumped_ns >= 900 s)" \
+	sh -c "test \"\$('$fluxctl' show -j '$gw' | sed -n 's/.*\"jumped_ns\":\([0-9]*\).*/\1/p')\" -ge 900000000000"
+"$fluxctl" delete "$gw" >/dev/null 2>&1
+
 check "delete $g removes the group and its cgroup" \
 	sh -c "'$fluxctl' delete '$g' && ! test -e /sys/fs/cgroup/fluxcap/'$g' && ! '$fluxctl' show '$g' 2>/dev/null"
 
@@ -167,6 +209,35 @@ echo 1 >"$run_cg/cgroup.kill" 2>/dev/null	# whatever a failure left
 check "the next run removes the killed run's empty cgroup" \
 	sh -c "'$fluxctl' run --mode kernel -v -- true 2>'$tmp/v' && ! test -e '$run_cg' &&
 		grep -q 'removed [0-9]* empty cgroup' '$tmp/v'"
+
+# run -v says why jumps came late, when they did; -vv where fluxctl's own
+# time went. Python's 20 sleeps in a loop: all but the first end at once.
+"$fluxctl" run --mode kernel -vv -- python3 -c 'import time
+for i in range(20): time.sleep(1)' 2>"$tmp/vv"
+sed 's/^/# /' "$tmp/vv"
+check "run -v: 'N sleeps and waits ended at once (...); N checks, ...' with N >= 10 of python's 20" \
+	sh -c "n=\$(sed -n 's/^fluxctl: \([0-9]*\) sleeps and waits ended at once (\([0-9]*\) could not: another member had run; \([0-9]*\) for another reason); \([0-9]*\) checks, \([0-9]*\) found a member not blocked, \([0-9]*\) asked to look again.*/\1/p' '$tmp/vv') && test -n \"\$n\" && test \"\$n\" -ge 10"
+check "run -vv: start-up and clean-up in ms" \
+	sh -c "grep -Eq '^fluxctl: start-up [0-9.]+ ms \(module [0-9.]+, group and cgroup [0-9.]+, commands started [0-9.]+\); commands [0-9.]+ ms\$' '$tmp/vv' &&
+		grep -Eq '^fluxctl: clean-up [0-9.]+ ms' '$tmp/vv'"
+
+# The hooks outlive the last group by hooks_linger seconds (default 60;
+# -1: until unload; 0: not at all). No group is left here: whether the
+# hooks are in shows in the kprobes list (hrtimer_nanosleep is ours).
+linger=/sys/module/fluxcap/parameters/hooks_linger
+kplist=/sys/kernel/debug/kprobes/list
+hooked() { grep -q 'hrtimer_nanosleep' "$kplist"; }
+# hooks_after VALUE: hooked or not, 2 s after a run with hooks_linger VALUE
+hooks_after() {
+	echo "$1" >"$linger" && "$fluxctl" run --mode kernel -- true && sleep 2
+}
+check "hooks_linger is 60 by default" test "$(cat "$linger")" = 60
+check "the last group gone, the hooks linger (60 s)" hooked
+check "hooks_linger 0: the hooks go with the last group" \
+	eval 'hooks_after 0 && ! hooked'
+check "hooks_linger -1: they stay" \
+	eval 'hooks_after -1 && hooked'
+echo 60 >"$linger"
 
 echo "1..$n"
 [ "$failed" -eq 0 ]

@@ -117,7 +117,7 @@ int create_main(int argc, char *argv[])
 	if (ret)
 		return ret;
 	ret = fc_group_create("create", &nl, name, cgroup, flags, start,
-			      external);
+			      external, NULL, 0);
 	fc_nl_close(&nl);
 	return ret;
 }

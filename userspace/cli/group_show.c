@@ -234,6 +234,16 @@ static void json_group(struct fc_json *j, const struct fc_group_info *g,
 		fc_json_str(j, "held_by", g->held_by);
 	else
 		fc_json_null(j, "held_by");
+	if (HAS(g, LAST_CHECK))
+		fc_json_str(j, "last_check", g->last_check);
+	else
+		fc_json_null(j, "last_check");
+	U("checks", CHECKS, checks);
+	U("checks_busy", CHECKS_BUSY, checks_busy);
+	U("checks_again", CHECKS_AGAIN, checks_again);
+	U("instant", INSTANT, instant);
+	U("instant_busy", INSTANT_BUSY, instant_busy);
+	U("instant_other", INSTANT_OTHER, instant_other);
 	if (procs)
 		show_procs(g, j);
 	fc_json_close(j, '}');
@@ -400,6 +410,15 @@ static void show_text(const struct fc_group_info *g)
 	/* What held it at the last quiet check, when something did. */
 	if (HAS(g, HELD_BY) && g->held_by[0])
 		printf("  %-14s %s\n", "held by:", g->held_by);
+	/* Why jumps came late, when they did. */
+	LINE("checks", CHECKS, "%" PRIu64 " (%" PRIu64
+	     " found a member not blocked, %" PRIu64 " asked to look again)",
+	     g->checks, g->checks_busy, g->checks_again);
+	if (HAS(g, LAST_CHECK) && g->last_check[0])
+		printf("  %-14s %s\n", "last check:", g->last_check);
+	LINE("instant", INSTANT, "%" PRIu64 " (ended at once; %" PRIu64
+	     " could not: a member ran, %" PRIu64 " for another reason)",
+	     g->instant, g->instant_busy, g->instant_other);
 #undef LINE
 }
 

@@ -52,7 +52,7 @@ int fc_group_error(const char *sub, const struct fc_nl *nl, const char *name,
 
 int fc_group_create(const char *sub, struct fc_nl *nl, const char *name,
 		    const char *cgroup_arg, uint32_t flags, int64_t start_ns,
-		    int external)
+		    int external, char *dir_out, size_t dir_len)
 {
 	char dir[4200];
 	int fd, ret;
@@ -89,6 +89,8 @@ int fc_group_create(const char *sub, struct fc_nl *nl, const char *name,
 	/* Refused: the directory made above is nobody's now. */
 	if (ret && !cgroup_arg)
 		rmdir(dir);
+	if (!ret && dir_out)
+		snprintf(dir_out, dir_len, "%s", dir);
 	return ret ? FC_EXIT_FAIL : FC_EXIT_OK;
 }
 
@@ -127,11 +129,21 @@ int fc_group_delete(const char *sub, struct fc_nl *nl, const char *name,
 		fc_group_has(&g, FLUXCAP_A_GROUP_CGROUP_PATH) &&
 		!fc_cgroup_dir(g.cgroup_path, dir, sizeof(dir));
 
+	if (!owned) {
+		ret = fc_nl_group_del(nl, name);
+		return ret ? fc_group_error(sub, nl, name, ret) : FC_EXIT_OK;
+	}
+	return fc_group_delete_owned(sub, nl, name, dir, kill);
+}
+
+int fc_group_delete_owned(const char *sub, struct fc_nl *nl, const char *name,
+			  const char *dir, bool kill)
+{
+	int ret;
+
 	ret = fc_nl_group_del(nl, name);
 	if (ret)
 		return fc_group_error(sub, nl, name, ret);
-	if (!owned)
-		return FC_EXIT_OK;
 	if (kill)
 		fc_cgroup_kill(dir);
 	ret = rmdir_wait(dir, kill);

@@ -35,11 +35,12 @@ int fc_group_error(const char *sub, const struct fc_nl *nl, const char *name,
  * when cgroup_arg is NULL, to <mount>/fluxcap/NAME which it makes, owns,
  * and removes again if the module refuses. start_ns < 0: no start date;
  * external < 0: the module's default policy for peers outside the group.
+ * The cgroup's directory goes to dir_out (dir_len bytes) when not NULL.
  * Return: FC_EXIT_OK, or FC_EXIT_FAIL with the reason printed.
  */
 int fc_group_create(const char *sub, struct fc_nl *nl, const char *name,
 		    const char *cgroup_arg, uint32_t flags, int64_t start_ns,
-		    int external);
+		    int external, char *dir_out, size_t dir_len);
 
 /*
  * "hold" or "ignore" as FLUXCAP_EXTERNAL_*. Return: 0 or -EINVAL. The
@@ -55,6 +56,13 @@ const char *fc_external_name(uint32_t policy);
  */
 int fc_group_delete(const char *sub, struct fc_nl *nl, const char *name,
 		    bool kill);
+
+/*
+ * The same for a group the caller made with fc_group_create() and no
+ * --cgroup: its cgroup directory dir is known, so the group is not asked.
+ */
+int fc_group_delete_owned(const char *sub, struct fc_nl *nl, const char *name,
+			  const char *dir, bool kill);
 
 /* The directory of group name's cgroup into buf. FC_EXIT_OK or _FAIL. */
 int fc_group_cgroup_dir(const char *sub, struct fc_nl *nl, const char *name,

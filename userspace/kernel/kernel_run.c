@@ -109,6 +109,21 @@ static void wait_all(const pid_t *pids, int *st, int n, const char *dir)
 	}
 }
 
+/*
+ * -vv: where a run's own time went, in ms since the last mark, so that
+ * start-up and clean-up can be told from the commands' time.
+ */
+static double mark_ms(struct timespec *last)
+{
+	struct timespec now;
+	double ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (now.tv_sec - last->tv_sec) * 1e3 + (now.tv_nsec - last->tv_nsec) / 1e6;
+	*last = now;
+	return ms;
+}
+
 /* -v: what the clock did, and whether something the module cannot move held it. */
 static void log_summary(const struct fc_kernel_run_opts *o, struct fc_nl *nl,
 			const char *name)
@@ -119,6 +134,12 @@ static void log_summary(const struct fc_kernel_run_opts *o, struct fc_nl *nl,
 		return;
 	fprintf(o->log, "fluxctl: %" PRIu64 " jumps, %.3f s jumped\n", g.jumps,
 		g.jumped_ns / 1e9);
+	/* Why they came late, when they did: see fluxctl(8), show. */
+	if (fc_group_has(&g, FLUXCAP_A_GROUP_CHECKS))
+		fprintf(o->log, "fluxctl: %" PRIu64 " sleeps and waits ended at once (%" PRIu64 " could not: another member had run; %" PRIu64 " for another reason); %" PRIu64 " checks, %" PRIu64 " found a member not blocked, %" PRIu64 " asked to look again%s%s\n",
+			g.instant, g.instant_busy, g.instant_other, g.checks,
+			g.checks_busy, g.checks_again, g.last_check[0] ? "; last check: " : "",
+			g.last_check);
 	if (g.held)
 		fprintf(o->log, "fluxctl: held %" PRIu64 " time(s) at real speed: a member waited on a timer fluxcap cannot move (alarm clock, io_uring, SO_RCVTIMEO or another schedule_timeout wait) or on a peer outside the group%s%s\n",
 			g.held, g.held_by[0] ? "; last: " : "", g.held_by);
@@ -131,8 +152,11 @@ int fc_kernel_run(const struct fc_kernel_run_opts *o, int *exit_status)
 	int i, n, ret, *st, gate[2];
 	struct fc_nl nl;
 	sigset_t mask;
+	double ms_module, ms_group, ms_spawn;
+	struct timespec mark;
 	pid_t *pids;
 
+	clock_gettime(CLOCK_MONOTONIC, &mark);
 	pids = calloc(o->ncmds, sizeof(*pids));
 	st = calloc(o->ncmds, sizeof(*st));
 	if (!pids || !st) {
@@ -150,6 +174,7 @@ int fc_kernel_run(const struct fc_kernel_run_opts *o, int *exit_status)
 		goto out;
 	}
 	preload = fc_exec_preload(&nl, o->preload);
+	ms_module = mark_ms(&mark);
 	if (o->verbose && o->preload && !preload)
 		fprintf(o->log, "fluxctl: the module makes the vDSO virtual: no preload\n");
 	/* A run killed with SIGKILL lost its group with its socket; not its cgroup. */
@@ -158,22 +183,20 @@ int fc_kernel_run(const struct fc_kernel_run_opts *o, int *exit_status)
 		fprintf(o->log, "fluxctl: removed %d empty cgroup(s) of killed runs\n", n);
 	snprintf(name, sizeof(name), "run-%d", (int)getpid());
 	ret = -EIO;
+	/* The cgroup it makes is known: no request asks for it, or at the end. */
 	if (fc_group_create("run", &nl, name, NULL,
 			    FLUXCAP_GROUP_F_AUTO | FLUXCAP_GROUP_F_TRANSIENT, o->start_ns,
-			    o->external))
+			    o->external, dir, sizeof(dir)))
 		goto out_close;
-	if (fc_group_cgroup_dir("run", &nl, name, dir, sizeof(dir))) {
-		fc_group_delete("run", &nl, name, true);
-		goto out_close;
-	}
 	if (o->verbose)
 		fprintf(o->log, "fluxctl: mode kernel (group %s, cgroup %s)\n", name, dir);
+	ms_group = mark_ms(&mark);
 
 	/* The commands start together: none is jumped past before all are in. */
 	if (pipe2(gate, O_CLOEXEC)) {
 		ret = -errno;
 		fprintf(stderr, "fluxctl run: cannot make a pipe: %s\n", strerror(errno));
-		fc_group_delete("run", &nl, name, true);
+		fc_group_delete_owned("run", &nl, name, dir, true);
 		goto out_close;
 	}
 	fc_forward_start(&mask);
@@ -191,6 +214,7 @@ int fc_kernel_run(const struct fc_kernel_run_opts *o, int *exit_status)
 	close(gate[0]);
 	close(gate[1]);
 	sigprocmask(SIG_SETMASK, &mask, NULL);
+	ms_spawn = mark_ms(&mark);
 	if (o->verbose) {
 		if (fc_exec_clone3_refused())
 			fprintf(o->log, "fluxctl: clone3 into the cgroup refused (%s): commands forked, then moved in\n",
@@ -199,10 +223,18 @@ int fc_kernel_run(const struct fc_kernel_run_opts *o, int *exit_status)
 			fprintf(o->log, "fluxctl: commands started in the cgroup (clone3)\n");
 	}
 	wait_all(pids, st, o->ncmds, dir);
+	if (o->verbose > 1)
+		fprintf(o->log, "fluxctl: start-up %.1f ms (module %.1f, group and cgroup %.1f, commands started %.1f); commands %.1f ms\n",
+			ms_module + ms_group + ms_spawn, ms_module, ms_group, ms_spawn,
+			mark_ms(&mark));
 	if (o->verbose)
 		log_summary(o, &nl, name);
+	mark_ms(&mark);
 	/* Like ptrace mode: what the commands leave running has no clock left. */
-	fc_group_delete("run", &nl, name, true);
+	fc_group_delete_owned("run", &nl, name, dir, true);
+	if (o->verbose > 1)
+		fprintf(o->log, "fluxctl: clean-up %.1f ms (group deleted, cgroup removed)\n",
+			mark_ms(&mark));
 
 	*exit_status = 0;
 	for (i = 0; i < o->ncmds && !*exit_status; i++)

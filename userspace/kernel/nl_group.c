@@ -37,6 +37,13 @@ static struct nla_policy policy[FLUXCAP_A_MAX + 1] = {
 	[FLUXCAP_A_GROUP_HELD]		= { .type = NLA_U64 },
 	[FLUXCAP_A_GROUP_EXTERNAL]	= { .type = NLA_U32 },
 	[FLUXCAP_A_GROUP_HELD_BY]	= { .type = NLA_STRING },
+	[FLUXCAP_A_GROUP_LAST_CHECK]	= { .type = NLA_STRING },
+	[FLUXCAP_A_GROUP_CHECKS]	= { .type = NLA_U64 },
+	[FLUXCAP_A_GROUP_CHECKS_BUSY]	= { .type = NLA_U64 },
+	[FLUXCAP_A_GROUP_CHECKS_AGAIN]	= { .type = NLA_U64 },
+	[FLUXCAP_A_GROUP_INSTANT]	= { .type = NLA_U64 },
+	[FLUXCAP_A_GROUP_INSTANT_BUSY]	= { .type = NLA_U64 },
+	[FLUXCAP_A_GROUP_INSTANT_OTHER]	= { .type = NLA_U64 },
 	[FLUXCAP_A_EVENT_JUMP_NS]	= { .type = NLA_U64 },
 	[FLUXCAP_A_EVENT_PID]		= { .type = NLA_U32 },
 };
@@ -79,6 +86,12 @@ static int parse_group(struct nl_msg *msg, struct fc_group_info *g)
 	U32(FLUXCAP_A_GROUP_HOLDS, holds);
 	U64(FLUXCAP_A_GROUP_HELD, held);
 	U32(FLUXCAP_A_GROUP_EXTERNAL, external);
+	U64(FLUXCAP_A_GROUP_CHECKS, checks);
+	U64(FLUXCAP_A_GROUP_CHECKS_BUSY, checks_busy);
+	U64(FLUXCAP_A_GROUP_CHECKS_AGAIN, checks_again);
+	U64(FLUXCAP_A_GROUP_INSTANT, instant);
+	U64(FLUXCAP_A_GROUP_INSTANT_BUSY, instant_busy);
+	U64(FLUXCAP_A_GROUP_INSTANT_OTHER, instant_other);
 	U64(FLUXCAP_A_EVENT_JUMP_NS, event_jump_ns);
 	U32(FLUXCAP_A_EVENT_PID, event_pid);
 #undef U32
@@ -92,6 +105,9 @@ static int parse_group(struct nl_msg *msg, struct fc_group_info *g)
 	if (tb[FLUXCAP_A_GROUP_HELD_BY])
 		get_string(tb[FLUXCAP_A_GROUP_HELD_BY], g->held_by,
 			   sizeof(g->held_by));
+	if (tb[FLUXCAP_A_GROUP_LAST_CHECK])
+		get_string(tb[FLUXCAP_A_GROUP_LAST_CHECK], g->last_check,
+			   sizeof(g->last_check));
 	return 0;
 }
 

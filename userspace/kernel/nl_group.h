@@ -30,6 +30,8 @@ struct fc_group_info {
 	uint64_t jumps, jumped_ns, idle_forever, held;
 	uint32_t external;		/* FLUXCAP_EXTERNAL_* */
 	char held_by[FLUXCAP_HELD_BY_MAX];
+	char last_check[FLUXCAP_HELD_BY_MAX];
+	uint64_t checks, checks_busy, checks_again, instant, instant_busy, instant_other;
 	uint64_t event_jump_ns;
 	uint32_t event_pid;
 };

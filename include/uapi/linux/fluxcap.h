@@ -136,7 +136,20 @@
  *    such peers), GROUP_HELD_BY (what held the group at the last check that
  *    found every member blocked, such as "pid 12 (curl): tcp
  *    127.0.0.1:40000 -> 127.0.0.1:8080, peer outside the group"; empty once
- *    a check jumps).
+ *    a check jumps). Why jumps come late, for a user who asks:
+ *    GROUP_LAST_CHECK (the last quiescence check's verdict, such as "pid
+ *    12 (python3) was running", "held: ...", "jumped 1000000 ns"),
+ *    GROUP_CHECKS (checks made), GROUP_CHECKS_BUSY (checks that found a
+ *    member not blocked), GROUP_CHECKS_AGAIN (checks that asked for
+ *    another a tick later: a member may have been in the middle of a
+ *    wake-up),
+ *    GROUP_INSTANT (sleeps and waits that ended at once, with no check:
+ *    every other member was known to be blocked),
+ *    GROUP_INSTANT_BUSY (ones that could not: another member had run or
+ *    been woken since the last look), GROUP_INSTANT_OTHER (ones that could
+ *    not for another reason: a deadline due first, a hold, a peer outside,
+ *    a wake-up of the caller). GROUP_HELD_BY and GROUP_LAST_CHECK are left
+ *    out, as the cgroup's path is, for a caller that does not see it.
  *
  * FLUXCAP_CMD_SET_GROUP (needs CAP_NET_ADMIN)
  *    Request: GROUP_NAME or GROUP_ID, and at least one of:
@@ -223,6 +236,13 @@ enum fluxcap_attr {
 	FLUXCAP_A_FEATURES,			/* u32, FLUXCAP_FEATURE_* */
 	FLUXCAP_A_GROUP_EXTERNAL = 28,		/* u32, FLUXCAP_EXTERNAL_* */
 	FLUXCAP_A_GROUP_HELD_BY = 29,		/* string */
+	FLUXCAP_A_GROUP_LAST_CHECK = 30,	/* string */
+	FLUXCAP_A_GROUP_CHECKS = 31,		/* u64 */
+	FLUXCAP_A_GROUP_CHECKS_BUSY = 32,	/* u64 */
+	FLUXCAP_A_GROUP_INSTANT = 33,		/* u64 */
+	FLUXCAP_A_GROUP_INSTANT_BUSY = 34,	/* u64 */
+	FLUXCAP_A_GROUP_INSTANT_OTHER = 35,	/* u64 */
+	FLUXCAP_A_GROUP_CHECKS_AGAIN = 36,	/* u64 */
 
 	/* add new attributes above here */
 	__FLUXCAP_A_MAX,
