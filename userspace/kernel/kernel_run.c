@@ -216,9 +216,11 @@ int fc_kernel_run(const struct fc_kernel_run_opts *o, int *exit_status)
 	sigprocmask(SIG_SETMASK, &mask, NULL);
 	ms_spawn = mark_ms(&mark);
 	if (o->verbose) {
-		if (fc_exec_clone3_refused())
+		int refused = fc_exec_clone3_refused();
+
+		if (refused)
 			fprintf(o->log, "fluxctl: clone3 into the cgroup refused (%s): commands forked, then moved in\n",
-				strerror(fc_exec_clone3_refused()));
+				strerror(refused));
 		else
 			fprintf(o->log, "fluxctl: commands started in the cgroup (clone3)\n");
 	}
