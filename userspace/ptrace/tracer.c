@@ -90,6 +90,7 @@ struct tracee {
 	 * with no report since: only a signal or the supervisor can end it
 	 * (see quiescent()); seen: by the look under way */
 	bool asleep, seen;
+	int shared_ix;		/* quiescent()'s entry of its process, or -1 */
 	struct user_regs_struct saved;	/* registers at the seccomp stop */
 	struct fc_wait wait;
 	struct fc_timer_call tcall;
@@ -143,8 +144,9 @@ struct tracer {
 	struct fc_cpuclock cpu;		/* quiescent()'s processes and clocks */
 	struct {
 		pid_t tgid;
-		bool clear;		/* no signal pending for the process */
-	} *shared;			/* quiescent()'s processes of trusted sleepers */
+		int sleepers;		/* seen asleep, to be passed over */
+		bool clear;		/* ... and no signal pending for the process */
+	} *shared;			/* quiescent()'s processes of sleepers */
 	int nshared, shared_size;
 };
 
@@ -497,33 +499,71 @@ static bool report_pending(void)
 	return si.si_pid != 0;
 }
 
+/* Reading a process's ShdPnd (twice a look) costs what reading 5 threads does. */
+#define TRUST_MIN_SLEEPERS 8
+
 /*
- * Are the sleepers of process tgid safe from signals for the process as a
- * whole? None may be pending (ShdPnd): one sent to it wakes a thread that
- * does not block it and stays pending until that thread is past its exit
- * stop. Asked once per process and look; unreadable: not safe.
+ * Could the look pass over t? A thread seen blocked in a pure sleep
+ * (nanosleep, clock_nanosleep, poll or select on no fds) with no report
+ * since cannot have run a single instruction of its program: its first
+ * would follow a stop we see. Only a signal, the supervisor (which forgets
+ * its sleepers when it interrupts or signals) or its host timer can end
+ * the sleep; a spurious wakeup sleeps again. Signals for one thread are
+ * stopped at (trace_filter.c) and forget every sleeper; those for the
+ * process stay pending until a thread has stopped, which the process's
+ * ShdPnd (shared_clear()) and the look for reports see. Whatever else wakes
+ * it comes from outside the tree and finds it at its stop, after the jump,
+ * as if it had come just after: its program cannot tell.
  */
-static bool shared_clear(struct tracer *tr, pid_t tgid)
+static bool sleeper(const struct tracer *tr, const struct tracee *t)
+{
+	return !tr->sleepers_unsure && t->asleep && t->state == IN_WAIT && !t->fired &&
+	       !t->listening;
+}
+
+/* Counts t among the sleepers of its process (t->shared_ix: its entry). */
+static void count_sleeper(struct tracer *tr, struct tracee *t)
+{
+	pid_t g = tgid(t) ? tgid(t) : t->tid;
+	int i;
+
+	t->shared_ix = -1;
+	for (i = tr->nshared - 1; i >= 0 && tr->shared[i].tgid != g; i--)
+		;
+	if (i < 0) {
+		if (tr->nshared == tr->shared_size) {
+			int size = tr->shared_size ? tr->shared_size * 2 : 8;
+			void *more = realloc(tr->shared, size * sizeof(*tr->shared));
+
+			if (!more)
+				return;
+			tr->shared = more;
+			tr->shared_size = size;
+		}
+		i = tr->nshared++;
+		tr->shared[i].tgid = g;
+		tr->shared[i].sleepers = 0;
+		tr->shared[i].clear = false;
+	}
+	tr->shared[i].sleepers++;
+	t->shared_ix = i;
+}
+
+/*
+ * Are the counted processes' sleepers safe from signals for the process as
+ * a whole? None may be pending (ShdPnd): one sent to it wakes a thread that
+ * does not block it and stays pending until that thread is past its exit
+ * stop. Unreadable: not safe. With few sleepers, reading them is cheaper.
+ */
+static void shared_clear(struct tracer *tr)
 {
 	unsigned long long shd;
 	int i;
 
 	for (i = 0; i < tr->nshared; i++)
-		if (tr->shared[i].tgid == tgid)
-			return tr->shared[i].clear;
-	if (tr->nshared == tr->shared_size) {
-		int size = tr->shared_size ? tr->shared_size * 2 : 8;
-		void *more = realloc(tr->shared, size * sizeof(*tr->shared));
-
-		if (!more)
-			return false;
-		tr->shared = more;
-		tr->shared_size = size;
-	}
-	tr->shared[i].tgid = tgid;
-	tr->shared[i].clear = fc_taskstat_status(tgid, 0, "ShdPnd:", 16, &shd) && !shd;
-	tr->nshared++;
-	return tr->shared[i].clear;
+		tr->shared[i].clear = tr->shared[i].sleepers >= TRUST_MIN_SLEEPERS &&
+				      fc_taskstat_status(tr->shared[i].tgid, 0, "ShdPnd:", 16,
+							 &shd) && !shd;
 }
 
 /* ... and still, after the look? */
@@ -539,23 +579,10 @@ static bool shared_still_clear(struct tracer *tr)
 	return true;
 }
 
-/*
- * May the look pass over t? A thread seen blocked in a pure sleep
- * (nanosleep, clock_nanosleep, poll or select on no fds) with no report
- * since cannot have run a single instruction of its program: its first
- * would follow a stop we see. Only a signal, the supervisor (which forgets
- * its sleepers when it interrupts or signals) or its host timer can end
- * the sleep; a spurious wakeup sleeps again. Signals for one thread are
- * stopped at (trace_filter.c) and forget every sleeper; those for the
- * process stay pending until a thread has stopped, which shared_clear()
- * and the look for reports see. Whatever else wakes it comes from outside
- * the tree and finds it at its stop, after the jump, as if it had come
- * just after: its program cannot tell.
- */
+/* Does the look pass over t (sleeper(), and its process is clear)? */
 static bool trusted_sleeper(struct tracer *tr, struct tracee *t)
 {
-	return !tr->sleepers_unsure && t->asleep && t->state == IN_WAIT && !t->fired &&
-	       !t->listening && shared_clear(tr, tgid(t) ? tgid(t) : t->tid);
+	return sleeper(tr, t) && t->shared_ix >= 0 && tr->shared[t->shared_ix].clear;
 }
 
 /* Was t, just seen blocked in the syscall of conf, in a pure sleep? */
@@ -604,6 +631,12 @@ static bool quiescent(struct tracer *tr, struct tracee *skip)
 		return false;
 	fc_cpuclock_clear(&tr->cpu);
 	tr->nshared = 0;
+	for (t = tr->all; t; t = t->next) {
+		t->shared_ix = -1;
+		if (t != skip && !t->reaped && sleeper(tr, t))
+			count_sleeper(tr, t);
+	}
+	shared_clear(tr);
 	for (t = tr->all; t; t = t->next) {
 		if (t == skip || t->reaped)
 			continue;
