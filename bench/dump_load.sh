@@ -23,13 +23,10 @@
 # rounds, and how many dumps per second the loop made.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-repo=$(pwd)
-w=$repo/build/bench/workload
-loop=$repo/build/bench/dumploop
-fluxctl=$repo/build/fluxctl
 
 # shellcheck source=bench/lib.sh
 . bench/lib.sh
+loop=$repo/build/bench/dumploop
 rounds=10
 bench_args --rounds rounds "$@"
 

@@ -2,11 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # What the one-boot-per-kernel benches (bench/dump_load.sh,
-# bench/outliers.sh) share, sourced from the repository root: their command
-# line and the kernels they boot.
+# bench/outliers.sh) share, sourced from the repository root: where the
+# tools are, their command line and the kernels they boot.
 
 # shellcheck disable=SC2034 # the sourcing script's
 kernels=() guest=''
+# shellcheck disable=SC2034 # the sourcing script's
+repo=$(pwd) w=$(pwd)/build/bench/workload fluxctl=$(pwd)/build/fluxctl
 
 # bench_args COUNT-OPTION VAR ARGS...: --kernel K (again for more),
 # COUNT-OPTION N (into VAR), --guest RAW (internal: measure here) and

@@ -446,9 +446,9 @@ static __printf(2, 3) void fc_group_say_verdict(struct fc_group *g, const char *
 /* Under the lock: why a check that found a member not blocked held. */
 static void fc_group_say_busy(struct fc_group *g, const struct fc_quiet *v)
 {
+	/* (busy_pid is the first member not blocked, maybe not this one) */
 	if (v->unsure)
-		fc_group_say_verdict(g, "pid %d (%s) may be waking up: looking again",
-				     v->busy_pid, v->busy_comm);
+		fc_group_say_verdict(g, "a member may have been waking up: looking again");
 	else if (v->busy_pid)
 		fc_group_say_verdict(g, "pid %d (%s) was running", v->busy_pid,
 				     v->busy_comm);
@@ -591,7 +591,7 @@ static void fc_group_destroy_late(struct work_struct *work)
 	struct fc_group *g = container_of(to_rcu_work(work), struct fc_group,
 					  destroy_rwork);
 
-	cancel_delayed_work_sync(&g->recheck);	/* it queues check_work */
+	cancel_delayed_work_sync(&g->recheck);	/* a check may have armed it */
 	irq_work_sync(&g->check_irq);
 	cancel_work_sync(&g->check_work);
 	fc_quiesce_release(&g->quiesce);
@@ -747,6 +747,12 @@ void fc_group_destroy(struct fc_group *g)
 	fc_sleepers_stop(&g->sleepers);
 
 	list_del_rcu(&g->node);
+	/*
+	 * Its re-check's timer now, while fc_wq takes any work: a dead group's
+	 * check never arms it again, and a timer firing into a draining
+	 * workqueue (module exit) would be refused and left pending.
+	 */
+	cancel_delayed_work_sync(&g->recheck);
 	/*
 	 * Dead and unlisted, g is done with as a group; the rest waits for a
 	 * grace period (~20 ms in an emulated guest), not the caller.

@@ -730,9 +730,6 @@ static void fc_hooks_uninstall(void)
  * after another under fluxctl should pay that once, not per command.
  */
 static int hooks_linger = 60;
-module_param(hooks_linger, int, 0644);
-MODULE_PARM_DESC(hooks_linger,
-		 "seconds the hooks stay installed after the last group goes (-1: until unload; default 60)");
 
 static unsigned long fc_hooks_linger_jiffies(void)
 {
@@ -747,13 +744,40 @@ static unsigned long fc_hooks_linger_jiffies(void)
 static void fc_hooks_linger_end(struct work_struct *work);
 static DECLARE_DELAYED_WORK(fc_hooks_linger, fc_hooks_linger_end);
 
+/* A new value counts from now for hooks that linger already. */
+static int fc_hooks_linger_set(const char *val, const struct kernel_param *kp)
+{
+	int ret;
+
+	mutex_lock(&fc_hooks_mutex);
+	ret = param_set_int(val, kp);
+	if (!ret && hooks_linger < -1)
+		hooks_linger = -1;
+	if (!ret && !fc_hook_users && fc_hooks_installed) {
+		if (hooks_linger < 0)
+			cancel_delayed_work(&fc_hooks_linger);
+		else
+			mod_delayed_work(system_wq, &fc_hooks_linger,
+					 fc_hooks_linger_jiffies());
+	}
+	mutex_unlock(&fc_hooks_mutex);
+	return ret;
+}
+
+static const struct kernel_param_ops fc_hooks_linger_ops = {
+	.set = fc_hooks_linger_set,
+	.get = param_get_int,
+};
+module_param_cb(hooks_linger, &fc_hooks_linger_ops, &hooks_linger, 0644);
+MODULE_PARM_DESC(hooks_linger,
+		 "seconds the hooks stay installed after the last group goes (-1: until unload; default 60)");
+
 /* The time reads stay, looking again later, while a page is shown. */
 static void fc_hooks_linger_end(struct work_struct *work)
 {
 	mutex_lock(&fc_hooks_mutex);
-	if (!fc_hook_users && READ_ONCE(hooks_linger) < 0) {
-		/* set to -1 meanwhile: until unload */
-	} else if (!fc_hook_users) {
+	/* (hooks_linger set to -1 meanwhile: they stay until unload) */
+	if (!fc_hook_users && READ_ONCE(hooks_linger) >= 0) {
 		fc_hooks_uninstall();
 		if (!fc_vdsomap_anchored())
 			fc_reads_uninstall();

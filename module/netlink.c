@@ -273,10 +273,7 @@ static int fc_put_group(struct sk_buff *msg, struct fc_group *g, bool priv)
 	}
 	fc_group_stats(g, &st, priv);
 	/* It names a member's pid and addresses: shown as the cgroup is. */
-	if (!shown) {
-		st.held_by[0] = '\0';
-		st.last_check[0] = '\0';
-	}
+	/* Left out when hidden: an empty one says "nothing". */
 	if (nla_put_u32(msg, FLUXCAP_A_GROUP_ID, fc_group_id(g)) ||
 	    nla_put_string(msg, FLUXCAP_A_GROUP_NAME, fc_group_name(g)) ||
 	    nla_put_u32(msg, FLUXCAP_A_GROUP_FLAGS, st.flags) ||
@@ -302,8 +299,9 @@ static int fc_put_group(struct sk_buff *msg, struct fc_group *g, bool priv)
 	    nla_put_u64_64bit(msg, FLUXCAP_A_GROUP_HELD, st.held,
 			      FLUXCAP_A_PAD) ||
 	    nla_put_u32(msg, FLUXCAP_A_GROUP_EXTERNAL, st.external) ||
-	    nla_put_string(msg, FLUXCAP_A_GROUP_HELD_BY, st.held_by) ||
-	    nla_put_string(msg, FLUXCAP_A_GROUP_LAST_CHECK, st.last_check) ||
+	    (shown &&
+	     (nla_put_string(msg, FLUXCAP_A_GROUP_HELD_BY, st.held_by) ||
+	      nla_put_string(msg, FLUXCAP_A_GROUP_LAST_CHECK, st.last_check))) ||
 	    nla_put_u64_64bit(msg, FLUXCAP_A_GROUP_CHECKS, st.checks,
 			      FLUXCAP_A_PAD) ||
 	    nla_put_u64_64bit(msg, FLUXCAP_A_GROUP_CHECKS_BUSY, st.checks_busy,
@@ -329,7 +327,8 @@ static struct sk_buff *fc_group_reply_msg(struct genl_info *info,
 	void *hdr;
 	int ret;
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	/* A cgroup's path may be PATH_MAX long; the rest fits in a page. */
+	msg = genlmsg_new(NLMSG_GOODSIZE + PATH_MAX, GFP_KERNEL);
 	if (!msg)
 		return ERR_PTR(-ENOMEM);
 	ret = -EMSGSIZE;

@@ -191,6 +191,9 @@ check "tenant (nobody, other cgroup ns): ${p}I's name and clock, no cgroup path 
 	sh -c "grep -q '\"name\":\"${p}I\"' '$tmp/tI' && grep -q '\"mono_ns\":' '$tmp/tI' &&
 		grep -q '\"cgroup\":null' '$tmp/tI' && ! grep -q '\"cgroup_id\":[0-9]' '$tmp/tI'"
 check "tenant: show's text says 'cgroup: -'" grep -Eq '^ +cgroup: +-$' "$tmp/tt"
+check "tenant: nor what held it or the last check's verdict (null: not sent), but the counts" \
+	sh -c "grep -q '\"held_by\":null' '$tmp/tI' && grep -q '\"last_check\":null' '$tmp/tI' &&
+		grep -q '\"checks\":[0-9]' '$tmp/tI'"
 check "tenant: list shows its own ${p}V with the path in its namespace (/inner)" \
 	grep -Eq "\"name\":\"${p}V\",\"id\":[0-9]+,\"cgroup\":\"/inner\"" "$tmp/tl"
 check "tenant: list shows ${p}I without a path" \

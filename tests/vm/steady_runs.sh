@@ -5,7 +5,7 @@
 # (default 50) of `fluxctl run --mode kernel -v -- python3` doing 2000
 # sleeps of 1 ms, the case that once lost its speed on 6.12 in some runs.
 # What is asserted is behaviour, read from each run's -v summary: the
-# sleeps jumped (>= 1990 jumps of 1 ms), and all but a few ended at once
+# sleeps jumped (>= 1900 jumps of 1 ms), and all but a few ended at once
 # (instant sleeps: no block, no check), so no run fell back to checks or
 # to real time. How long each run took is printed, not asserted: speed is
 # bench/outliers.sh's to measure (make bench), on a quiet machine.
@@ -38,10 +38,11 @@ for ((i = 1; i <= runs; i++)); do
 	instant=$(sed -n 's/^fluxctl: \([0-9]*\) sleeps and waits ended at once.*/\1/p' "$tmp/v")
 	echo "# run $i: $t s; $(grep -h 'jumps\|ended at once' "$tmp/v" | sed 's/^fluxctl: //' | tr '\n' ' ')"
 	[ "$rc" = 0 ] || bad_exit+=("$i")
-	# 2000 sleeps of 1 ms: >= 1990 jumps (a sleep whose deadline real
-	# time reached first, the first one too, ends with no jump), >= 1.9 s
-	# jumped in all.
-	awk -v j="${jumps% *}" -v s="${jumps#* }" 'BEGIN { exit !(j >= 1990 && s >= 1.9) }' ||
+	# 2000 sleeps of 1 ms: >= 1900 jumps and >= 1.8 s jumped in all. A
+	# sleep whose deadline real time reached first ends with no jump: the
+	# first one, and any after the guest's vCPU was preempted for over
+	# 1 ms (13 of 2000 in a run on a host busy with three guests).
+	awk -v j="${jumps% *}" -v s="${jumps#* }" 'BEGIN { exit !(j >= 1900 && s >= 1.8) }' ||
 		bad_jumps+=("$i")
 	[ -n "$instant" ] && [ "$instant" -ge 1990 ] || bad_instant+=("$i")
 done
@@ -55,7 +56,7 @@ else
 	result FAIL "$runs runs: ${#bad_exit[@]} exited non-zero (runs ${bad_exit[*]})"
 fi
 if [ "${#bad_jumps[@]}" -eq 0 ]; then
-	result OK "every run jumped its sleeps (>= 1990 jumps, >= 1.9 s jumped)"
+	result OK "every run jumped its sleeps (>= 1900 jumps, >= 1.8 s jumped)"
 else
 	result FAIL "runs ${bad_jumps[*]} lost jumps"
 fi

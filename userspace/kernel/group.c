@@ -139,11 +139,14 @@ int fc_group_delete(const char *sub, struct fc_nl *nl, const char *name,
 int fc_group_delete_owned(const char *sub, struct fc_nl *nl, const char *name,
 			  const char *dir, bool kill)
 {
-	int ret;
+	int gone, ret;
 
-	ret = fc_nl_group_del(nl, name);
-	if (ret)
-		return fc_group_error(sub, nl, name, ret);
+	gone = fc_nl_group_del(nl, name);
+	if (gone && gone != -ENOENT)
+		return fc_group_error(sub, nl, name, gone);
+	/* Deleted by someone else: what is left in its cgroup goes all the same. */
+	if (gone)
+		fc_group_error(sub, nl, name, gone);
 	if (kill)
 		fc_cgroup_kill(dir);
 	ret = rmdir_wait(dir, kill);
@@ -157,7 +160,7 @@ int fc_group_delete_owned(const char *sub, struct fc_nl *nl, const char *name,
 			sub, name, dir, strerror(-ret));
 		return FC_EXIT_FAIL;
 	}
-	return FC_EXIT_OK;
+	return gone ? FC_EXIT_FAIL : FC_EXIT_OK;
 }
 
 int fc_group_cgroup_dir(const char *sub, struct fc_nl *nl, const char *name,

@@ -149,7 +149,8 @@
  *    been woken since the last look), GROUP_INSTANT_OTHER (ones that could
  *    not for another reason: a deadline due first, a hold, a peer outside,
  *    a wake-up of the caller). GROUP_HELD_BY and GROUP_LAST_CHECK are left
- *    out, as the cgroup's path is, for a caller that does not see it.
+ *    out (not sent), as the cgroup's path is, for a caller that does not
+ *    see it.
  *
  * FLUXCAP_CMD_SET_GROUP (needs CAP_NET_ADMIN)
  *    Request: GROUP_NAME or GROUP_ID, and at least one of:
