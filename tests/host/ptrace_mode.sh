@@ -398,7 +398,7 @@ check "threads --mix: 8 threads, 8 kinds of wait, in order" \
 check "threads.static --raw --mix: in order, on raw syscall clocks" \
 	fc_prog 5 -- "$progs/threads.static" --raw --mix 800 100 700 200 600 300 500 400
 
-# The idle check keeps two /proc files open per thread: 400 threads need
+# The idle check keeps three /proc files open per thread: 400 threads need
 # more than a soft limit of 256 open files, which the supervisor raises for
 # itself (and gives back to the command).
 crowd_case() {

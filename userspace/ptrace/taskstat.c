@@ -76,6 +76,7 @@ void fc_taskstat_open(pid_t tid, struct fc_taskstat_files *f)
 {
 	f->tid = tid;
 	f->stat_fd = open_one(tid, "stat");
+	f->sched_fd = open_one(tid, "schedstat");
 	f->syscall_fd = open_one(tid, "syscall");
 }
 
@@ -83,17 +84,19 @@ void fc_taskstat_close(struct fc_taskstat_files *f)
 {
 	if (f->stat_fd >= 0)
 		close(f->stat_fd);
+	if (f->sched_fd >= 0)
+		close(f->sched_fd);
 	if (f->syscall_fd >= 0)
 		close(f->syscall_fd);
-	f->stat_fd = f->syscall_fd = -1;
+	f->stat_fd = f->sched_fd = f->syscall_fd = -1;
 }
 
-static int read_runtime(struct fc_taskstat_files *f, struct fc_taskstat *st)
+int fc_taskstat_runtime(struct fc_taskstat_files *f, struct fc_taskstat *st)
 {
 	char buf[256], *p;
 	ssize_t n;
 
-	n = read_at(-1, f->tid, "schedstat", buf, sizeof(buf));
+	n = read_at(f->sched_fd, f->tid, "schedstat", buf, sizeof(buf));
 	if (n <= 0)
 		return n < 0 ? (int)n : -ESRCH;
 	st->runtime = strtoull(buf, &p, 10);
@@ -116,7 +119,7 @@ int fc_taskstat_read(struct fc_taskstat_files *f, bool runtime, struct fc_taskst
 		return -EINVAL;
 	st->state = p[2];
 	st->runtime = st->slices = 0;
-	return runtime ? read_runtime(f, st) : 0;
+	return runtime ? fc_taskstat_runtime(f, st) : 0;
 }
 
 /* "nr 0xarg1 ... 0xarg6 0xsp 0xpc" of a task blocked in a syscall. */
@@ -148,6 +151,6 @@ int fc_taskstat_confirm(struct fc_taskstat_files *f, bool runtime, struct fc_tas
 	st->state = strncmp(buf, "running", 7) ? 'S' : 'R';
 	st->runtime = st->slices = 0;
 	parse_syscall(buf, st);
-	return runtime ? read_runtime(f, st) : 0;
+	return runtime ? fc_taskstat_runtime(f, st) : 0;
 }
 

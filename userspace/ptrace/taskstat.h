@@ -25,12 +25,9 @@ static inline bool fc_taskstat_ran(const struct fc_taskstat *a,
 	return a->runtime != b->runtime || a->slices != b->slices;
 }
 
-/*
- * A task's /proc files, opened once: a pread is half the cost of an open.
- * schedstat (the CPU time, read for -vv only) is opened when read.
- */
+/* A task's /proc files, opened once: a pread is half the cost of an open. */
 struct fc_taskstat_files {
-	int stat_fd, syscall_fd;	/* -1 when not open */
+	int stat_fd, sched_fd, syscall_fd;	/* -1 when not open */
 	pid_t tid;
 };
 
@@ -43,6 +40,9 @@ void fc_taskstat_close(struct fc_taskstat_files *f);
  * read 0). Return: 0, or -errno (-ESRCH or -ENOENT once the task is gone).
  */
 int fc_taskstat_read(struct fc_taskstat_files *f, bool runtime, struct fc_taskstat *st);
+
+/* Reads the CPU time counters alone (schedstat: a quarter of stat's cost). */
+int fc_taskstat_runtime(struct fc_taskstat_files *f, struct fc_taskstat *st);
 
 /* Blocked in the kernel and not about to run: interruptible sleep. */
 static inline bool fc_taskstat_sleeping(const struct fc_taskstat *st)

@@ -91,6 +91,11 @@ struct tracee {
 	 * (see quiescent()); seen: by the look under way */
 	bool asleep, seen;
 	int shared_ix;		/* quiescent()'s entry of its process, or -1 */
+	/* base: its CPU time when a look that found the tree idle saw it in
+	 * S, with no report since; while it has not run since, it is in that
+	 * same sleep (see look_one()); next: this look's, kept if idle */
+	bool base_ok, next_ok;
+	unsigned long long base_run, base_slices, next_run, next_slices;
 	struct user_regs_struct saved;	/* registers at the seccomp stop */
 	struct fc_wait wait;
 	struct fc_timer_call tcall;
@@ -598,6 +603,60 @@ static bool in_pure_sleep(const struct tracee *t, const struct fc_taskstat *st,
 }
 
 /*
+ * One thread's part of a look (quiescent()): is t blocked? Its syscall file
+ * says so precisely; its state letter (stat) tells S from D, stopped and
+ * zombie. A thread whose CPU time and time slices (schedstat, a quarter of
+ * stat's cost) have not moved since an idle look saw it in S has not run
+ * since: it cannot have left that sleep but by a wakeup, which its syscall
+ * file shows ("running"), so its letter is still S. A run between the two
+ * readings ends in the second clock reading.
+ */
+static bool look_one(struct tracer *tr, struct tracee *t)
+{
+	struct fc_taskstat st, conf, rs;
+	int err;
+
+	t->asleep = t->seen = t->next_ok = false;
+	if (t->base_ok && !fc_taskstat_runtime(&t->files, &rs) &&
+	    rs.runtime == t->base_run && rs.slices == t->base_slices) {
+		st = rs;
+		st.state = 'S';
+	} else {
+		t->base_ok = false;
+		err = fc_taskstat_read(&t->files, true, &st);
+		/* reaped, yet here (its exit came first): it blocks nothing */
+		if (err == -ESRCH || err == -ENOENT) {
+			t->reaped = true;
+			return true;
+		}
+		if (err || !blocked(tr, t, &st))
+			return false;
+		/* a zombie has no syscall to confirm, nor a future */
+		if (st.state == 'Z')
+			return true;
+	}
+	err = fc_taskstat_confirm(&t->files, false, &conf);
+	if (err == -EPERM || err == -EACCES)
+		hold_unseen(tr, t);
+	if (err || (conf.state != 'S' && !t->listening))
+		return false;
+	/*
+	 * A hidden timed wait holds time. One that ends after this look has
+	 * its thread run, which the clocks or its report show; one that
+	 * ended before, its reading shows.
+	 */
+	if (holding(tr, t, &conf))
+		return false;
+	t->seen = in_pure_sleep(t, &st, &conf);
+	if (st.state == 'S' && !t->base_ok) {
+		t->next_ok = true;
+		t->next_run = st.runtime;
+		t->next_slices = st.slices;
+	}
+	return true;
+}
+
+/*
  * Is every thread but skip blocked at one instant? One pass reads each
  * thread twice, its state letter (stat: S, not D, R or stopped) and its
  * syscall file, which says "running" for a thread on a CPU or queued for
@@ -623,9 +682,7 @@ static bool in_pure_sleep(const struct tracee *t, const struct fc_taskstat *st,
  */
 static bool quiescent(struct tracer *tr, struct tracee *skip)
 {
-	struct fc_taskstat st, conf;
 	struct tracee *t;
-	int err;
 
 	if (report_pending())
 		return false;
@@ -652,31 +709,8 @@ static bool quiescent(struct tracer *tr, struct tracee *skip)
 	for (t = tr->all; t && tr->cpu.n; t = t->next) {
 		if (t == skip || t->reaped || trusted_sleeper(tr, t))
 			continue;
-		t->asleep = t->seen = false;
-		err = fc_taskstat_read(&t->files, false, &st);
-		/* reaped, yet here (its exit came first): it blocks nothing */
-		if (err == -ESRCH || err == -ENOENT) {
-			t->reaped = true;
-			continue;
-		}
-		if (err || !blocked(tr, t, &st))
+		if (!look_one(tr, t))
 			return false;
-		/* a zombie has no syscall to confirm, nor a future */
-		if (st.state == 'Z')
-			continue;
-		err = fc_taskstat_confirm(&t->files, false, &conf);
-		if (err == -EPERM || err == -EACCES)
-			hold_unseen(tr, t);
-		if (err || (conf.state != 'S' && !t->listening))
-			return false;
-		/*
-		 * A hidden timed wait holds time. One that ends after this
-		 * look has its thread run, which the clocks or its report
-		 * show; one that ended before, its reading shows.
-		 */
-		if (holding(tr, t, &conf))
-			return false;
-		t->seen = in_pure_sleep(t, &st, &conf);
 	}
 	if (tr->cpu.n && !fc_cpuclock_unchanged(&tr->cpu))
 		return false;
@@ -696,6 +730,12 @@ static bool quiescent(struct tracer *tr, struct tracee *skip)
 		if (t->seen && t != skip)
 			t->asleep = true;
 		t->seen = false;
+		if (t->next_ok && t != skip) {
+			t->base_ok = true;
+			t->base_run = t->next_run;
+			t->base_slices = t->next_slices;
+		}
+		t->next_ok = false;
 	}
 	return true;
 }
@@ -1329,6 +1369,7 @@ static void handle_event(struct tracer *tr, pid_t tid, int wstatus)
 	/* any report means it is no longer sitting in a group-stop, nor asleep */
 	t->listening = false;
 	t->asleep = false;
+	t->base_ok = false;
 	t->vforking = false;
 
 	if (sig == (SIGTRAP | 0x80)) {
@@ -1622,8 +1663,8 @@ static void loop(struct tracer *tr)
 }
 
 /*
- * The idle check keeps two /proc files open per thread: a program of a
- * thousand threads needs about 2000, over the usual soft limit of 1024. The
+ * The idle check keeps three /proc files open per thread: a program of a
+ * thousand threads needs about 3000, over the usual soft limit of 1024. The
  * supervisor takes the hard limit; the commands get the caller's back.
  */
 static void raise_nofile(struct tracer *tr)
@@ -1638,7 +1679,7 @@ static void raise_nofile(struct tracer *tr)
 	more.rlim_cur = more.rlim_max;
 	if (setrlimit(RLIMIT_NOFILE, &more))
 		logv(tr, "cannot raise the open-file limit (%s): about %llu threads at most",
-		     strerror(errno), (unsigned long long)tr->nofile.rlim_cur / 2);
+		     strerror(errno), (unsigned long long)tr->nofile.rlim_cur / 3);
 }
 
 int fc_trace_run(const struct fc_trace_opts *o, int *exit_status)

@@ -3,18 +3,19 @@
  * A wake-up that must never be jumped over, among a crowd of idle threads.
  * N threads block for good (KIND: "sleep" in nanosleep, "timed" in a
  * condition wait with a 10^6 s timeout, "untimed" in one without). Then,
- * ROUNDS times: the main thread wakes a relay thread and waits at most 10 s
+ * ROUNDS times: the main thread sleeps 1 ms (a jump, after a look that
+ * found every thread asleep), wakes a relay thread and waits at most 10 s
  * for the answer; the relay wakes a worker and blocks; the worker answers.
- * KIND "signal": the threads sleep in nanosleep, and each round the main
- * thread sleeps 1 ms (a jump), then signals one of them instead (tgkill and
- * kill in turn; only they take SIGUSR1), whose handler answers. With
- * WAKECHAIN_ONE_CPU set the process runs on CPU 0 only: beside a busy loop
- * there, a woken thread waits long for its turn.
  * Each wake-up leaves a thread woken but maybe not yet run while every
  * other thread is blocked and the main thread's 10 s is the earliest
  * deadline: a supervisor that jumps then times the main thread out. A
  * round takes microseconds natively; any that took 10 s or timed out
  * fails. Then the main thread sleeps SECONDS (that jump must still come).
+ * KIND "signal": the threads sleep in nanosleep, and after its 1 ms the
+ * main thread signals one of them instead (tgkill and kill in turn; only
+ * they take SIGUSR1), whose handler answers. With WAKECHAIN_ONE_CPU set
+ * the process runs on CPU 0 only: beside a busy loop there, a woken thread
+ * waits long for its turn.
  *
  * usage: wakechain N KIND ROUNDS SECONDS
  */
@@ -196,8 +197,14 @@ int main(int argc, char *argv[])
 		pthread_mutex_lock(&lock);
 	}
 	for (i = 1; i <= rounds && strcmp(kind, "signal"); i++) {
-		struct timespec until = in(10 * PROG_NSEC);
+		struct timespec until;
 		int err = 0;
+
+		/* a jump first: the idle look records every thread asleep */
+		pthread_mutex_unlock(&lock);
+		nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
+		pthread_mutex_lock(&lock);
+		until = in(10 * PROG_NSEC);
 
 		t0 = prog_now(CLOCK_MONOTONIC);
 		asked = i;
