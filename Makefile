@@ -270,8 +270,13 @@ $(BUILD)/bench/%: bench/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $<
 
+# Every kernel in a VM (all rows), then this machine's ptrace mode ((a),
+# (d) with 1000 threads, Python, a JVM's hour), then 50 back-to-back
+# kernel-mode runs per kernel (the spread: bench/outliers.sh).
 bench: userspace $(BUILD)/bench/workload
 	bench/run.sh
+	bench/run.sh --here --no-build
+	bench/outliers.sh
 
 deps:
 	@scripts/deps.sh
