@@ -40,24 +40,16 @@ static void unescape(char *s)
 	*d = '\0';
 }
 
-/*
- * The first cgroup2 mount's point and root (the subtree it shows), read
- * once: a run asks three times, and mountinfo is not cheap to read.
- */
-static int find_mount(char *point, size_t plen, char *root, size_t rlen)
+/* The first cgroup2 mount's point and root (the subtree it shows), once read. */
+static char mount_point[4096], mount_root[4096];
+
+/* Fills mount_point and mount_root from /proc/self/mountinfo. */
+static int read_mount(void)
 {
-	static char found_point[4096], found_root[4096];
 	char *line = NULL, *f[6], *sep, *save;
 	size_t cap = 0;
 	int ret = -ENOENT, i;
 	FILE *fp;
-
-	if (found_point[0]) {
-		if (snprintf(point, plen, "%s", found_point) >= (int)plen ||
-		    snprintf(root, rlen, "%s", found_root) >= (int)rlen)
-			return -ENAMETOOLONG;
-		return 0;
-	}
 
 	fp = fopen("/proc/self/mountinfo", "re");
 	if (!fp)
@@ -75,18 +67,34 @@ static int find_mount(char *point, size_t plen, char *root, size_t rlen)
 			continue;
 		unescape(f[3]);
 		unescape(f[4]);
-		if (snprintf(point, plen, "%s", f[4]) < (int)plen &&
-		    snprintf(root, rlen, "%s", f[3]) < (int)rlen)
+		if (snprintf(mount_point, sizeof(mount_point), "%s", f[4]) < (int)sizeof(mount_point) &&
+		    snprintf(mount_root, sizeof(mount_root), "%s", f[3]) < (int)sizeof(mount_root))
 			ret = 0;
 	}
 	free(line);
 	fclose(fp);
-	if (!ret && strlen(point) < sizeof(found_point) &&
-	    strlen(root) < sizeof(found_root)) {
-		strcpy(found_point, point);
-		strcpy(found_root, root);
-	}
+	if (ret)
+		mount_point[0] = '\0';
 	return ret;
+}
+
+/*
+ * The first cgroup2 mount's point and root, read once: a run asks three
+ * times, and mountinfo is not cheap to read.
+ */
+static int find_mount(char *point, size_t plen, char *root, size_t rlen)
+{
+	int ret;
+
+	if (!mount_point[0]) {
+		ret = read_mount();
+		if (ret)
+			return ret;
+	}
+	if (snprintf(point, plen, "%s", mount_point) >= (int)plen ||
+	    snprintf(root, rlen, "%s", mount_root) >= (int)rlen)
+		return -ENAMETOOLONG;
+	return 0;
 }
 
 int fc_cgroup_mount(char *buf, size_t len)
