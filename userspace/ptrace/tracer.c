@@ -12,7 +12,8 @@
  * The tree is idle when /proc shows every thread asleep in one pass
  * during which its processes' CPU-time clocks did not move (a thread seen
  * in a pure sleep by such a pass is not read again until a signal may
- * have reached it); then the clock jumps to the earliest deadline. A lone sleeper skips its syscall altogether (one stop).
+ * have reached it); then the clock jumps to the earliest deadline. A lone
+ * sleeper skips its syscall altogether (one stop).
  */
 
 #define _GNU_SOURCE
