@@ -67,6 +67,13 @@ ktimer_dump() {
 	done
 }
 
+# ktimer_watch PID: the dump, if PID still runs.
+ktimer_watch() {
+	kill -0 "$1" 2>/dev/null || return 0
+	touch "$tmp/dumping"
+	ktimer_dump "$1" >"$tmp/dump"
+}
+
 # ktimer_run NAME: run build/ktimers/NAME under fluxctl, like tap.sh's timed
 # (output in $tmp/out and $tmp/err; $rc, $took), with the dump before the
 # limit (3 s before it).
@@ -78,19 +85,8 @@ ktimer_run() {
 		</dev/null >"$tmp/out" 2>"$tmp/err" &
 	pid=$!
 	rm -f "$tmp/dumping"
-	# (its sleep is killed with it: a sleep left behind would hold the
-	# caller's output pipe open, and tee, for up to two minutes)
-	(
-		s=''
-		trap 'kill "$s" 2>/dev/null; exit 0' TERM
-		sleep $((KTIMER_TIMEOUT - 3)) &
-		s=$!
-		wait "$s" || exit 0
-		kill -0 "$pid" 2>/dev/null || exit 0
-		touch "$tmp/dumping"
-		ktimer_dump "$pid" >"$tmp/dump"
-	) &
-	dog=$!
+	after $((KTIMER_TIMEOUT - 3)) ktimer_watch "$pid"
+	dog=$after_pid
 	wait "$pid" || rc=$?
 	t1=$(now)
 	# A dump under way (slow in an emulated guest) is let finish.
@@ -135,6 +131,7 @@ ktimer_cpu_time_only() {
 # t_ktimer NAME: one program's case.
 t_ktimer() {
 	local name=$1 out="$tmp/ktimer-$1.out" pass why='' tries=0 starved='' failed_lines native_rc
+	local done_here done_native
 	local want=${KTIMER_MIN_PASS[$name]}
 	: >"$tmp/dump"
 	ktimer_run "$name"
@@ -182,6 +179,11 @@ t_ktimer() {
 		note "$name: $pass pass lines (want >= $want)"
 	fi
 	failed_lines=$(grep -E '^not ok|\[FAIL' "$out")
+	done_here=0 done_native=0
+	if [ -n "$starved" ]; then
+		done_here=$(ktimer_verdicts "$out")
+		done_native=$(ktimer_verdicts "$tmp/native")
+	fi
 	[ -z "$starved" ] || failed_lines=$(printf '%s\n' "$failed_lines" | grep -Ev "$KTIMER_CPU_RE")
 	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 		why="hang: killed by timeout(1) after $KTIMER_TIMEOUT s"
@@ -189,9 +191,8 @@ t_ktimer() {
 		why="exit $rc"
 	elif [ -n "$starved" ] && [ "$rc" != "$native_rc" ]; then
 		why="exit $rc, natively $native_rc"
-	elif [ -n "$starved" ] &&
-		[ "$(ktimer_verdicts "$out")" -lt "$(ktimer_verdicts "$tmp/native")" ]; then
-		why="$(ktimer_verdicts "$out") checks finished, natively $(ktimer_verdicts "$tmp/native")"
+	elif [ -n "$starved" ] && [ "$done_here" -lt "$done_native" ]; then
+		why="$done_here checks finished, natively $done_native"
 	elif [ -n "$failed_lines" ]; then
 		why="a failed check: $(printf '%s\n' "$failed_lines" | head -n 1 | tr -s ' ')"
 	elif ! grep -Eq '^# Totals: pass:[0-9]+ fail:0 ' "$out" && [ -z "$starved" ]; then

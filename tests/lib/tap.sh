@@ -122,16 +122,31 @@ timed() {
 # $slow_hook set (a command), a watcher calls it once MAX s have passed,
 # into $tmp/slow, which a failing timed shows: what was it waiting on?
 slow_watcher=''
+slow_hook_run() { "$slow_hook" "$1" >"$tmp/slow" 2>&1; }
 slow_watch() {
 	slow_watcher=''
 	[ -n "${slow_hook:-}" ] || return 0
+	after "$1" slow_hook_run "$1"
+	slow_watcher=$after_pid
+}
+
+# after SECONDS CMD...: CMD in the background once SECONDS have passed,
+# unless the watcher ($after_pid) is killed first (TERM). Its sleep is
+# killed with it: a sleep left behind would hold the caller's output pipe
+# open, and a tee reading it, for as long as it sleeps.
+after_pid=''
+after() {
+	local secs=$1
+	shift
 	(
+		s=''
 		trap 'kill "$s" 2>/dev/null; exit 0' TERM
-		sleep "$1" &
+		sleep "$secs" &
 		s=$!
-		wait "$s" && "$slow_hook" "$1" >"$tmp/slow" 2>&1
+		wait "$s" || exit 0
+		"$@"
 	) &
-	slow_watcher=$!
+	after_pid=$!
 }
 slow_unwatch() {
 	[ -n "$slow_watcher" ] || return 0
