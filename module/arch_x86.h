@@ -8,6 +8,7 @@
 #ifndef _FC_ARCH_X86_H
 #define _FC_ARCH_X86_H
 
+#include <linux/compat.h>
 #include <linux/mm.h>
 #include <linux/mm_types.h>
 #include <linux/ptrace.h>
@@ -106,6 +107,13 @@ static inline u32 fc_arch_syscall_arg_ia32(const struct pt_regs *u,
 	default:
 		return u->bp;
 	}
+}
+
+/* Argument n of an ia32 syscall as a user pointer. */
+static inline void __user *fc_arch_syscall_ptr_ia32(const struct pt_regs *u,
+						    unsigned int n)
+{
+	return compat_ptr(fc_arch_syscall_arg_ia32(u, n));
 }
 
 /* The kprobe symbol of ia32 syscall name's entry, where the kernel has one. */

@@ -60,6 +60,16 @@ static long fc_set_realtime(const struct timespec64 *ts)
 	return ret;
 }
 
+/* A REALTIME read from user memory: checked as the kernel checks it. */
+static long fc_set_realtime_checked(const struct timespec64 *ts)
+{
+	if (!timespec64_valid_settod(ts))
+		return -EINVAL;
+	if (!capable(CAP_SYS_TIME))
+		return -EPERM;
+	return fc_set_realtime(ts);
+}
+
 static long fc_do_clock_settime(const struct pt_regs *u)
 {
 	struct timespec64 ts;
@@ -67,29 +77,24 @@ static long fc_do_clock_settime(const struct pt_regs *u)
 	if (fc_redirect_user(get_timespec64(&ts, (void __user *)
 						 fc_arch_syscall_arg(u, 1))))
 		return -EFAULT;
-	if (!timespec64_valid_settod(&ts))
-		return -EINVAL;
-	if (!capable(CAP_SYS_TIME))
-		return -EPERM;
-	return fc_set_realtime(&ts);
+	return fc_set_realtime_checked(&ts);
 }
 
-static long fc_do_settimeofday(const struct pt_regs *u)
+/*
+ * settimeofday(tv, tz) once tv (sec, usec; NULL: none) is read: the
+ * kernel's checks, in its order. The timezone is the kernel's to keep
+ * (it only steers FAT timestamps and the RTC): read and checked, not set.
+ */
+static long fc_settimeofday(bool has_tv, s64 sec, long usec,
+			    struct timezone __user *utz)
 {
-	struct __kernel_old_timeval __user *utv =
-		(void __user *)fc_arch_syscall_arg(u, 0);
-	struct timezone __user *utz = (void __user *)fc_arch_syscall_arg(u, 1);
-	struct __kernel_old_timeval tv;
-	struct timespec64 ts;
+	struct timespec64 ts = { .tv_sec = sec };
 	struct timezone tz;
 
-	if (utv) {
-		if (fc_redirect_user(copy_from_user(&tv, utv, sizeof(tv))))
-			return -EFAULT;
-		if (tv.tv_usec < 0 || tv.tv_usec >= USEC_PER_SEC)
+	if (has_tv) {
+		if (usec < 0 || usec >= USEC_PER_SEC)
 			return -EINVAL;
-		ts.tv_sec = tv.tv_sec;
-		ts.tv_nsec = tv.tv_usec * NSEC_PER_USEC;
+		ts.tv_nsec = usec * NSEC_PER_USEC;
 		if (!timespec64_valid_settod(&ts))
 			return -EINVAL;
 	}
@@ -99,7 +104,69 @@ static long fc_do_settimeofday(const struct pt_regs *u)
 		return -EPERM;
 	if (utz && (tz.tz_minuteswest > 15 * 60 || tz.tz_minuteswest < -15 * 60))
 		return -EINVAL;
-	return utv ? fc_set_realtime(&ts) : 0;
+	return has_tv ? fc_set_realtime(&ts) : 0;
+}
+
+static long fc_do_settimeofday(const struct pt_regs *u)
+{
+	struct __kernel_old_timeval __user *utv =
+		(void __user *)fc_arch_syscall_arg(u, 0);
+	struct __kernel_old_timeval tv = {};
+
+	if (utv && fc_redirect_user(copy_from_user(&tv, utv, sizeof(tv))))
+		return -EFAULT;
+	return fc_settimeofday(utv, tv.tv_sec, tv.tv_usec,
+			       (void __user *)fc_arch_syscall_arg(u, 1));
+}
+
+/*
+ * The ia32 entries (a 32-bit program, or a 64-bit one's int 0x80), in
+ * their own layouts: clock_settime64 takes the 64-bit struct, the others
+ * 32-bit time_t.
+ */
+static long fc_do_clock_settime_ia32(const struct pt_regs *u)
+{
+	struct timespec64 ts;
+
+	if (fc_redirect_user(get_timespec64(&ts, fc_arch_syscall_ptr_ia32(u, 1))))
+		return -EFAULT;
+	return fc_set_realtime_checked(&ts);
+}
+
+static long fc_do_clock_settime32_ia32(const struct pt_regs *u)
+{
+	struct timespec64 ts;
+
+	if (fc_redirect_user(get_old_timespec32(&ts,
+						fc_arch_syscall_ptr_ia32(u, 1))))
+		return -EFAULT;
+	return fc_set_realtime_checked(&ts);
+}
+
+static long fc_do_settimeofday_ia32(const struct pt_regs *u)
+{
+	struct old_timeval32 __user *utv = fc_arch_syscall_ptr_ia32(u, 0);
+	struct old_timeval32 tv = {};
+
+	if (utv && fc_redirect_user(copy_from_user(&tv, utv, sizeof(tv))))
+		return -EFAULT;
+	return fc_settimeofday(utv, tv.tv_sec, tv.tv_usec,
+			       fc_arch_syscall_ptr_ia32(u, 1));
+}
+
+static long fc_do_stime32_ia32(const struct pt_regs *u)
+{
+	old_time32_t __user *tptr = fc_arch_syscall_ptr_ia32(u, 0);
+	struct timespec64 ts = {};
+	old_time32_t t;
+
+	if (fc_redirect_user(get_user(t, tptr)))
+		return -EFAULT;
+	ts.tv_sec = t;
+	/* stime checks the permission first, then the time */
+	if (!capable(CAP_SYS_TIME))
+		return -EPERM;
+	return fc_set_realtime_checked(&ts);
 }
 
 /* Modes that only read, and those of an offset step. */
@@ -179,6 +246,10 @@ static long fc_do_clock_adjtime(const struct pt_regs *u)
 /* The targets of the redirects. */
 FC_REDIRECT_SYSCALL(clock_settime)
 FC_REDIRECT_SYSCALL(settimeofday)
+FC_REDIRECT_SYSCALL(clock_settime_ia32)
+FC_REDIRECT_SYSCALL(clock_settime32_ia32)
+FC_REDIRECT_SYSCALL(settimeofday_ia32)
+FC_REDIRECT_SYSCALL(stime32_ia32)
 FC_REDIRECT_SYSCALL(adjtimex)
 FC_REDIRECT_SYSCALL(clock_adjtime)
 
@@ -187,7 +258,7 @@ static int fc_settime_redirect(struct pt_regs *regs, void *target)
 	return fc_settime_member() ? fc_redirect(regs, target) : 0;
 }
 
-/* A 32-bit entry that sets the time: not emulated, refused for members. */
+/* A 32-bit entry that steers the clock: not emulated, refused for members. */
 static noinline long fc_sys_refused(const struct pt_regs *u)
 {
 	fc_redirect_end();
@@ -199,12 +270,49 @@ static int fc_settime_refuse(struct kprobe *kp, struct pt_regs *regs)
 	return fc_settime_redirect(regs, fc_sys_refused);
 }
 
-/* The ia32 entries that set or steer the clock, where the kernel has them. */
+static int fc_settime_clock_settime_ia32(struct kprobe *kp, struct pt_regs *regs)
+{
+	const struct pt_regs *u = fc_arch_syscall_regs(regs);
+
+	if ((clockid_t)fc_arch_syscall_arg_ia32(u, 0) != CLOCK_REALTIME)
+		return 0;
+	return fc_settime_redirect(regs, fc_sys_clock_settime_ia32);
+}
+
+static int fc_settime_clock_settime32_ia32(struct kprobe *kp,
+					   struct pt_regs *regs)
+{
+	const struct pt_regs *u = fc_arch_syscall_regs(regs);
+
+	if ((clockid_t)fc_arch_syscall_arg_ia32(u, 0) != CLOCK_REALTIME)
+		return 0;
+	return fc_settime_redirect(regs, fc_sys_clock_settime32_ia32);
+}
+
+static int fc_settime_settimeofday_ia32(struct kprobe *kp, struct pt_regs *regs)
+{
+	return fc_settime_redirect(regs, fc_sys_settimeofday_ia32);
+}
+
+static int fc_settime_stime32_ia32(struct kprobe *kp, struct pt_regs *regs)
+{
+	return fc_settime_redirect(regs, fc_sys_stime32_ia32);
+}
+
+/*
+ * The ia32 entries that set or steer the clock, where the kernel has them:
+ * the setters set the group's REALTIME, as the 64-bit ones do; adjtimex
+ * and clock_adjtime (struct old_timex32) are refused (EPERM).
+ */
 static struct kprobe fc_settime_ia32[] = {
-	{ .symbol_name = "__ia32_sys_clock_settime", .pre_handler = fc_settime_refuse },
-	{ .symbol_name = "__ia32_sys_clock_settime32", .pre_handler = fc_settime_refuse },
-	{ .symbol_name = "__ia32_compat_sys_settimeofday", .pre_handler = fc_settime_refuse },
-	{ .symbol_name = "__ia32_sys_stime32", .pre_handler = fc_settime_refuse },
+	{ .symbol_name = "__ia32_sys_clock_settime",
+	  .pre_handler = fc_settime_clock_settime_ia32 },
+	{ .symbol_name = "__ia32_sys_clock_settime32",
+	  .pre_handler = fc_settime_clock_settime32_ia32 },
+	{ .symbol_name = "__ia32_compat_sys_settimeofday",
+	  .pre_handler = fc_settime_settimeofday_ia32 },
+	{ .symbol_name = "__ia32_sys_stime32", .pre_handler = fc_settime_stime32_ia32 },
+	/* (no kernel here has it for ia32; should one, it is refused) */
 	{ .symbol_name = "__ia32_sys_stime", .pre_handler = fc_settime_refuse },
 	{ .symbol_name = "__ia32_sys_adjtimex", .pre_handler = fc_settime_refuse },
 	{ .symbol_name = "__ia32_sys_adjtimex_time32", .pre_handler = fc_settime_refuse },

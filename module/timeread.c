@@ -206,18 +206,13 @@ static long fc_do_time(const struct pt_regs *u)
  * same answers in their own layouts. clock_gettime64 takes the 64-bit
  * struct; the others are the 32-bit time_t calls.
  */
-static void __user *fc_ia32_ptr(const struct pt_regs *u, unsigned int n)
-{
-	return compat_ptr(fc_arch_syscall_arg_ia32(u, n));
-}
-
 static long fc_do_clock_gettime_ia32(const struct pt_regs *u)
 {
 	struct timespec64 ts;
 
 	if (!fc_timeread_now((clockid_t)fc_arch_syscall_arg_ia32(u, 0), &ts))
 		return -EINVAL;
-	return fc_redirect_user(put_timespec64(&ts, fc_ia32_ptr(u, 1))) ?
+	return fc_redirect_user(put_timespec64(&ts, fc_arch_syscall_ptr_ia32(u, 1))) ?
 	       -EFAULT : 0;
 }
 
@@ -227,14 +222,14 @@ static long fc_do_clock_gettime32_ia32(const struct pt_regs *u)
 
 	if (!fc_timeread_now((clockid_t)fc_arch_syscall_arg_ia32(u, 0), &ts))
 		return -EINVAL;
-	return fc_redirect_user(put_old_timespec32(&ts, fc_ia32_ptr(u, 1))) ?
+	return fc_redirect_user(put_old_timespec32(&ts, fc_arch_syscall_ptr_ia32(u, 1))) ?
 	       -EFAULT : 0;
 }
 
 static long fc_do_gettimeofday_ia32(const struct pt_regs *u)
 {
-	struct old_timeval32 __user *tv = fc_ia32_ptr(u, 0);
-	struct timezone __user *tz = fc_ia32_ptr(u, 1);
+	struct old_timeval32 __user *tv = fc_arch_syscall_ptr_ia32(u, 0);
+	struct timezone __user *tz = fc_arch_syscall_ptr_ia32(u, 1);
 	struct timespec64 ts;
 
 	if (tv) {
@@ -251,7 +246,7 @@ static long fc_do_gettimeofday_ia32(const struct pt_regs *u)
 
 static long fc_do_time32_ia32(const struct pt_regs *u)
 {
-	old_time32_t __user *tloc = fc_ia32_ptr(u, 0);
+	old_time32_t __user *tloc = fc_arch_syscall_ptr_ia32(u, 0);
 	struct timespec64 ts;
 
 	fc_timeread_now(CLOCK_REALTIME, &ts);

@@ -637,11 +637,14 @@ t_go_start() {
 t_go_context() {
 	t_go 100 context context 100 && out_has '^context.err context deadline exceeded$'
 }
+# The bounds on real time, asserted (they are 10-20x what runs
+# take: 0.05 s on the host, 0.3 s in the VM).
 t_go_acceptance() {
-	local target="1 s real (host)"
-	[ "$MODE" = kernel ] && target="5 s real (VM)"
+	local limit=1 where=host
+	[ "$MODE" = kernel ] && limit=5 where=VM
 	t_go 230 total acceptance || return 1
-	note "acceptance target: under $target (this run: $took s)"
+	note "acceptance: under $limit s real ($where); this run: $took s"
+	in_range "$took" 0 "$limit"
 }
 
 user_go() {
@@ -662,7 +665,7 @@ user_go() {
 		t_go 100 read deadline 100
 	check "Go: net.DialTimeout(100 s) to a full loopback accept queue times out" \
 		t_go 100 dial dial 100
-	check "Go acceptance: sleep 100, After 50, 5 ticks of 10 s, a 30 s context: 230 s pass" \
+	check "Go acceptance: sleep 100, After 50, 5 ticks of 10 s, a 30 s context: 230 s pass, in under 1 s real (host) or 5 s (VM)" \
 		t_go_acceptance
 }
 

@@ -278,9 +278,10 @@ t_attach() {
 }
 
 attach_what="--start=2000-01-01, advance 1000s, a member's sleep 500"
-for p in clocks clocks.static; do
+for p in clocks clocks.static clocks.musl; do
 	what="$p"
 	[ "$p" = clocks ] && what="clocks (dynamic, no preload)"
+	[ "$p" = clocks.musl ] && what="clocks.musl (static musl)"
 	check "attached by pid: $what, raw syscalls read the group's time ($attach_what)" \
 		t_attach "$progs/$p" sys
 	check "attached by pid: $what, libc/vDSO reads (clock_gettime, gettimeofday, time) read the group's time" \

@@ -23,6 +23,8 @@ struct fc_abi_nrs {
 	    timerfd_settime, timerfd_settime64;
 	/* calls that set or steer the clock (stime, settimeofday, ...); ends with -1 */
 	const int *settime;
+	/* of those, the ones emulated in this ABI's layouts (-1: refused) */
+	int stime, settimeofday, clock_settime, clock_settime64;
 	/*
 	 * Every call that can wait with a timeout, explicit or hidden (socket
 	 * timeouts), read, set or steer the time, or arm a timer, and those

@@ -48,5 +48,9 @@ const struct fc_abi_nrs fc_nr_ia32 = {
 	.timerfd_settime = __NR_timerfd_settime,
 	.timerfd_settime64 = __NR_timerfd_settime64,
 	.settime = settime,
+	.stime = __NR_stime,
+	.settimeofday = __NR_settimeofday,
+	.clock_settime = __NR_clock_settime,
+	.clock_settime64 = __NR_clock_settime64,
 	.timed = timed,
 };

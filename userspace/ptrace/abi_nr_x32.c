@@ -28,5 +28,9 @@ const struct fc_abi_nrs fc_nr_x32 = {
 	.timerfd_settime = __NR_timerfd_settime,
 	.timerfd_settime64 = -1,
 	.settime = settime,
+	.stime = -1,
+	.settimeofday = -1,
+	.clock_settime = -1,
+	.clock_settime64 = -1,
 	.timed = timed,
 };

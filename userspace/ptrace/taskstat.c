@@ -10,6 +10,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,35 @@ bool fc_taskstat_status(pid_t tgid, pid_t tid, const char *key, int base,
 	}
 	fclose(f);
 	return found;
+}
+
+bool fc_taskstat_process_clear(pid_t tgid)
+{
+	unsigned long long mask;
+	char path[64], line[256];
+	int seen = 0;
+	bool clear = true;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", tgid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	while (clear && seen < 3 && fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "State:", 6)) {
+			seen++;
+			clear = !strpbrk(line + 6, "ZX");
+		} else if (!strncmp(line, "SigPnd:", 7)) {
+			seen++;
+			mask = strtoull(line + 7, NULL, 16);
+			clear = !((mask >> (SIGKILL - 1)) & 1);
+		} else if (!strncmp(line, "ShdPnd:", 7)) {
+			seen++;
+			clear = !strtoull(line + 7, NULL, 16);
+		}
+	}
+	fclose(f);
+	return clear && seen == 3;
 }
 
 static ssize_t read_at(int fd, pid_t tid, const char *name, char *buf, size_t len)

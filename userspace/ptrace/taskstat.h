@@ -68,4 +68,14 @@ int fc_taskstat_confirm(struct fc_taskstat_files *f, bool runtime, struct fc_tas
 bool fc_taskstat_status(pid_t tgid, pid_t tid, const char *key, int base,
 			unsigned long long *val);
 
+/*
+ * Is process tgid free of what wakes its threads unseen by a tracer: no
+ * signal pending for the process (ShdPnd), no SIGKILL for its leader
+ * (SigPnd: a group exit or fatal signal under way kills every thread with
+ * one of its own) and a leader that has not exited (State Z or X: it ended
+ * the process, or waits for its threads)? One read of /proc/<tgid>/status;
+ * false when it cannot be read.
+ */
+bool fc_taskstat_process_clear(pid_t tgid);
+
 #endif /* _FC_TASKSTAT_H */

@@ -12,6 +12,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -81,6 +82,20 @@ static void set_real(struct fc_clock *c, struct fc_settime_call *call, long long
 	call->shift = fc_time_sub(to, before);
 }
 
+/* clock_settime(CLOCK_REALTIME, ts) or stime, once ts is read. */
+static enum fc_timer_action set_ts(struct fc_clock *c, pid_t tid, struct user_regs_struct *regs,
+				   struct fc_settime_call *call, const char *name,
+				   long long sec, long long nsec)
+{
+	if (!valid_settod(sec, nsec))
+		return fc_tm_skip(regs, -EINVAL);
+	if (!may_set_time(tid))
+		return fc_tm_skip(regs, -EPERM);
+	set_real(c, call, sec, nsec);
+	snprintf(call->desc, sizeof(call->desc), "%s(%lld.%09lld)", name, sec, nsec);
+	return fc_tm_skip(regs, 0);
+}
+
 static enum fc_timer_action clock_settime_entry(struct fc_clock *c, pid_t tid,
 						struct user_regs_struct *regs,
 						struct fc_settime_call *call)
@@ -91,44 +106,91 @@ static enum fc_timer_action clock_settime_entry(struct fc_clock *c, pid_t tid,
 		return FC_TA_RUN;	/* the kernel's own answer for other clocks */
 	if (fc_mem_read(tid, regs->rsi, &ts, sizeof(ts)))
 		return fc_tm_skip(regs, -EFAULT);
-	if (!valid_settod(ts.tv_sec, ts.tv_nsec))
+	return set_ts(c, tid, regs, call, "clock_settime", ts.tv_sec, ts.tv_nsec);
+}
+
+/*
+ * settimeofday(tv, tz) once tv is read (has_tv: not NULL), tz at tz_addr
+ * (0: none): tz is checked, then dropped (the host's stays).
+ */
+static enum fc_timer_action set_tod(struct fc_clock *c, pid_t tid, struct user_regs_struct *regs,
+				    struct fc_settime_call *call, bool has_tv, long long sec,
+				    long long usec, unsigned long tz_addr)
+{
+	struct timezone tz;
+
+	if (has_tv && (usec > 1000000 || usec < 0))
+		return fc_tm_skip(regs, -EINVAL);
+	if (tz_addr && fc_mem_read(tid, tz_addr, &tz, sizeof(tz)))
+		return fc_tm_skip(regs, -EFAULT);
+	if (has_tv && !valid_settod(sec, usec * 1000LL))
 		return fc_tm_skip(regs, -EINVAL);
 	if (!may_set_time(tid))
 		return fc_tm_skip(regs, -EPERM);
-	set_real(c, call, ts.tv_sec, ts.tv_nsec);
-	snprintf(call->desc, sizeof(call->desc), "clock_settime(CLOCK_REALTIME, %lld.%09ld)",
-		 (long long)ts.tv_sec, ts.tv_nsec);
+	if (tz_addr && (tz.tz_minuteswest > 15 * 60 || tz.tz_minuteswest < -15 * 60))
+		return fc_tm_skip(regs, -EINVAL);
+	if (has_tv) {
+		set_real(c, call, sec, usec * 1000LL);
+		snprintf(call->desc, sizeof(call->desc), "settimeofday(%lld.%06lld)", sec, usec);
+	}
 	return fc_tm_skip(regs, 0);
 }
 
-/* settimeofday(): tz is checked, then dropped (the host's stays). */
 static enum fc_timer_action settimeofday_entry(struct fc_clock *c, pid_t tid,
 					       struct user_regs_struct *regs,
 					       struct fc_settime_call *call)
 {
-	struct timezone tz;
-	struct timeval tv;
+	struct timeval tv = { 0 };
 
-	if (regs->rdi) {
-		if (fc_mem_read(tid, regs->rdi, &tv, sizeof(tv)))
-			return fc_tm_skip(regs, -EFAULT);
-		if (tv.tv_usec > 1000000 || tv.tv_usec < 0)
-			return fc_tm_skip(regs, -EINVAL);
-	}
-	if (regs->rsi && fc_mem_read(tid, regs->rsi, &tz, sizeof(tz)))
+	if (regs->rdi && fc_mem_read(tid, regs->rdi, &tv, sizeof(tv)))
 		return fc_tm_skip(regs, -EFAULT);
-	if (regs->rdi && !valid_settod(tv.tv_sec, tv.tv_usec * 1000LL))
-		return fc_tm_skip(regs, -EINVAL);
-	if (!may_set_time(tid))
-		return fc_tm_skip(regs, -EPERM);
-	if (regs->rsi && (tz.tz_minuteswest > 15 * 60 || tz.tz_minuteswest < -15 * 60))
-		return fc_tm_skip(regs, -EINVAL);
-	if (regs->rdi) {
-		set_real(c, call, tv.tv_sec, tv.tv_usec * 1000LL);
-		snprintf(call->desc, sizeof(call->desc), "settimeofday(%lld.%06ld)",
-			 (long long)tv.tv_sec, (long)tv.tv_usec);
+	return set_tod(c, tid, regs, call, regs->rdi, tv.tv_sec, tv.tv_usec, regs->rsi);
+}
+
+/*
+ * The ia32 setters (int $0x80), in their layouts: arguments in ebx, ecx;
+ * 32-bit time_t but for clock_settime64, whose nsec the kernel reads as
+ * 32 bits for such a caller. Other clocks than REALTIME, adjtimex and
+ * clock_adjtime: EPERM (never the host's clock).
+ */
+enum fc_timer_action fc_settime_foreign_entry(struct fc_clock *c, pid_t tid,
+					      const struct fc_abi_nrs *abi,
+					      struct user_regs_struct *regs,
+					      struct fc_settime_call *call)
+{
+	int nr = (int)(regs->orig_rax & ~FC_X32_SYSCALL_BIT);
+	unsigned long a0 = (uint32_t)regs->rbx, a1 = (uint32_t)regs->rcx;
+	struct { int32_t sec, frac; } t32 = { 0 };
+	struct { int64_t sec, nsec; } t64;
+	int32_t sec;
+
+	*call = (struct fc_settime_call){ 0 };
+	if (nr == abi->stime) {
+		if (fc_mem_read(tid, a0, &sec, sizeof(sec)))
+			return fc_tm_skip(regs, -EFAULT);
+		/* stime checks the permission first, then the time */
+		if (!may_set_time(tid))
+			return fc_tm_skip(regs, -EPERM);
+		return set_ts(c, tid, regs, call, "stime", sec, 0);
 	}
-	return fc_tm_skip(regs, 0);
+	if (nr == abi->settimeofday) {
+		if (a0 && fc_mem_read(tid, a0, &t32, sizeof(t32)))
+			return fc_tm_skip(regs, -EFAULT);
+		return set_tod(c, tid, regs, call, a0, t32.sec, t32.frac, a1);
+	}
+	if ((nr == abi->clock_settime || nr == abi->clock_settime64) &&
+	    (int)a0 == CLOCK_REALTIME) {
+		if (nr == abi->clock_settime64) {
+			if (fc_mem_read(tid, a1, &t64, sizeof(t64)))
+				return fc_tm_skip(regs, -EFAULT);
+			return set_ts(c, tid, regs, call, "clock_settime64", t64.sec,
+				      (uint32_t)t64.nsec);
+		}
+		if (fc_mem_read(tid, a1, &t32, sizeof(t32)))
+			return fc_tm_skip(regs, -EFAULT);
+		return set_ts(c, tid, regs, call, "clock_settime", t32.sec, t32.frac);
+	}
+	return fc_tm_skip(regs, -EPERM);
 }
 
 /*

@@ -47,4 +47,15 @@ void fc_settime_exit(const struct fc_clock *c, pid_t tid,
 /* Is nr of abi (ia32, x32) a call that sets or steers the clock? */
 bool fc_settime_foreign(const struct fc_abi_nrs *abi, int nr);
 
+/*
+ * At the seccomp stop of such a call: the setters abi emulates (ia32's
+ * stime, settimeofday, clock_settime and clock_settime64 on REALTIME) as
+ * fc_settime_entry() does; anything else is skipped with EPERM. Always
+ * FC_TA_SKIP, with the result in regs.
+ */
+enum fc_timer_action fc_settime_foreign_entry(struct fc_clock *c, pid_t tid,
+					      const struct fc_abi_nrs *abi,
+					      struct user_regs_struct *regs,
+					      struct fc_settime_call *call);
+
 #endif /* _FC_TRACE_SETTIME_H */

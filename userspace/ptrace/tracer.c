@@ -559,28 +559,28 @@ static void count_sleeper(struct tracer *tr, struct tracee *t)
  * Are the counted processes' sleepers safe from signals for the process as
  * a whole? None may be pending (ShdPnd): one sent to it wakes a thread that
  * does not block it and stays pending until that thread is past its exit
- * stop. Unreadable: not safe. With few sleepers, reading them is cheaper.
+ * stop. Nor may the process be ending: exit_group(), a fatal signal or a
+ * seccomp kill wakes every thread with a SIGKILL of its own, which no
+ * filter sees, and the killed threads make no stop before they are gone
+ * (the leader then shows SIGKILL pending, or is a zombie already).
+ * Unreadable: not safe. With few sleepers, reading them is cheaper.
  */
 static void shared_clear(struct tracer *tr)
 {
-	unsigned long long shd;
 	int i;
 
 	for (i = 0; i < tr->nshared; i++)
 		tr->shared[i].clear = tr->shared[i].sleepers >= TRUST_MIN_SLEEPERS &&
-				      fc_taskstat_status(tr->shared[i].tgid, 0, "ShdPnd:", 16,
-							 &shd) && !shd;
+				      fc_taskstat_process_clear(tr->shared[i].tgid);
 }
 
 /* ... and still, after the look? */
 static bool shared_still_clear(struct tracer *tr)
 {
-	unsigned long long shd;
 	int i;
 
 	for (i = 0; i < tr->nshared; i++)
-		if (tr->shared[i].clear &&
-		    (!fc_taskstat_status(tr->shared[i].tgid, 0, "ShdPnd:", 16, &shd) || shd))
+		if (tr->shared[i].clear && !fc_taskstat_process_clear(tr->shared[i].tgid))
 			return false;
 	return true;
 }
@@ -1077,12 +1077,20 @@ static bool foreign_call(struct tracer *tr, struct tracee *t,
 	t->restart.valid = false;	/* not the restart of a native wait */
 	forget_sleepers(tr);		/* it may send a signal unseen */
 	if (fc_settime_foreign(abi, (int)regs->orig_rax)) {
-		/* never the host's clock; not emulated in these ABIs */
+		/* never the host's clock: the tree's, or EPERM */
 		struct user_regs_struct skip = *regs;
 
-		logv(tr, "%d: %s syscall %d (sets the time) fails with EPERM", t->tid, abi->name,
-		     (int)(regs->orig_rax & ~FC_X32_SYSCALL_BIT));
-		fc_tm_skip(&skip, -EPERM);
+		fc_settime_foreign_entry(&tr->clock, t->tid, abi, &skip, &t->scall);
+		if (t->scall.desc[0])
+			logv(tr, "%d %s %s: the tree's clock moves %+lld.%09u s", t->tid,
+			     abi->name, t->scall.desc, (long long)t->scall.shift.sec,
+			     t->scall.shift.nsec);
+		else
+			logv(tr, "%d: %s syscall %d (sets the time) fails with %ld", t->tid,
+			     abi->name, (int)(regs->orig_rax & ~FC_X32_SYSCALL_BIT),
+			     (long)skip.rax);
+		if (t->scall.set)
+			clock_was_set(tr, t->scall.shift);
 		ptrace(PTRACE_SETREGS, t->tid, 0, &skip);
 		resume(tr, t, PTRACE_CONT, 0);
 		return true;
@@ -1278,6 +1286,8 @@ static void tracee_exited(struct tracer *tr, struct tracee *t, int wstatus)
 	}
 	tr->woke_parent = true;
 	fc_timers_gone(&tr->timers, t->tid);	/* a process's timers end with it */
+	/* a thread gone: its process may be ending, killing its sleepers unseen */
+	forget_sleepers(tr);
 	drop(tr, t);
 }
 

@@ -11,8 +11,9 @@
  *                  blocked) failing with ECANCELED after a set, and an
  *                  absolute REALTIME sleep ended by a set past it;
  *                  MONOTONIC never moves with REALTIME
- *   settime ia32   the ia32 stime, settimeofday and clock_settime (int
- *                  $0x80): each fails with EPERM or sets the group's time
+ *   settime ia32   the ia32 stime, settimeofday, clock_settime and
+ *                  clock_settime64 (int $0x80): each fails with EPERM or
+ *                  sets the group's time; adjtimex fails with EPERM
  * Syscalls are raw (no libc wrapper in the way). One "ok WHAT" or
  * "FAIL WHAT: why" line per check, then "# N checks, M failed"; exit 1 on
  * any failure.
@@ -333,13 +334,17 @@ static void abs_sleep_case(void)
 	      sleep_took / NSEC);
 }
 
-/* ia32 stime (25), settimeofday (79), clock_settime (264): EPERM or a set. */
+/*
+ * ia32 stime (25), settimeofday (79), clock_settime (264, 32-bit time) and
+ * clock_settime64 (404): EPERM or a set; adjtimex (124): EPERM.
+ */
 static void ia32_cases(void)
 {
 	int *low = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT,
 			-1, 0);
 	static const struct { const char *name; long nr; } calls[] = {
 		{ "stime", 25 }, { "settimeofday", 79 }, { "clock_settime", 264 },
+		{ "clock_settime64", 404 },
 	};
 	long r;
 	size_t i;
@@ -349,15 +354,23 @@ static void ia32_cases(void)
 		return;
 	}
 	for (i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
-		low[0] = 2000000000 + (int)i * 1000;	/* time_t, timeval or timespec */
+		/* time_t, timeval, timespec; or (404) a 64-bit sec, then nsec */
+		low[0] = 2000000000 + (int)i * 1000;
 		low[1] = 0;
-		r = calls[i].nr == 264 ? ia32_call(264, CLOCK_REALTIME, (long)low) :
-					 ia32_call(calls[i].nr, (long)low, 0);
+		low[2] = low[3] = 0;
+		r = calls[i].nr == 264 || calls[i].nr == 404 ?
+			ia32_call(calls[i].nr, CLOCK_REALTIME, (long)low) :
+			ia32_call(calls[i].nr, (long)low, 0);
 		r = (int)r;
 		check(r == -EPERM || (r == 0 && real_near(low[0], 5)),
 		      "ia32 %s: %s (%ld)", calls[i].name,
 		      r == -EPERM ? "EPERM" : r == 0 ? "set the group's time" : "unexpected", r);
 	}
+	/* adjtimex steers the clock: refused (a zeroed timex would only read) */
+	memset(low, 0, 4096);
+	low[0] = 0x2000;	/* modes: ADJ_TICK */
+	r = (int)ia32_call(124, (long)low, 0);
+	check(r == -EPERM, "ia32 adjtimex(ADJ_TICK): %s (%ld)", r == -EPERM ? "EPERM" : "unexpected", r);
 }
 
 int main(int argc, char **argv)
