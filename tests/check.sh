@@ -84,10 +84,11 @@ finish() {
 	local i
 	section "summary ($((SECONDS - start)) s)"
 	# A CI shows only the last lines of this output: each failure's cases
-	# and the lines that say why go here, before the count.
+	# and the lines before them that say why (a TAP test's notes come
+	# first) go here, before the count.
 	for i in "${!failures[@]}"; do
 		echo "FAILED: ${failures[$i]}"
-		grep -E -A2 '^(# )*not ok ' "${failed_logs[$i]:-/dev/null}" | grep -v '^--$' | head -n 12 | sed 's/^/  /'
+		grep -E -B3 '^(# )*not ok ' "${failed_logs[$i]:-/dev/null}" | grep -v '^--$' | head -n 12 | sed 's/^/  /'
 	done
 	echo "$passed passed, $failed failed"
 	[ "$failed" -eq 0 ]
