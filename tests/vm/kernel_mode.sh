@@ -55,7 +55,8 @@ have() {
 
 for f in "$fluxctl" "$build/libfluxcap-preload.so" "$progs/timeouts" "$progs/timeouts.static" \
 	"$progs/clocks" "$progs/clocks.static" "$progs/tcp_delay" "$progs/threads" \
-	"$progs/huge" "$progs/fdcheck" "$progs/fdcheck.static" "$progs/noclone3"; do
+	"$progs/huge" "$progs/fdcheck" "$progs/fdcheck.static" "$progs/noclone3" \
+	"$progs/wakeorder"; do
 	if [ ! -x "$f" ] && [ ! -f "$f" ]; then
 		echo "not ok 1 - $f is built"
 		echo "1..1"
@@ -381,6 +382,11 @@ check "threads --mix: 8 threads, 8 kinds of wait, in order" \
 	fc_prog 20 -- "$progs/threads" --mix 800 100 700 200 600 300 500 400
 check "huge: 10 x 100-year sleeps, the virtual year is past 2500" \
 	fc_prog 20 -- "$progs/huge"
+# tests/host/progs/wakeorder.c: wake-ups around a jump, as natively
+check "wakeorder queued: a futex wait begun before a jump is asleep when woken: 100 rounds" \
+	fc_prog 60 -- "$progs/wakeorder" queued 100
+check "wakeorder chain: a thread woken by the one a jump ended runs before the next jump: 300 rounds" \
+	fc_prog 60 -- "$progs/wakeorder" chain 300
 
 if have perl; then
 	user_perl

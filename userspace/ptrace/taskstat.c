@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Reads /proc/<tid>/task/<tid>/stat, syscall and schedstat (see
+ * Reads /proc/<tid>/task/<tid>/stat, syscall, schedstat and wchan (see
  * taskstat.h). Any thread id works as /proc/<tid>, whichever process it
  * belongs to; its task/<tid> entry is the thread's own view, whose stat
  * costs the same with 1 or 1000 threads (/proc/<tid>/stat sums the
@@ -108,6 +108,7 @@ void fc_taskstat_open(pid_t tid, struct fc_taskstat_files *f)
 	f->stat_fd = open_one(tid, "stat");
 	f->sched_fd = open_one(tid, "schedstat");
 	f->syscall_fd = open_one(tid, "syscall");
+	f->wchan_fd = open_one(tid, "wchan");
 }
 
 void fc_taskstat_close(struct fc_taskstat_files *f)
@@ -118,7 +119,9 @@ void fc_taskstat_close(struct fc_taskstat_files *f)
 		close(f->sched_fd);
 	if (f->syscall_fd >= 0)
 		close(f->syscall_fd);
-	f->stat_fd = f->sched_fd = f->syscall_fd = -1;
+	if (f->wchan_fd >= 0)
+		close(f->wchan_fd);
+	f->stat_fd = f->sched_fd = f->syscall_fd = f->wchan_fd = -1;
 }
 
 int fc_taskstat_runtime(struct fc_taskstat_files *f, struct fc_taskstat *st)
@@ -184,3 +187,13 @@ int fc_taskstat_confirm(struct fc_taskstat_files *f, bool runtime, struct fc_tas
 	return runtime ? fc_taskstat_runtime(f, st) : 0;
 }
 
+int fc_taskstat_asleep(struct fc_taskstat_files *f)
+{
+	char buf[128];
+	ssize_t n;
+
+	n = read_at(f->wchan_fd, f->tid, "wchan", buf, sizeof(buf));
+	if (n <= 0)
+		return n < 0 ? (int)n : -ESRCH;
+	return strcmp(buf, "0") != 0;
+}

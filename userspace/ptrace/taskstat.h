@@ -27,7 +27,7 @@ static inline bool fc_taskstat_ran(const struct fc_taskstat *a,
 
 /* A task's /proc files, opened once: a pread is half the cost of an open. */
 struct fc_taskstat_files {
-	int stat_fd, sched_fd, syscall_fd;	/* -1 when not open */
+	int stat_fd, sched_fd, syscall_fd, wchan_fd;	/* -1 when not open */
 	pid_t tid;
 };
 
@@ -52,13 +52,25 @@ static inline bool fc_taskstat_sleeping(const struct fc_taskstat *st)
 
 /*
  * The confirming reading: /proc/<tid>/syscall says "running" for a task
- * that is on a CPU or queued for one, checked under the runqueue lock,
- * where the state letter of stat can still read S for a task whose wakeup
- * is under way. Fills state with 'R' for running, else 'S' (blocked), nr
- * and args with the syscall it blocks in (nr -1 if none), and with runtime
- * the CPU time counters.
+ * on a CPU or on a runqueue, where the state letter of stat reads S for a
+ * task on a CPU that has set S and not yet slept. It does not see a wakeup
+ * still queued for another CPU (TASK_WAKING: the task is on no runqueue
+ * yet; stat reads R, wchan 0): a woken task shows as blocked there for as
+ * long as the other CPU takes to take it (tens of microseconds between the
+ * vCPUs of a VM), so it only confirms a stat that read S. Fills state with
+ * 'R' for running, else 'S' (blocked), nr and args with the syscall it
+ * blocks in (nr -1 if none), and with runtime the CPU time counters.
  */
 int fc_taskstat_confirm(struct fc_taskstat_files *f, bool runtime, struct fc_taskstat *st);
+
+/*
+ * Is the task asleep: off every CPU, on no runqueue and not being woken?
+ * /proc/<tid>/wchan names the function it sleeps in only then (the kernel
+ * checks under the task's pi_lock), else it reads "0", as it does when the
+ * kernel cannot tell. Half the cost of the syscall file, a third of stat's.
+ * Return: 1 asleep, 0 not known to be, or -errno.
+ */
+int fc_taskstat_asleep(struct fc_taskstat_files *f);
 
 /*
  * One field of /proc/<tgid>/status (tid 0) or /proc/<tgid>/task/<tid>/status,

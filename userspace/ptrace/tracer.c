@@ -19,6 +19,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -64,6 +65,8 @@
 #define RECHECK_MIN_NS 20000LL		/* first idle re-check after 20 us */
 #define RECHECK_MAX_NS 10000000LL	/* then backing off to 10 ms */
 #define CONFIRM_NS 300000LL		/* idle: look again after 300 us */
+#define SPIN_NS 20000LL			/* see await_report() */
+#define BLOCKING_NS 200000LL		/* see sees_blocked() */
 #define TABLE_SIZE 1024
 
 /* IN_TIMER: a timer syscall to finish at its exit; IN_SIGWAIT: a sigwait
@@ -97,6 +100,7 @@ struct tracee {
 	 * same sleep (see look_one()); next: this look's, kept if idle */
 	bool base_ok, next_ok;
 	unsigned long long base_run, base_slices, next_run, next_slices;
+	struct fc_taskstat base_conf, next_conf;	/* its syscall file then */
 	struct user_regs_struct saved;	/* registers at the seccomp stop */
 	struct fc_wait wait;
 	struct fc_timer_call tcall;
@@ -146,6 +150,7 @@ struct tracer {
 	/* a signal for one thread may come unseen (a CPU-time timer the
 	 * kernel runs): no sleeper is trusted, every thread is read */
 	bool sleepers_unsure;
+	bool may_spin;			/* more than one CPU to run on */
 	struct rlimit nofile;		/* the caller's, for the commands */
 	struct fc_cpuclock cpu;		/* quiescent()'s processes and clocks */
 	struct {
@@ -386,6 +391,14 @@ static void fire_due(struct tracer *tr)
 		fire(tr, container_of(s, struct tracee, node));
 }
 
+/* The tree is idle: time jumps to the earliest deadline, which ends. */
+static void jump_and_fire(struct tracer *tr, struct fc_time when, pid_t why)
+{
+	tr->reported_hold = false;
+	jump_to(tr, when, why);
+	fire_due(tr);
+}
+
 /*
  * The earliest moment something can wake a tracee: a wait's deadline or
  * an armed timer's expiry; *why is the thread or process, for -v.
@@ -604,13 +617,15 @@ static bool in_pure_sleep(const struct tracee *t, const struct fc_taskstat *st,
 }
 
 /*
- * One thread's part of a look (quiescent()): is t blocked? Its syscall file
- * says so precisely; its state letter (stat) tells S from D, stopped and
- * zombie. A thread whose CPU time and time slices (schedstat, a quarter of
- * stat's cost) have not moved since an idle look saw it in S has not run
- * since: it cannot have left that sleep but by a wakeup, which its syscall
- * file shows ("running"), so its letter is still S. A run between the two
- * readings ends in the second clock reading.
+ * One thread's part of a look (quiescent()): is t blocked? Its stat letter
+ * tells S from R (running, queued, or woken and not yet queued), D,
+ * stopped and zombie; its syscall file tells a thread on a CPU that has
+ * set S but not yet slept ("running"). A thread whose CPU time and time
+ * slices (schedstat) have not moved since an idle look saw it in S has not
+ * run since: it is in that same sleep unless woken, which its wchan shows
+ * ("0" while woken, queued or on a CPU; see fc_taskstat_asleep()): two
+ * reads at a third of the cost. A run between the readings ends in the
+ * second clock reading.
  */
 static bool look_one(struct tracer *tr, struct tracee *t)
 {
@@ -618,10 +633,16 @@ static bool look_one(struct tracer *tr, struct tracee *t)
 	int err;
 
 	t->asleep = t->seen = t->next_ok = false;
+	/* a wait the supervisor ended: it reports before it sleeps again */
+	if (t->state == IN_WAIT && t->fired)
+		return false;
 	if (t->base_ok && !fc_taskstat_runtime(&t->files, &rs) &&
-	    rs.runtime == t->base_run && rs.slices == t->base_slices) {
+	    rs.runtime == t->base_run && rs.slices == t->base_slices &&
+	    fc_taskstat_asleep(&t->files) == 1) {
+		/* not run since: the same sleep, in the same syscall */
 		st = rs;
 		st.state = 'S';
+		conf = t->base_conf;
 	} else {
 		t->base_ok = false;
 		err = fc_taskstat_read(&t->files, true, &st);
@@ -635,12 +656,12 @@ static bool look_one(struct tracer *tr, struct tracee *t)
 		/* a zombie has no syscall to confirm, nor a future */
 		if (st.state == 'Z')
 			return true;
+		err = fc_taskstat_confirm(&t->files, false, &conf);
+		if (err == -EPERM || err == -EACCES)
+			hold_unseen(tr, t);
+		if (err || (conf.state != 'S' && !t->listening))
+			return false;
 	}
-	err = fc_taskstat_confirm(&t->files, false, &conf);
-	if (err == -EPERM || err == -EACCES)
-		hold_unseen(tr, t);
-	if (err || (conf.state != 'S' && !t->listening))
-		return false;
 	/*
 	 * A hidden timed wait holds time. One that ends after this look has
 	 * its thread run, which the clocks or its report show; one that
@@ -653,8 +674,32 @@ static bool look_one(struct tracer *tr, struct tracee *t)
 		t->next_ok = true;
 		t->next_run = st.runtime;
 		t->next_slices = st.slices;
+		t->next_conf = conf;
 	}
 	return true;
+}
+
+static long long ns_since(const struct timespec *then)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - then->tv_sec) * 1000000000LL + now.tv_nsec - then->tv_nsec;
+}
+
+/* What a look that found the tree idle saw of t holds from now on. */
+static void keep_look(struct tracee *t)
+{
+	if (t->seen)
+		t->asleep = true;
+	t->seen = false;
+	if (t->next_ok) {
+		t->base_ok = true;
+		t->base_run = t->next_run;
+		t->base_slices = t->next_slices;
+		t->base_conf = t->next_conf;
+	}
+	t->next_ok = false;
 }
 
 /*
@@ -727,17 +772,9 @@ static bool quiescent(struct tracer *tr, struct tracee *skip)
 	 * that did not, a thread still running (stopped or not) may send a
 	 * signal after its trapped entry stop has been and gone.
 	 */
-	for (t = tr->all; t; t = t->next) {
-		if (t->seen && t != skip)
-			t->asleep = true;
-		t->seen = false;
-		if (t->next_ok && t != skip) {
-			t->base_ok = true;
-			t->base_run = t->next_run;
-			t->base_slices = t->next_slices;
-		}
-		t->next_ok = false;
-	}
+	for (t = tr->all; t; t = t->next)
+		if (t != skip)
+			keep_look(t);
 	return true;
 }
 
@@ -832,11 +869,9 @@ static void check_idle(struct tracer *tr)
 	tr->woke_parent = false;
 	if (tr->jumps_off)	/* deadlines come in real time (arm_timer) */
 		return;
-	tr->reported_hold = false;
 	if (tr->o->verbose > 1)
 		dump_threads(tr);
-	jump_to(tr, when, why);
-	fire_due(tr);
+	jump_and_fire(tr, when, why);
 }
 
 /* ---- stops ---- */
@@ -847,45 +882,78 @@ static void resume(struct tracer *tr, struct tracee *t, int how, int sig)
 		logv(tr, "resuming %d: %s", t->tid, strerror(errno));
 }
 
+enum wait_start { WAIT_QUEUE, WAIT_SKIP, WAIT_QUEUE_AND_JUMP };
+
 /*
- * May t's wait end without entering the kernel? When it is the earliest
- * deadline and every other thread is blocked, nothing but time can end a
- * pure sleep, or a futex wait whose futex holds the expected value: the
- * clock jumps to its deadline now, and the syscall is skipped. One stop
- * per sleep instead of three.
+ * t was resumed into a wait that will block, every other thread blocked
+ * since a look and t running only kernel code since: the tree is idle
+ * once t is seen blocked. Reads t alone for up to BLOCKING_NS. Time must
+ * not jump before: a thread the jump wakes could wake t, or change its
+ * futex, before t sleeps, and t would see EAGAIN, the waker 0 woken,
+ * where natively t slept through the whole wait.
  */
-static bool can_skip(struct tracer *tr, struct tracee *t)
+static bool sees_blocked(struct tracer *tr, struct tracee *t)
+{
+	struct timespec start;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	do {
+		if (report_pending())
+			return false;
+		if (look_one(tr, t)) {
+			keep_look(t);
+			return true;
+		}
+	} while (ns_since(&start) < BLOCKING_NS);
+	return false;
+}
+
+/*
+ * What t's wait does at its entry stop. When every other thread is
+ * blocked, nothing but time can end a pure sleep, or a futex wait whose
+ * futex holds the expected value: the tree is idle as soon as t sleeps.
+ * If t's deadline is the earliest, the clock jumps to it now and the
+ * syscall is skipped (WAIT_SKIP: one stop per sleep instead of three);
+ * otherwise t goes to sleep and the clock jumps to the earliest deadline
+ * at once (WAIT_QUEUE_AND_JUMP), sparing the look that would find the
+ * tree idle once t sleeps. A timer due no later than t's deadline may
+ * signal t: that one is never skipped.
+ */
+static enum wait_start wait_start(struct tracer *tr, struct tracee *t)
 {
 	struct fc_sleeper *first = fc_sleepq_first(&tr->q);
 	struct fc_vtimer *timer;
 
 	if (!t->wait.pure_sleep && !t->wait.futex_addr)
-		return false;
+		return WAIT_QUEUE;
 	if (tr->jumps_off)
-		return false;
+		return WAIT_QUEUE;
 	if (tr->woke_parent)	/* a wakeup may be under way: see check_idle() */
-		return false;
-	if (first && fc_time_cmp(t->wait.deadline, first->deadline) > 0)
-		return false;
+		return WAIT_QUEUE;
 	if (!quiescent(tr, t))
-		return false;
-	/* a timer due first (or at once) may signal it: no skipping */
+		return WAIT_QUEUE;
+	if (!t->wait.pure_sleep && !fc_wait_futex_would_block(t->tid, &t->wait))
+		return WAIT_QUEUE;	/* it returns EAGAIN and runs on */
 	fc_timers_reconcile(&tr->timers, vnow_mono(tr));
 	timer = fc_timers_first(&tr->timers);
-	if (timer && fc_time_cmp(timer->expiry, t->wait.deadline) <= 0)
-		return false;
-	return t->wait.pure_sleep || fc_wait_futex_would_block(t->tid, &t->wait);
+	if ((first && fc_time_cmp(t->wait.deadline, first->deadline) > 0) ||
+	    (timer && fc_time_cmp(timer->expiry, t->wait.deadline) <= 0))
+		return WAIT_QUEUE_AND_JUMP;
+	return WAIT_SKIP;
 }
 
-/* Queues t's wait, or ends it at once (see can_skip()). */
+/* Queues t's wait, or ends it at once (see wait_start()). */
 static void start_wait(struct tracer *tr, struct tracee *t, struct user_regs_struct *regs,
 		       bool regs_changed)
 {
-	struct fc_time vnow = vnow_mono(tr);
+	struct fc_time vnow = vnow_mono(tr), when;
+	enum wait_start how = WAIT_SKIP;
+	pid_t why;
 
 	logv(tr, "%d %s", t->tid, t->wait.desc);
-	if ((t->wait.pure_sleep && fc_time_cmp(t->wait.deadline, vnow) <= 0) ||
-	    can_skip(tr, t)) {
+	if (!t->wait.pure_sleep || fc_time_cmp(t->wait.deadline, vnow) > 0)
+		how = wait_start(tr, t);
+	if (how == WAIT_SKIP) {
 		/* skip the syscall: it returns what its timeout returns */
 		jump_to(tr, t->wait.deadline, t->tid);
 		*regs = t->saved;
@@ -903,6 +971,8 @@ static void start_wait(struct tracer *tr, struct tracee *t, struct user_regs_str
 	t->fired = false;
 	fc_sleepq_insert(&tr->q, &t->node, t->wait.deadline);
 	resume(tr, t, PTRACE_SYSCALL, 0);
+	if (how == WAIT_QUEUE_AND_JUMP && sees_blocked(tr, t) && next_deadline(tr, &when, &why))
+		jump_and_fire(tr, when, why);
 	schedule_recheck(tr, true);
 }
 
@@ -1627,9 +1697,58 @@ static void kill_leftovers(struct tracer *tr)
 	}
 }
 
-static void loop(struct tracer *tr)
+/*
+ * Forwards the signals sent to the supervisor; true if one was SIGCHLD,
+ * which every stop, exit or event of a tracee posts (once while pending).
+ */
+static bool take_signals(struct tracer *tr)
 {
 	struct signalfd_siginfo si;
+	bool child = false;
+
+	while (read(tr->sfd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGCHLD)
+			child = true;
+		else
+			forward_signal(tr, &si);
+	}
+	return child;
+}
+
+/*
+ * Right after a stop, the tracee resumed is likely to stop again within
+ * microseconds (a sleep loop, a woken thread going back to its wait):
+ * poll for its SIGCHLD for up to SPIN_NS (or until a re-check is due)
+ * before sleeping in poll(). A supervisor that sleeps must be woken, and
+ * waking a CPU that went idle can cost more than the whole stop (27 us one
+ * way between the two vCPUs of the VM this was measured on, 2 us on one
+ * CPU). The signal is polled, and waitid() asked only when it came:
+ * waitid() walks every traced thread. With one CPU, polling would only
+ * delay the tracee.
+ */
+static bool await_report(struct tracer *tr)
+{
+	struct timespec start;
+	long long limit = SPIN_NS, until_recheck;
+
+	if (!tr->may_spin)
+		return false;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	if (tr->recheck_ns) {
+		until_recheck = -ns_since(&tr->recheck_at);
+		if (until_recheck < limit)
+			limit = until_recheck;
+	}
+	do {
+		/* a SIGCHLD may be for a report already taken: ask */
+		if (take_signals(tr) && report_pending())
+			return true;
+	} while (ns_since(&start) < limit);
+	return false;
+}
+
+static void loop(struct tracer *tr)
+{
 	struct pollfd pfd[2];
 	int wstatus;
 	bool events;
@@ -1641,6 +1760,8 @@ static void loop(struct tracer *tr)
 	pfd[1].fd = tr->tfd;
 	pfd[1].events = POLLIN;
 	while (tr->running > 0) {
+		/* first: a stop after this posts a SIGCHLD await_report() sees */
+		take_signals(tr);
 		events = false;
 		while ((tid = waitpid(-1, &wstatus, __WALL | WNOHANG)) > 0) {
 			handle_event(tr, tid, wstatus);
@@ -1659,23 +1780,20 @@ static void loop(struct tracer *tr)
 			     now.tv_nsec >= tr->recheck_at.tv_nsec))
 				check_idle(tr);
 		}
+		if (events && await_report(tr))
+			continue;
 		arm_timer(tr);
 		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
 			break;
 		if (pfd[1].revents & POLLIN)
 			(void)!read(tr->tfd, &ticks, sizeof(ticks));
-		if (pfd[0].revents & POLLIN) {
-			while (read(tr->sfd, &si, sizeof(si)) == sizeof(si))
-				if (si.ssi_signo != SIGCHLD)
-					forward_signal(tr, &si);
-		}
 	}
 	kill_leftovers(tr);
 }
 
 /*
- * The idle check keeps three /proc files open per thread: a program of a
- * thousand threads needs about 3000, over the usual soft limit of 1024. The
+ * The idle check keeps four /proc files open per thread: a program of a
+ * thousand threads needs about 4000, over the usual soft limit of 1024. The
  * supervisor takes the hard limit; the commands get the caller's back.
  */
 static void raise_nofile(struct tracer *tr)
@@ -1690,13 +1808,14 @@ static void raise_nofile(struct tracer *tr)
 	more.rlim_cur = more.rlim_max;
 	if (setrlimit(RLIMIT_NOFILE, &more))
 		logv(tr, "cannot raise the open-file limit (%s): about %llu threads at most",
-		     strerror(errno), (unsigned long long)tr->nofile.rlim_cur / 3);
+		     strerror(errno), (unsigned long long)tr->nofile.rlim_cur / 4);
 }
 
 int fc_trace_run(const struct fc_trace_opts *o, int *exit_status)
 {
 	struct tracer *tr;
 	struct fc_host_now now;
+	cpu_set_t cpus;
 	sigset_t mask;
 	int i, ret = 0;
 
@@ -1714,6 +1833,7 @@ int fc_trace_run(const struct fc_trace_opts *o, int *exit_status)
 	fc_sleepq_init(&tr->q);
 	fc_timers_init(&tr->timers, &tr->clock);
 	raise_nofile(tr);
+	tr->may_spin = sched_getaffinity(0, sizeof(cpus), &cpus) || CPU_COUNT(&cpus) > 1;
 	if (o->has_start) {
 		fc_host_now(&now);
 		fc_clock_set_start(&tr->clock, now.real, o->start);

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Wake-ups around a jump, as natively. MODE "queued": a futex wait that
+ * began before a jump is asleep when the thread the jump wakes wakes it.
+ * Each round the waker sleeps 1 s; the waiter then waits on a futex for
+ * 100 s (its entry is what makes the process idle); the waker, woken by
+ * the jump, wakes the futex, changing its word in even rounds, leaving it
+ * in odd ones. The waker must have woken one thread and the waiter must
+ * return 0 (woken) after about 1 s: not EAGAIN (its futex changed before
+ * it slept) nor ETIMEDOUT (the wake came before it slept). MODE "chain":
+ * a thread blocked for good on a futex (seen asleep by the looks before)
+ * is woken by the sleeper the jump ends, which at once sleeps 1000 s: the
+ * woken thread must run before that jump, reading a time less than 1 s
+ * after the wake (it may still be waiting for its CPU, or be queued on
+ * another CPU's wake-up list, when the sleeper's entry asks for a jump).
+ *
+ * usage: wakeorder MODE [ROUNDS]   (default 100)
+ * Last line "ok ROUNDS MODE rounds" and exit 0.
+ */
+#define _GNU_SOURCE
+#include <linux/futex.h>
+#include <pthread.h>
+
+#include "prog.h"
+
+static unsigned int word;
+static pthread_barrier_t ready;
+static long woken;		/* the waker's FUTEX_WAKE result */
+static int round_no;
+static __int128 wake_at, ran_at;	/* chain: the wake, the woken thread's read */
+
+static long futex(unsigned int *uaddr, int op, unsigned int val, const struct timespec *ts)
+{
+	return syscall(SYS_futex, uaddr, op, val, ts, NULL, 0);
+}
+
+static void sleep_s(time_t s)
+{
+	struct timespec ts = { s, 0 };
+
+	if (nanosleep(&ts, NULL))
+		prog_fail("wakeorder: nanosleep: %s", strerror(errno));
+}
+
+static void *queued_waker(void *arg)
+{
+	(void)arg;
+	pthread_barrier_wait(&ready);
+	sleep_s(1);
+	if (round_no % 2 == 0)
+		__atomic_store_n(&word, 1, __ATOMIC_SEQ_CST);
+	woken = futex(&word, FUTEX_WAKE_PRIVATE, 1, NULL);
+	return NULL;
+}
+
+static void queued_round(void)
+{
+	struct timespec hundred = { 100, 0 };
+	__int128 start, took;
+	pthread_t th;
+	char buf[48];
+	long r;
+
+	word = 0;
+	woken = -1;
+	pthread_barrier_init(&ready, NULL, 2);
+	if (pthread_create(&th, NULL, queued_waker, NULL))
+		prog_fail("wakeorder: pthread_create");
+	pthread_barrier_wait(&ready);
+	start = prog_now(CLOCK_MONOTONIC);
+	r = futex(&word, FUTEX_WAIT_PRIVATE, 0, &hundred);
+	took = prog_now(CLOCK_MONOTONIC) - start;
+	pthread_join(th, NULL);
+	pthread_barrier_destroy(&ready);
+	if (r != 0 || woken != 1 || took < 0 || took > 50 * PROG_NSEC)
+		prog_fail("wakeorder: round %d (%s word): wait returned %ld (%s) after %s s, the wake woke %ld",
+			  round_no, round_no % 2 ? "same" : "changed", r,
+			  r ? strerror(errno) : "woken", prog_fmt(buf, sizeof(buf), took), woken);
+}
+
+/* chain: blocks for good until woken, reads the time, blocks again */
+static void *sleeper_thread(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		while (!__atomic_load_n(&word, __ATOMIC_SEQ_CST))
+			futex(&word, FUTEX_WAIT_PRIVATE, 0, NULL);
+		ran_at = prog_now(CLOCK_MONOTONIC);
+		__atomic_store_n(&word, 0, __ATOMIC_SEQ_CST);
+	}
+	return NULL;
+}
+
+static void chain_round(void)
+{
+	char a[48], b[48];
+
+	sleep_s(1);	/* a jump, after a look that saw the thread asleep */
+	wake_at = prog_now(CLOCK_MONOTONIC);
+	__atomic_store_n(&word, 1, __ATOMIC_SEQ_CST);
+	futex(&word, FUTEX_WAKE_PRIVATE, 1, NULL);
+	sleep_s(1000);
+	if (__atomic_load_n(&word, __ATOMIC_SEQ_CST) ||
+	    ran_at - wake_at < 0 || ran_at - wake_at >= PROG_NSEC)
+		prog_fail("wakeorder: chain round %d: woken at %s s, ran at %s s", round_no,
+			  prog_fmt(a, sizeof(a), wake_at), prog_fmt(b, sizeof(b), ran_at));
+}
+
+int main(int argc, char **argv)
+{
+	const char *mode = argc > 1 ? argv[1] : "";
+	int rounds = argc > 2 ? atoi(argv[2]) : 100;
+	bool chain = !strcmp(mode, "chain");
+	pthread_t th;
+
+	if ((!chain && strcmp(mode, "queued")) || rounds <= 0)
+		prog_fail("usage: wakeorder queued|chain [ROUNDS]");
+	if (chain && pthread_create(&th, NULL, sleeper_thread, NULL))
+		prog_fail("wakeorder: pthread_create");
+	for (round_no = 0; round_no < rounds; round_no++) {
+		if (chain)
+			chain_round();
+		else
+			queued_round();
+	}
+	printf("ok %d %s rounds\n", rounds, mode);
+	return 0;
+}
