@@ -1722,9 +1722,7 @@ static bool take_signals(struct tracer *tr)
  * before sleeping in poll(). A supervisor that sleeps must be woken, and
  * waking a CPU that went idle can cost more than the whole stop (27 us one
  * way between the two vCPUs of the VM this was measured on, 2 us on one
- * CPU). The signal is polled, and waitid() asked only when it came:
- * waitid() walks every traced thread. With one CPU, polling would only
- * delay the tracee.
+ * CPU). With one CPU, polling would only delay the tracee.
  */
 static bool await_report(struct tracer *tr)
 {
@@ -1740,8 +1738,12 @@ static bool await_report(struct tracer *tr)
 			limit = until_recheck;
 	}
 	do {
-		/* a SIGCHLD may be for a report already taken: ask */
-		if (take_signals(tr) && report_pending())
+		/*
+		 * One for a report taken already costs a turn of the loop
+		 * (which reaps every report pending, whatever the signal was
+		 * for) and this poll: waitid() here would walk every thread.
+		 */
+		if (take_signals(tr))
 			return true;
 	} while (ns_since(&start) < limit);
 	return false;
