@@ -315,8 +315,15 @@ TEST_F_TIMEOUT(quiet, lone_member_sleeps_exactly, 60)
 	       r.v[1] / 1e6, r.v[2] / 1e6);
 	EXPECT_EQ(0, r.v[0]);
 	EXPECT_LE(STEP_NS, r.v[1]);
-	EXPECT_GT(STEP_NS + 5 * FX_MSEC, r.v[2]);
+	EXPECT_GT(STEP_NS + FX_NSEC, r.v[2]);
 	EXPECT_LE(2 * LOOPS * STEP_NS, r.v[3]);
+	/*
+	 * Exactly: virtual time past the deadlines is time the member ran,
+	 * so at most the real time of the whole run. (A per-sleep bound of
+	 * 5 ms failed once on a loaded host: one step of 15.25 ms, 200 steps
+	 * 2.007 s virtual in 0.015 s real; a vCPU stall adds to both.)
+	 */
+	EXPECT_GE(c->t_done - c->t_spawn, r.v[3] - 2 * LOOPS * STEP_NS);
 	ASSERT_EQ(0, fx_get(&self->e, &g));
 	EXPECT_LE(2 * LOOPS, g.jumps);
 	EXPECT_EQ(0, g.sleepers);

@@ -7,6 +7,7 @@
  */
 
 #define _GNU_SOURCE
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -36,13 +37,14 @@ static bool socket_timeout(pid_t tgid, long fd)
 	link[n] = '\0';
 	if (strncmp(link, "socket:", 7))
 		return false;
+	/* unable to look (no descriptor left, say): it may be timed, holds */
 	pidfd = (int)syscall(SYS_pidfd_open, tgid, 0);
 	if (pidfd < 0)
-		return false;
+		return errno != ESRCH;
 	copy = (int)syscall(SYS_pidfd_getfd, pidfd, (int)fd, 0);
 	close(pidfd);
 	if (copy < 0)
-		return false;
+		return errno != EBADF && errno != ESRCH;
 	getsockopt(copy, SOL_SOCKET, SO_RCVTIMEO, &rcv, &len);
 	len = sizeof(snd);
 	getsockopt(copy, SOL_SOCKET, SO_SNDTIMEO, &snd, &len);

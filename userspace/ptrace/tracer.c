@@ -33,6 +33,7 @@
 #include <sys/timerfd.h>
 #include <sys/types.h>
 #include <sys/user.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -151,6 +152,8 @@ struct tracer {
 	 * kernel runs): no sleeper is trusted, every thread is read */
 	bool sleepers_unsure;
 	bool may_spin;			/* more than one CPU to run on */
+	bool wchan_ok;			/* wchan_says_asleep() may ask */
+	int wchan_wrong;		/* sleepers in a row whose wchan read "0" */
 	struct rlimit nofile;		/* the caller's, for the commands */
 	struct fc_cpuclock cpu;		/* quiescent()'s processes and clocks */
 	struct {
@@ -616,6 +619,37 @@ static bool in_pure_sleep(const struct tracee *t, const struct fc_taskstat *st,
 		nr == SYS_select || nr == SYS_restart_syscall);
 }
 
+/* Is the running kernel major.minor or later? */
+static bool kernel_at_least(int major, int minor)
+{
+	struct utsname u;
+	int ma = 0, mi = 0;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
+		return false;
+	return ma > major || (ma == major && mi >= minor);
+}
+
+/*
+ * Does t's wchan name a sleep (see look_one())? Not trusted before Linux
+ * 5.16, whose get_wchan() took no lock and told only TASK_RUNNING apart,
+ * not a wakeup queued for another CPU, nor once it has read "0" for 16
+ * threads in a row that the full reading then found asleep (a kernel that
+ * cannot tell, where asking would only add to the cost).
+ */
+static bool wchan_says_asleep(struct tracer *tr, struct tracee *t, bool *zero)
+{
+	int r;
+
+	if (!tr->wchan_ok)
+		return false;
+	r = fc_taskstat_asleep(&t->files);
+	*zero = r == 0;
+	if (r == 1)
+		tr->wchan_wrong = 0;
+	return r == 1;
+}
+
 /*
  * One thread's part of a look (quiescent()): is t blocked? Its stat letter
  * tells S from R (running, queued, or woken and not yet queued), D,
@@ -630,6 +664,7 @@ static bool in_pure_sleep(const struct tracee *t, const struct fc_taskstat *st,
 static bool look_one(struct tracer *tr, struct tracee *t)
 {
 	struct fc_taskstat st, conf, rs;
+	bool wchan_zero = false;
 	int err;
 
 	t->asleep = t->seen = t->next_ok = false;
@@ -638,7 +673,7 @@ static bool look_one(struct tracer *tr, struct tracee *t)
 		return false;
 	if (t->base_ok && !fc_taskstat_runtime(&t->files, &rs) &&
 	    rs.runtime == t->base_run && rs.slices == t->base_slices &&
-	    fc_taskstat_asleep(&t->files) == 1) {
+	    wchan_says_asleep(tr, t, &wchan_zero)) {
 		/* not run since: the same sleep, in the same syscall */
 		st = rs;
 		st.state = 'S';
@@ -670,7 +705,12 @@ static bool look_one(struct tracer *tr, struct tracee *t)
 	if (holding(tr, t, &conf))
 		return false;
 	t->seen = in_pure_sleep(t, &st, &conf);
-	if (st.state == 'S' && !t->base_ok) {
+	if (wchan_zero && st.state == 'S' && conf.state == 'S' && ++tr->wchan_wrong >= 16) {
+		tr->wchan_ok = false;	/* "0" for sleepers: this kernel cannot tell */
+		logv(tr, "wchan reads 0 for sleeping threads: each is read in full");
+	}
+	/* no schedstat (all zero): nothing tells a run, no base */
+	if (st.state == 'S' && !t->base_ok && st.slices) {
 		t->next_ok = true;
 		t->next_run = st.runtime;
 		t->next_slices = st.slices;
@@ -938,7 +978,8 @@ static enum wait_start wait_start(struct tracer *tr, struct tracee *t)
 	timer = fc_timers_first(&tr->timers);
 	if ((first && fc_time_cmp(t->wait.deadline, first->deadline) > 0) ||
 	    (timer && fc_time_cmp(timer->expiry, t->wait.deadline) <= 0))
-		return WAIT_QUEUE_AND_JUMP;
+		/* a CPU-time timer left to the kernel may fire from t's own run */
+		return tr->sleepers_unsure ? WAIT_QUEUE : WAIT_QUEUE_AND_JUMP;
 	return WAIT_SKIP;
 }
 
@@ -1650,7 +1691,7 @@ static pid_t tgid_of(pid_t tid)
  */
 static void forward_signal(struct tracer *tr, const struct signalfd_siginfo *si)
 {
-	pid_t *done, tgid;
+	pid_t *done, pid;
 	struct tracee *t;
 	int n = 0, i;
 
@@ -1662,15 +1703,14 @@ static void forward_signal(struct tracer *tr, const struct signalfd_siginfo *si)
 	if (!done)
 		return;
 	for (t = tr->all; t; t = t->next) {
-		tgid = tgid_of(t->tid);
-		if (!tgid)
-			continue;
-		for (i = 0; i < n && done[i] != tgid; i++)
+		/* any thread's id signals its whole process */
+		pid = tgid(t) ? tgid(t) : t->tid;
+		for (i = 0; i < n && done[i] != pid; i++)
 			;
 		if (i < n)
 			continue;
-		done[n++] = tgid;
-		kill(tgid, si->ssi_signo);
+		done[n++] = pid;
+		kill(pid, si->ssi_signo);
 	}
 	free(done);
 }
@@ -1836,6 +1876,7 @@ int fc_trace_run(const struct fc_trace_opts *o, int *exit_status)
 	fc_timers_init(&tr->timers, &tr->clock);
 	raise_nofile(tr);
 	tr->may_spin = sched_getaffinity(0, sizeof(cpus), &cpus) || CPU_COUNT(&cpus) > 1;
+	tr->wchan_ok = kernel_at_least(5, 16);
 	if (o->has_start) {
 		fc_host_now(&now);
 		fc_clock_set_start(&tr->clock, now.real, o->start);

@@ -2,12 +2,13 @@
 /*
  * Wake-ups around a jump, as natively. MODE "queued": a futex wait that
  * began before a jump is asleep when the thread the jump wakes wakes it.
- * Each round the waker sleeps 1 s; the waiter then waits on a futex for
- * 100 s (its entry is what makes the process idle); the waker, woken by
- * the jump, wakes the futex, changing its word in even rounds, leaving it
- * in odd ones. The waker must have woken one thread and the waiter must
- * return 0 (woken) after about 1 s: not EAGAIN (its futex changed before
- * it slept) nor ETIMEDOUT (the wake came before it slept). MODE "chain":
+ * Each round the waker sleeps 1 s; once it is asleep (its stat and
+ * syscall files say so) the waiter waits on a futex for 100 s, and its
+ * entry is what makes the process idle; the waker, woken by the jump,
+ * wakes the futex, changing its word in even rounds, leaving it in odd
+ * ones. The waker must have woken one thread and the waiter must return 0
+ * (woken) after 0.5 to 2 s: not EAGAIN (its futex changed before it
+ * slept) nor ETIMEDOUT (the wake came before it slept). MODE "chain":
  * a thread blocked for good on a futex (seen asleep by the looks before)
  * is woken by the sleeper the jump ends, which at once sleeps 1000 s: the
  * woken thread must run before that jump, reading a time less than 1 s
@@ -20,11 +21,13 @@
 #define _GNU_SOURCE
 #include <linux/futex.h>
 #include <pthread.h>
+#include <sched.h>
 
 #include "prog.h"
 
 static unsigned int word;
 static pthread_barrier_t ready;
+static pid_t waker_tid;
 static long woken;		/* the waker's FUTEX_WAKE result */
 static int round_no;
 static __int128 wake_at, ran_at;	/* chain: the wake, the woken thread's read */
@@ -45,12 +48,47 @@ static void sleep_s(time_t s)
 static void *queued_waker(void *arg)
 {
 	(void)arg;
+	waker_tid = (pid_t)syscall(SYS_gettid);
 	pthread_barrier_wait(&ready);
 	sleep_s(1);
 	if (round_no % 2 == 0)
 		__atomic_store_n(&word, 1, __ATOMIC_SEQ_CST);
 	woken = futex(&word, FUTEX_WAKE_PRIVATE, 1, NULL);
 	return NULL;
+}
+
+/* Until the waker sleeps in its nanosleep: S, in syscall 230 or 35. */
+static void await_waker_asleep(void)
+{
+	__int128 until = prog_now(CLOCK_MONOTONIC) + 10 * PROG_NSEC;
+	char path[64], buf[512], *p;
+	FILE *f;
+
+	for (;;) {
+		char state = 0;
+		long nr = -1;
+
+		snprintf(path, sizeof(path), "/proc/self/task/%d/stat", waker_tid);
+		f = fopen(path, "re");
+		if (f) {
+			if (fgets(buf, sizeof(buf), f) && (p = strrchr(buf, ')')))
+				state = p[2];
+			fclose(f);
+		}
+		snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", waker_tid);
+		f = fopen(path, "re");
+		if (f) {
+			if (fscanf(f, "%ld", &nr) != 1)
+				nr = -1;
+			fclose(f);
+		}
+		if (state == 'S' && (nr == SYS_clock_nanosleep || nr == SYS_nanosleep))
+			return;
+		if (prog_now(CLOCK_MONOTONIC) > until)
+			prog_fail("wakeorder: the waker is not asleep after 10 s (%c, %ld)",
+				  state ? state : '?', nr);
+		sched_yield();
+	}
 }
 
 static void queued_round(void)
@@ -67,12 +105,14 @@ static void queued_round(void)
 	if (pthread_create(&th, NULL, queued_waker, NULL))
 		prog_fail("wakeorder: pthread_create");
 	pthread_barrier_wait(&ready);
+	await_waker_asleep();
 	start = prog_now(CLOCK_MONOTONIC);
 	r = futex(&word, FUTEX_WAIT_PRIVATE, 0, &hundred);
 	took = prog_now(CLOCK_MONOTONIC) - start;
 	pthread_join(th, NULL);
 	pthread_barrier_destroy(&ready);
-	if (r != 0 || woken != 1 || took < 0 || took > 50 * PROG_NSEC)
+	/* the waker's 1 s began before the wait: a little less than 1 s */
+	if (r != 0 || woken != 1 || took < PROG_NSEC / 2 || took >= 2 * PROG_NSEC)
 		prog_fail("wakeorder: round %d (%s word): wait returned %ld (%s) after %s s, the wake woke %ld",
 			  round_no, round_no % 2 ? "same" : "changed", r,
 			  r ? strerror(errno) : "woken", prog_fmt(buf, sizeof(buf), took), woken);
