@@ -205,6 +205,12 @@ static pid_t tgid(struct tracee *t)
 	return t->tgid;
 }
 
+/* t's process, or while that is unknown t itself (kill() takes either). */
+static pid_t process_of(struct tracee *t)
+{
+	return tgid(t) ? tgid(t) : t->tid;
+}
+
 /* The distinct processes of the tree (the caller frees the array). */
 static pid_t *collect_tgids(struct tracer *tr, int *n)
 {
@@ -546,7 +552,7 @@ static bool sleeper(const struct tracer *tr, const struct tracee *t)
 /* Counts t among the sleepers of its process (t->shared_ix: its entry). */
 static void count_sleeper(struct tracer *tr, struct tracee *t)
 {
-	pid_t g = tgid(t) ? tgid(t) : t->tid;
+	pid_t g = process_of(t);
 	int i;
 
 	t->shared_ix = -1;
@@ -664,15 +670,15 @@ static bool wchan_says_asleep(struct tracer *tr, struct tracee *t, bool *zero)
 static bool look_one(struct tracer *tr, struct tracee *t)
 {
 	struct fc_taskstat st, conf, rs;
-	bool wchan_zero = false;
+	bool wchan_zero = false, have_rs;
 	int err;
 
 	t->asleep = t->seen = t->next_ok = false;
 	/* a wait the supervisor ended: it reports before it sleeps again */
 	if (t->state == IN_WAIT && t->fired)
 		return false;
-	if (t->base_ok && !fc_taskstat_runtime(&t->files, &rs) &&
-	    rs.runtime == t->base_run && rs.slices == t->base_slices &&
+	have_rs = t->base_ok && !fc_taskstat_runtime(&t->files, &rs);
+	if (have_rs && rs.runtime == t->base_run && rs.slices == t->base_slices &&
 	    wchan_says_asleep(tr, t, &wchan_zero)) {
 		/* not run since: the same sleep, in the same syscall */
 		st = rs;
@@ -680,11 +686,19 @@ static bool look_one(struct tracer *tr, struct tracee *t)
 		conf = t->base_conf;
 	} else {
 		t->base_ok = false;
-		err = fc_taskstat_read(&t->files, true, &st);
+		/*
+		 * The CPU time just read serves: read before the letter, a
+		 * run between them ends in the second clock reading.
+		 */
+		err = fc_taskstat_read(&t->files, !have_rs, &st);
 		/* reaped, yet here (its exit came first): it blocks nothing */
 		if (err == -ESRCH || err == -ENOENT) {
 			t->reaped = true;
 			return true;
+		}
+		if (!err && have_rs) {
+			st.runtime = rs.runtime;
+			st.slices = rs.slices;
 		}
 		if (err || !blocked(tr, t, &st))
 			return false;
@@ -787,7 +801,7 @@ static bool quiescent(struct tracer *tr, struct tracee *skip)
 			return false;
 		if (trusted_sleeper(tr, t))
 			continue;
-		if (fc_cpuclock_add(&tr->cpu, tgid(t) ? tgid(t) : t->tid))
+		if (fc_cpuclock_add(&tr->cpu, process_of(t)))
 			return false;
 	}
 	if (tr->cpu.n)
@@ -1703,8 +1717,7 @@ static void forward_signal(struct tracer *tr, const struct signalfd_siginfo *si)
 	if (!done)
 		return;
 	for (t = tr->all; t; t = t->next) {
-		/* any thread's id signals its whole process */
-		pid = tgid(t) ? tgid(t) : t->tid;
+		pid = process_of(t);
 		for (i = 0; i < n && done[i] != pid; i++)
 			;
 		if (i < n)
@@ -1813,15 +1826,8 @@ static void loop(struct tracer *tr)
 		if (tr->running <= 0)
 			break;
 		fire_due(tr);
-		if (events || tr->recheck_ns) {
-			struct timespec now;
-
-			clock_gettime(CLOCK_MONOTONIC, &now);
-			if (events || now.tv_sec > tr->recheck_at.tv_sec ||
-			    (now.tv_sec == tr->recheck_at.tv_sec &&
-			     now.tv_nsec >= tr->recheck_at.tv_nsec))
-				check_idle(tr);
-		}
+		if (events || (tr->recheck_ns && ns_since(&tr->recheck_at) >= 0))
+			check_idle(tr);
 		if (events && await_report(tr))
 			continue;
 		arm_timer(tr);
