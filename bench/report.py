@@ -70,7 +70,7 @@ def main(argv):
             key = w[0]
             if key in ("kernel", "cpu", "cpus", "clocksource", "commit",
                        "module", "modes", "date", "vm_seconds", "nofile_soft", "rows",
-                       "nofile_hard"):
+                       "nofile_hard", "jvm_minute_jumps"):
                 info[key] = " ".join(w[1:])
             elif key == "tsc_hz":
                 hz.append(float(w[1]))
@@ -142,6 +142,21 @@ def main(argv):
     res["a0_2000_sleeps_1us_native_floor"] = per("sleeps_1us", "native")
     res["f0_timerfd_reads_native_floor"] = per("timerfd_reads", "native")
     res["s0_hooks_install_cold"] = per("hooks_install", "kernel")
+    # (t): one trapped call's stop and resume, in us; and what the JVM's
+    # hour must cost at least at that price (its jumps in a virtual minute
+    # x 60: each ends a wait the supervisor saw begin)
+    jm = info.get("jvm_minute_jumps")
+    res["j0_jvm_jumps_per_hour"] = int(jm) * 60 if jm and jm.isdigit() and int(jm) else None
+    for name in ("trap_floor", "trap_floor_one_cpu"):
+        r = per(name, "native")
+        if r:
+            us = sorted(x * 1e6 for x in r["inner_all_s"])
+            r["us_per_trap"] = {k: rnd(v / r["count"], 2) for k, v in
+                                (("min", us[0]), ("median", med(us)), ("max", us[-1]))}
+            if res["j0_jvm_jumps_per_hour"]:
+                r["jvm_hour_floor_s"] = {k: rnd(v * 1e-6 * res["j0_jvm_jumps_per_hour"], 2)
+                                         for k, v in r["us_per_trap"].items()}
+        res["t_" + name] = r
     for name, key in (("startup", "s_startup_true"), ("sleeps", "a_2000_sleeps_1ms"),
                       ("vdso", "b_clock_gettime_vdso"), ("syscall", "b_clock_gettime_syscall"),
                       ("walk", "c_tmpfs_walk_no_sleeps"),
@@ -289,6 +304,19 @@ def main(argv):
     L.append("| (j) JVM Thread.sleep(3600000), whole command, min / median / p90 / max | "
              + " | ".join(cell("j_jvm_hour_sleep", m, lambda r: spread(r, 1, 2, "s")) for m in modes)
              + f" | ptrace < {GOALS['j_ptrace_hour_max_s']:.0f} s |")
+    for name, label in (("trap_floor", "CPUs free"), ("trap_floor_one_cpu", "tracer and tracee on one CPU")):
+        r = res.get("t_" + name)
+        if not r:
+            continue
+        t = r["us_per_trap"]
+        val = f"{t['min']:.1f} / {t['median']:.1f} / {t['max']:.1f} us (n={r['runs']})"
+        if "jvm_hour_floor_s" in r:
+            f = r["jvm_hour_floor_s"]
+            val += (f"; x {res['j0_jvm_jumps_per_hour']} jumps of (j) an hour = "
+                    f"{f['min']:.2f} / {f['median']:.2f} / {f['max']:.2f} s at least")
+        L.append(f"| (t) floor of ptrace mode: one seccomp stop and resume, a tracer doing "
+                 f"nothing else, {label}, min / median / max | "
+                 + " | ".join(val if m == "ptrace" else "-" for m in modes) + " | |")
     L.append("| (a) same, inner (first to last sleep) | " + " | ".join(
         cell("a_2000_sleeps_1ms", m, lambda r: f"{r['inner_s']:.4f} s", "speedup_inner") for m in modes)
         + " | |")

@@ -17,7 +17,13 @@
 #   (sys.executable, not a wrapper such as pyenv's shim), A_ROUNDS rounds
 #   (j) a JVM's Thread.sleep(3600000), whole command, J_ROUNDS rounds
 #   (default 10), fluxcap modes only (natively an hour); needs javac.
-#   --here runs (p) and (j) by default, a VM run does not (TCG: minutes)
+#   Also the jumps of one virtual minute of it under ptrace -v: every
+#   jump ends a wait, and every wait a ptrace supervisor ends costs it
+#   at least the floor (t)
+#   (t) the floor of ptrace mode: one seccomp stop and resume with a
+#   tracer doing nothing else, T_TRAPS (default 20000) per round,
+#   F_ROUNDS rounds, with the CPUs free and on one CPU
+#   --here runs (p), (j) and (t) by default, a VM run does not (TCG: minutes)
 #
 #   bench/run.sh [--kernel K]...  one VM boot per kernel (default: every
 #                                 kernel with a built build/K/fluxcap.ko),
@@ -28,7 +34,7 @@
 #   --no-build                    do not run make first
 #   --rows LIST                   only these rows, e.g. --rows f or
 #                                 --rows a,f (default: s,a,b,c,d,f, and
-#                                 with --here also p,j)
+#                                 with --here also p,j,t)
 #   --out DIR                     results (default build/bench/results):
 #                                 per kernel raw-K.txt, bench-K.json and
 #                                 bench-K.md (the table, also printed)
@@ -38,7 +44,7 @@
 # every clock is virtual; calibrated natively) and, for whole commands,
 # with bash's $EPOCHREALTIME outside fluxctl. Knobs (environment):
 # A_ROUNDS (rounds of (s), (a) and (p), default 10: min / median / p90 / max),
-# J_ROUNDS (rounds of (j), default 10),
+# J_ROUNDS (rounds of (j), default 10), T_TRAPS (calls per round of (t)),
 # REPEAT (runs per other measurement, default 3; median), C_REPEAT (default 15),
 # F_ROUNDS (rounds of (f), default 10), F_TICKS (default 10000),
 # D_REPS (jump latencies per thread count, default 50), D_BUDGET (seconds
@@ -217,7 +223,21 @@ print("0 0")'
 					sample jvm_hour "$m" 1 java -cp "$tree/java" Sleep 3600000
 				done
 			done
+			if [[ " ${modes[*]} " == *" ptrace "* ]]; then
+				o=$("$fluxctl" run --mode ptrace -v -- java -cp "$tree/java" Sleep 60000 2>&1) ||
+					log "(j) a JVM's minute under ptrace -v failed"
+				emit "jvm_minute_jumps $(grep -c '] jump [+]' <<<"$o" || true)"
+			fi
 		fi
+	fi
+	# (t): what one trapped syscall costs a supervisor that only resumes it
+	if row t; then
+		t_traps=${T_TRAPS:-20000}
+		log "$(uname -r): (t) $t_traps trapped calls, $f_rounds rounds"
+		for ((r = 0; r < f_rounds; r++)); do
+			sample trap_floor native "$t_traps" "$w" trap-floor "$t_traps"
+			sample trap_floor_one_cpu native "$t_traps" "$w" trap-floor "$t_traps" one-cpu
+		done
 	fi
 	# (f): a 1 ms periodic timerfd, f_ticks ticks (10 s of real time
 	# natively); the speed-up over native is the goal, as in (a).
@@ -283,7 +303,7 @@ qemu=$(qemu-system-x86_64 --version 2>/dev/null | head -1 || true)
 
 if [ $here = 1 ]; then
 	k=$(uname -r)
-	export ROWS=${ROWS:-s a b c d f p j}
+	export ROWS=${ROWS:-s a b c d f p j t}
 	"$0" --guest "$out/raw-$k.txt"
 	python3 bench/report.py --host-cpu "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')" \
 		"$out/raw-$k.txt" "$out/bench-$k.json" "$out/bench-$k.md"
@@ -304,7 +324,7 @@ for k in "${kernels[@]}"; do
 	rc=0
 	# The knobs reach the guest only on its command line.
 	knobs=()
-	for v in REPEAT C_REPEAT C_PASSES D_REPS D_BUDGET D_TIMEOUT F_ROUNDS F_TICKS ROWS; do
+	for v in REPEAT C_REPEAT C_PASSES D_REPS D_BUDGET D_TIMEOUT F_ROUNDS F_TICKS T_TRAPS ROWS; do
 		[ -z "${!v:-}" ] || knobs+=("$v=${!v}")
 	done
 	tests/vm/run --kernel "$k" --timeout "${VM_TIMEOUT:-1200}" --share "$out" -- \

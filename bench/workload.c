@@ -20,6 +20,13 @@
  *   timerfd-reads N    the same loop for N reads of a timerfd that is
  *                      always due (1 ns period): the syscalls of N ticks
  *                      without ever blocking, the floor of "timerfd"
+ *   trap-floor N [one-cpu]
+ *                      natively only: N getppid() calls, each stopped by a
+ *                      seccomp filter (SECCOMP_RET_TRACE) and resumed by a
+ *                      tracer that does nothing else: what one stop and
+ *                      resume cost, the least any ptrace supervisor pays
+ *                      per wait it ends. one-cpu: both on the CPU it
+ *                      started on (no cross-CPU wake-ups)
  *   tsc-hz             the TSC's ticks per second, against CLOCK_MONOTONIC
  *                      (run it natively: under fluxcap every clock is virtual)
  *
@@ -36,6 +43,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sched.h>
+#include <signal.h>
+#include <stddef.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdbool.h>
@@ -44,9 +57,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -227,6 +243,88 @@ static int timerfd_ticks(long n, long us, bool reads)
 	return 0;
 }
 
+#if defined(__x86_64__)
+#define TRAP_ARCH AUDIT_ARCH_X86_64
+#elif defined(__i386__)
+#define TRAP_ARCH AUDIT_ARCH_I386
+#elif defined(__aarch64__)
+#define TRAP_ARCH AUDIT_ARCH_AARCH64
+#endif
+
+#ifdef TRAP_ARCH
+/* The traced child: stops for its tracer, then makes n trapped calls. */
+static void trapped_calls(long n)
+{
+	struct sock_filter insns[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, TRAP_ARCH, 0, 3),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getppid, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { sizeof(insns) / sizeof(insns[0]), insns };
+	long i;
+
+	if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) || raise(SIGSTOP) ||
+	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+	    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog))
+		_exit(2);
+	for (i = 0; i < n; i++)
+		syscall(SYS_getppid);
+	_exit(0);
+}
+
+static int trap_floor(long n, bool one_cpu)
+{
+	unsigned long long stops = 0;
+	cpu_set_t here;
+	uint64_t t0;
+	int status;
+	pid_t child;
+
+	CPU_ZERO(&here);
+	CPU_SET(sched_getcpu(), &here);
+	if (one_cpu && sched_setaffinity(0, sizeof(here), &here))
+		return perror("sched_setaffinity"), 1;
+	child = fork();
+	if (child < 0)
+		return perror("fork"), 1;
+	if (!child)
+		trapped_calls(n);
+	if (waitpid(child, &status, 0) != child || !WIFSTOPPED(status) ||
+	    ptrace(PTRACE_SETOPTIONS, child, NULL,
+		   (void *)(long)(PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL)) ||
+	    ptrace(PTRACE_CONT, child, NULL, NULL))
+		return fprintf(stderr, "trap-floor: cannot trace the child\n"), 1;
+	t0 = ticks();
+	while (waitpid(child, &status, 0) == child && WIFSTOPPED(status)) {
+		int sig = 0;
+
+		if (status >> 8 == (SIGTRAP | (PTRACE_EVENT_SECCOMP << 8)))
+			stops++;
+		else
+			sig = WSTOPSIG(status);
+		if (ptrace(PTRACE_CONT, child, NULL, (void *)(long)sig))
+			break;
+	}
+	sum = stops;
+	printf("%llu %llu\n", sum, (unsigned long long)(ticks() - t0));
+	if (!WIFEXITED(status) || WEXITSTATUS(status) || stops != (unsigned long long)n)
+		return fprintf(stderr, "trap-floor: %llu of %ld calls stopped (status 0x%x)\n",
+			       stops, n, status), 1;
+	return 0;
+}
+#else
+static int trap_floor(long n, bool one_cpu)
+{
+	(void)n;
+	(void)one_cpu;
+	fprintf(stderr, "trap-floor: not on this architecture\n");
+	return 1;
+}
+#endif
+
 static int tsc_hz(void)
 {
 	struct timespec req = { 0, 200000000 };
@@ -260,6 +358,11 @@ int main(int argc, char *argv[])
 			goto usage;
 		return jumps(n, atol(argv[3]), atol(argv[4]), strtoull(argv[5], NULL, 0),
 			     argc >= 7 ? atol(argv[6]) : 3, argc == 8);
+	}
+	if (!strcmp(argv[1], "trap-floor")) {
+		if (argc > 4 || n < 1 || (argc == 4 && strcmp(argv[3], "one-cpu")))
+			goto usage;
+		return trap_floor(n, argc == 4);
 	}
 	t0 = ticks();
 	if (!strcmp(argv[1], "sleeps") && argc == 4) {
@@ -296,7 +399,7 @@ int main(int argc, char *argv[])
 	return 0;
 usage:
 	fprintf(stderr, "usage: workload sleeps N US | clock N | clock-sys N | walk DIR [PASSES]\n"
-		"       | timerfd N US | timerfd-reads N\n"
+		"       | timerfd N US | timerfd-reads N | trap-floor N [one-cpu]\n"
 		"       | mktree DIR N | jumps N REPS US BUDGET_TICKS [WARMUP [poll]] | tsc-hz\n");
 	return 1;
 }
