@@ -18,12 +18,17 @@
 
 #include "taskstat.h"
 
-bool fc_taskstat_status(pid_t tgid, pid_t tid, const char *key, int base,
-			unsigned long long *val)
+/*
+ * Finds the n keys (with their colons) in one pass over a status file,
+ * pointing vals[i] at key i's value (in the caller's buffer lines, one
+ * line of 128 bytes per key) or NULL. Return: how many were found, or -1
+ * when the file cannot be opened.
+ */
+static int status_fields(pid_t tgid, pid_t tid, const char *const keys[], int n,
+			 char lines[][128], const char *vals[])
 {
-	size_t len = strlen(key);
 	char path[64], line[256];
-	bool found = false;
+	int i, found = 0;
 	FILE *f;
 
 	if (tid)
@@ -32,44 +37,47 @@ bool fc_taskstat_status(pid_t tgid, pid_t tid, const char *key, int base,
 		snprintf(path, sizeof(path), "/proc/%d/status", tgid);
 	f = fopen(path, "re");
 	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof(line), f)) {
-		if (strncmp(line, key, len))
-			continue;
-		*val = strtoull(line + len, NULL, base);
-		found = true;
+		return -1;
+	for (i = 0; i < n; i++)
+		vals[i] = NULL;
+	while (found < n && fgets(line, sizeof(line), f)) {
+		for (i = 0; i < n; i++) {
+			size_t len = strlen(keys[i]);
+
+			if (vals[i] || strncmp(line, keys[i], len))
+				continue;
+			snprintf(lines[i], sizeof(lines[i]), "%s", line + len);
+			vals[i] = lines[i];
+			found++;
+			break;
+		}
 	}
 	fclose(f);
 	return found;
 }
 
+bool fc_taskstat_status(pid_t tgid, pid_t tid, const char *key, int base,
+			unsigned long long *val)
+{
+	const char *keys[] = { key }, *vals[1];
+	char lines[1][128];
+
+	if (status_fields(tgid, tid, keys, 1, lines, vals) != 1)
+		return false;
+	*val = strtoull(vals[0], NULL, base);
+	return true;
+}
+
 bool fc_taskstat_process_clear(pid_t tgid)
 {
-	unsigned long long mask;
-	char path[64], line[256];
-	int seen = 0;
-	bool clear = true;
-	FILE *f;
+	const char *keys[] = { "State:", "SigPnd:", "ShdPnd:" }, *vals[3];
+	char lines[3][128];
 
-	snprintf(path, sizeof(path), "/proc/%d/status", tgid);
-	f = fopen(path, "re");
-	if (!f)
+	if (status_fields(tgid, 0, keys, 3, lines, vals) != 3)
 		return false;
-	while (clear && seen < 3 && fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, "State:", 6)) {
-			seen++;
-			clear = !strpbrk(line + 6, "ZX");
-		} else if (!strncmp(line, "SigPnd:", 7)) {
-			seen++;
-			mask = strtoull(line + 7, NULL, 16);
-			clear = !((mask >> (SIGKILL - 1)) & 1);
-		} else if (!strncmp(line, "ShdPnd:", 7)) {
-			seen++;
-			clear = !strtoull(line + 7, NULL, 16);
-		}
-	}
-	fclose(f);
-	return clear && seen == 3;
+	return !strpbrk(vals[0], "ZX") &&
+	       !((strtoull(vals[1], NULL, 16) >> (SIGKILL - 1)) & 1) &&
+	       !strtoull(vals[2], NULL, 16);
 }
 
 static ssize_t read_at(int fd, pid_t tid, const char *name, char *buf, size_t len)
