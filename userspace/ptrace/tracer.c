@@ -949,15 +949,23 @@ enum wait_start { WAIT_QUEUE, WAIT_SKIP, WAIT_QUEUE_AND_JUMP };
 static bool sees_blocked(struct tracer *tr, struct tracee *t)
 {
 	struct timespec start;
+	unsigned int turns = 0;
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	do {
-		if (report_pending())
-			return false;
+		/*
+		 * A report means some thread ran: no jump. Asking walks every
+		 * traced thread, so it is asked once t reads blocked, and
+		 * every 16 turns to give up early.
+		 */
 		if (look_one(tr, t)) {
+			if (report_pending())
+				return false;
 			keep_look(t);
 			return true;
 		}
+		if (!(++turns % 16) && report_pending())
+			return false;
 	} while (ns_since(&start) < BLOCKING_NS);
 	return false;
 }
