@@ -487,6 +487,11 @@ check "a futex wait begun before a jump is asleep when the woken thread wakes it
 	fc_prog 60 -- "$progs/wakeorder" queued 200
 check "a thread woken by the thread a jump ended runs before the next jump: 1000 rounds" \
 	fc_prog 60 -- "$progs/wakeorder" chain 1000
+# signal: a signal sent to the process while the sleeper sits in its entry
+# stop stays pending there (no other thread takes it); skipping the sleep
+# jumped 10 s in 200 of 200 rounds before the pending check.
+check "a signal sent as a sleep begins ends it (EINTR), not a 10 s jump: 200 rounds" \
+	fc_prog 60 -- "$progs/wakeorder" signal 200
 
 # --- a library constructor calling the preload ----------------------------------
 

@@ -387,6 +387,8 @@ check "wakeorder queued: a futex wait begun before a jump is asleep when woken: 
 	fc_prog 60 -- "$progs/wakeorder" queued 100
 check "wakeorder chain: a thread woken by the one a jump ended runs before the next jump: 300 rounds" \
 	fc_prog 60 -- "$progs/wakeorder" chain 300
+check "wakeorder signal: a signal sent as a sleep begins ends it (EINTR), no jump: 100 rounds" \
+	fc_prog 60 -- "$progs/wakeorder" signal 100
 
 if have perl; then
 	user_perl

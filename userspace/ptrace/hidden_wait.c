@@ -19,32 +19,53 @@
 
 #define IORING_ENTER_GETEVENTS 1UL
 
-/* Does fd of tgid name a socket with a receive or send timeout? */
-static bool socket_timeout(pid_t tgid, long fd)
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD 0x80	/* O_EXCL: Linux 6.9 */
+#endif
+
+/*
+ * A pidfd whose file table is the thread's own: a thread pidfd (Linux
+ * 6.9), else the process's, which shares it unless the thread unshared
+ * its table or the leader has exited (no table: pidfd_getfd says EBADF).
+ */
+static int files_pidfd(pid_t tgid, pid_t tid)
+{
+	int pidfd = (int)syscall(SYS_pidfd_open, tid, PIDFD_THREAD);
+
+	if (pidfd < 0 && errno == EINVAL)
+		pidfd = (int)syscall(SYS_pidfd_open, tgid, 0);
+	return pidfd;
+}
+
+/*
+ * Does fd of thread tid name a socket with a receive or send timeout?
+ * Looked up in the thread's own file table (task/<tid>/fd: the leader's
+ * is gone once it exits); unable to look, it may be timed: it holds.
+ */
+static bool socket_timeout(pid_t tgid, pid_t tid, long fd)
 {
 	struct timeval rcv = { 0, 0 }, snd = { 0, 0 };
 	socklen_t len = sizeof(rcv);
-	char path[64], link[64];
+	char path[80], link[64];
 	int pidfd, copy;
 	ssize_t n;
 
 	if (fd < 0 || fd > 0x7fffffff)
 		return false;
-	snprintf(path, sizeof(path), "/proc/%d/fd/%ld", tgid, fd);
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/fd/%ld", tgid, tid, fd);
 	n = readlink(path, link, sizeof(link) - 1);
 	if (n < 0)
-		return false;
+		return errno != ESRCH;	/* closed under it, say: unseen */
 	link[n] = '\0';
 	if (strncmp(link, "socket:", 7))
 		return false;
-	/* unable to look (no descriptor left, say): it may be timed, holds */
-	pidfd = (int)syscall(SYS_pidfd_open, tgid, 0);
+	pidfd = files_pidfd(tgid, tid);
 	if (pidfd < 0)
 		return errno != ESRCH;
 	copy = (int)syscall(SYS_pidfd_getfd, pidfd, (int)fd, 0);
 	close(pidfd);
 	if (copy < 0)
-		return errno != EBADF && errno != ESRCH;
+		return errno != ESRCH;
 	getsockopt(copy, SOL_SOCKET, SO_RCVTIMEO, &rcv, &len);
 	len = sizeof(snd);
 	getsockopt(copy, SOL_SOCKET, SO_SNDTIMEO, &snd, &len);
@@ -52,7 +73,7 @@ static bool socket_timeout(pid_t tgid, long fd)
 	return rcv.tv_sec || rcv.tv_usec || snd.tv_sec || snd.tv_usec;
 }
 
-bool fc_hidden_wait(pid_t tgid, long nr, const unsigned long *args, char *desc, size_t len)
+bool fc_hidden_wait(pid_t tgid, pid_t tid, long nr, const unsigned long *args, char *desc, size_t len)
 {
 	const char *name = NULL;
 
@@ -79,7 +100,7 @@ bool fc_hidden_wait(pid_t tgid, long nr, const unsigned long *args, char *desc, 
 	case SYS_accept:
 	case SYS_accept4:
 	case SYS_connect:
-		if (!name && socket_timeout(tgid, (long)args[0]))
+		if (!name && socket_timeout(tgid, tid, (long)args[0]))
 			name = "a socket call on a socket with SO_RCVTIMEO/SO_SNDTIMEO";
 		break;
 	default:

@@ -15,10 +15,10 @@
 #include <sys/types.h>
 
 /*
- * Is a thread of process tgid, blocked in syscall nr with args (from
- * /proc/<tid>/syscall), waiting with a timeout the supervisor cannot see?
- * If so, desc names it.
+ * Is thread tid of process tgid, blocked in syscall nr with args (from
+ * /proc/<tid>/syscall), waiting with a timeout the supervisor cannot see,
+ * or one it cannot look at? If so, desc names it.
  */
-bool fc_hidden_wait(pid_t tgid, long nr, const unsigned long *args, char *desc, size_t len);
+bool fc_hidden_wait(pid_t tgid, pid_t tid, long nr, const unsigned long *args, char *desc, size_t len);
 
 #endif /* _FC_HIDDEN_WAIT_H */

@@ -71,11 +71,12 @@ bool fc_taskstat_status(pid_t tgid, pid_t tid, const char *key, int base,
 bool fc_taskstat_process_clear(pid_t tgid)
 {
 	const char *keys[] = { "State:", "SigPnd:", "ShdPnd:" }, *vals[3];
-	char lines[3][128];
+	char lines[3][128], state;
 
 	if (status_fields(tgid, 0, keys, 3, lines, vals) != 3)
 		return false;
-	return !strpbrk(vals[0], "ZX") &&
+	state = vals[0][strspn(vals[0], " \t")];
+	return state && strchr("StT", state) &&
 	       !((strtoull(vals[1], NULL, 16) >> (SIGKILL - 1)) & 1) &&
 	       !strtoull(vals[2], NULL, 16);
 }

@@ -84,9 +84,10 @@ bool fc_taskstat_status(pid_t tgid, pid_t tid, const char *key, int base,
  * Is process tgid free of what wakes its threads unseen by a tracer: no
  * signal pending for the process (ShdPnd), no SIGKILL for its leader
  * (SigPnd: a group exit or fatal signal under way kills every thread with
- * one of its own) and a leader that has not exited (State Z or X: it ended
- * the process, or waits for its threads)? One read of /proc/<tgid>/status;
- * false when it cannot be read.
+ * one of its own) and a leader asleep or stopped (State S, t or T: not
+ * exiting, not a zombie that ended the process or waits for its threads;
+ * a leader that has taken its SIGKILL off SigPnd is running its exit)?
+ * One read of /proc/<tgid>/status; false when it cannot be read.
  */
 bool fc_taskstat_process_clear(pid_t tgid);
 

@@ -48,6 +48,7 @@
 #include "hidden_wait.h"
 #include "preload.h"
 #include "sigdisp.h"
+#include "signal_due.h"
 #include "taskstat.h"
 #include "trace_filter.h"
 #include "trace_settime.h"
@@ -471,7 +472,7 @@ static bool holding(struct tracer *tr, struct tracee *t, const struct fc_tasksta
 	char desc[96];
 
 	if (t->state == IN_WAIT || t->listening || st->nr < 0 ||
-	    !fc_hidden_wait(tgid(t), st->nr, st->args, desc, sizeof(desc)))
+	    !fc_hidden_wait(process_of(t), t->tid, st->nr, st->args, desc, sizeof(desc)))
 		return false;
 	if (!tr->reported_hold)
 		logv(tr, "time holds: thread %d is in %s, whose timeout runs on real time",
@@ -979,7 +980,7 @@ static bool sees_blocked(struct tracer *tr, struct tracee *t)
  * otherwise t goes to sleep and the clock jumps to the earliest deadline
  * at once (WAIT_QUEUE_AND_JUMP), sparing the look that would find the
  * tree idle once t sleeps. A timer due no later than t's deadline may
- * signal t: that one is never skipped.
+ * signal t, and so may a signal already pending: those are never skipped.
  */
 static enum wait_start wait_start(struct tracer *tr, struct tracee *t)
 {
@@ -1002,6 +1003,14 @@ static enum wait_start wait_start(struct tracer *tr, struct tracee *t)
 	    (timer && fc_time_cmp(timer->expiry, t->wait.deadline) <= 0))
 		/* a CPU-time timer left to the kernel may fire from t's own run */
 		return tr->sleepers_unsure ? WAIT_QUEUE : WAIT_QUEUE_AND_JUMP;
+	/*
+	 * A signal sent while t sat in this stop (by a thread that ran and
+	 * blocked before the look, say) is still pending: natively it ends
+	 * the wait at once (EINTR). Read after the look: one sent later came
+	 * from outside the tree, as if just after the jump.
+	 */
+	if (fc_signal_due(t->tid))
+		return WAIT_QUEUE;
 	return WAIT_SKIP;
 }
 

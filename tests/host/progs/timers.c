@@ -867,6 +867,25 @@ static void do_so_rcvtimeo(const struct kind *k)
 	hidden(k, rcvtimeo_1s);
 }
 
+static void *rcvtimeo_alone(void *arg)
+{
+	const struct kind *k = arg;
+
+	hidden(k, rcvtimeo_1s);
+	printf("ok %s%s\n", k->name, *prog_raw_clock() ? " clocks=raw" : "");
+	exit(0);
+}
+
+/* The same once the main thread has gone: the leader keeps no fd table. */
+static void do_so_rcvtimeo_leader_gone(const struct kind *k)
+{
+	pthread_t th;
+
+	if (pthread_create(&th, NULL, rcvtimeo_alone, (void *)k))
+		prog_fail("%s: pthread_create", k->name);
+	pthread_exit(NULL);
+}
+
 /* ---- forever ---- */
 
 /* A timer past KTIME_MAX never fires; a 10 s sleep is not jumped past it. */
@@ -958,6 +977,8 @@ static const struct kind kinds[] = {
 	  "mq_timedreceive 1 s ahead beside a 100 s sleeper: ETIMEDOUT" },
 	{ "so_rcvtimeo", do_so_rcvtimeo, CLOCK_MONOTONIC, false,
 	  "1 s SO_RCVTIMEO recv beside a 100 s sleeper" },
+	{ "so_rcvtimeo_leader_gone", do_so_rcvtimeo_leader_gone, CLOCK_MONOTONIC, false,
+	  "the same in a thread, the main thread exited" },
 	{ "far_timer", do_far_timer, CLOCK_MONOTONIC, false, "LONG_MAX s timer never fires" },
 	{ "far_sleep", do_far_sleep, CLOCK_MONOTONIC, false, "nanosleep(LONG_MAX s) beside 10 s" },
 };

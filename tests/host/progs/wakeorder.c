@@ -14,6 +14,13 @@
  * woken thread must run before that jump, reading a time less than 1 s
  * after the wake (it may still be waiting for its CPU, or be queued on
  * another CPU's wake-up list, when the sleeper's entry asks for a jump).
+ * MODE "signal": a signal sent while a sleep begins ends it at once. Each
+ * round the main thread lets a helper go and sleeps 10 s; the helper,
+ * which blocks SIGUSR1, sends it to the process after 0 to ~5 us and
+ * blocks, leaving the sleeper the only thread to take it. Under ptrace the
+ * signal often arrives while the sleeper sits in its entry stop: it is
+ * pending there, and the sleep must end by it (EINTR), not by a jump of
+ * 10 s. The handler must run less than 1 s after the go.
  *
  * usage: wakeorder MODE [ROUNDS]   (default 100)
  * Last line "ok ROUNDS MODE rounds" and exit 0.
@@ -22,6 +29,7 @@
 #include <linux/futex.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 
 #include "prog.h"
 
@@ -146,20 +154,91 @@ static void chain_round(void)
 			  prog_fmt(a, sizeof(a), wake_at), prog_fmt(b, sizeof(b), ran_at));
 }
 
+/* signal: per round, waits for its go, sends SIGUSR1 a moment later */
+static unsigned int armed, go;
+static volatile sig_atomic_t handled;
+static __int128 handled_at;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	handled_at = prog_now(CLOCK_MONOTONIC);
+	handled = 1;
+}
+
+static void *signal_sender(void *arg)
+{
+	unsigned int seen = 0, v;
+	volatile long spin;
+	long delay;
+	sigset_t usr1;
+
+	(void)arg;
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &usr1, NULL);
+	for (;;) {
+		v = __atomic_load_n(&armed, __ATOMIC_SEQ_CST);
+		if (v == seen) {
+			futex(&armed, FUTEX_WAIT_PRIVATE, v, NULL);
+			continue;
+		}
+		seen = v;
+		while (__atomic_load_n(&go, __ATOMIC_SEQ_CST) != v)
+			;
+		delay = (v * 7919L) % 6 * 300;
+		for (spin = 0; spin < delay; spin++)
+			;
+		kill(getpid(), SIGUSR1);
+	}
+	return NULL;
+}
+
+static void signal_round(void)
+{
+	struct timespec ten = { 10, 0 }, ms = { 0, 1000000 };
+	__int128 start;
+	char buf[48];
+
+	handled = 0;
+	__atomic_store_n(&armed, (unsigned int)round_no + 1, __ATOMIC_SEQ_CST);
+	futex(&armed, FUTEX_WAKE_PRIVATE, 1, NULL);
+	/* the helper is on its way to spin for the go (not required) */
+	sched_yield();
+	start = prog_now(CLOCK_MONOTONIC);
+	__atomic_store_n(&go, (unsigned int)round_no + 1, __ATOMIC_SEQ_CST);
+	nanosleep(&ten, NULL);
+	while (!handled)
+		nanosleep(&ms, NULL);
+	if (handled_at - start >= PROG_NSEC)
+		prog_fail("wakeorder: signal round %d: the handler ran %s s after the go",
+			  round_no, prog_fmt(buf, sizeof(buf), handled_at - start));
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
 	int rounds = argc > 2 ? atoi(argv[2]) : 100;
-	bool chain = !strcmp(mode, "chain");
+	bool chain = !strcmp(mode, "chain"), sig = !strcmp(mode, "signal");
+	struct sigaction sa;
 	pthread_t th;
 
-	if ((!chain && strcmp(mode, "queued")) || rounds <= 0)
-		prog_fail("usage: wakeorder queued|chain [ROUNDS]");
+	if ((!chain && !sig && strcmp(mode, "queued")) || rounds <= 0)
+		prog_fail("usage: wakeorder queued|chain|signal [ROUNDS]");
 	if (chain && pthread_create(&th, NULL, sleeper_thread, NULL))
 		prog_fail("wakeorder: pthread_create");
+	if (sig) {
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_usr1;
+		sigaction(SIGUSR1, &sa, NULL);
+		if (pthread_create(&th, NULL, signal_sender, NULL))
+			prog_fail("wakeorder: pthread_create");
+	}
 	for (round_no = 0; round_no < rounds; round_no++) {
 		if (chain)
 			chain_round();
+		else if (sig)
+			signal_round();
 		else
 			queued_round();
 	}
