@@ -109,6 +109,9 @@ user_timers() {
 		fc_prog $((20 * slow)) -- sh -c 'for k in $("$1" --list); do
 			"$2" --raw "$k" >"$3" || { cat "$3"; exit 1; }; done
 			echo "ok every kind"' sh "$progs/timers" "$progs/timers.static" "$tmp/one-timer.out"
+	check "timers timerfd_closed_many under ulimit -n 1024: closed timerfds are let go, the last is on virtual time" \
+		timed 0 $((5 * slow)) sh -c 'ulimit -n 1024 && exec "$@"' sh \
+		"$fluxctl" run --mode "$MODE" -- "$progs/timers" timerfd_closed_many
 	check "timeout 5 sleep 100: killed by its timer, exit 124, within $(per "$slow" 2) s real" \
 		fc 124 "$(per "$slow" 2)" -- timeout 5 sleep 100
 	check "timeout 100 sleep 5: the sleep wins, exit 0" fc 0 $((5 * slow)) -- timeout 100 sleep 5
@@ -505,8 +508,19 @@ user_signal_dispositions() {
 
 # --- exit statuses, --start ---------------------------------------------------
 
+# A command killed by a signal: fluxctl dies of the same signal, so that
+# its parent sees what it would see natively (a shell stops a script whose
+# command died of SIGINT; one that exited with 130 it does not).
+t_dies_of_signal() {
+	timed 0 $((5 * slow)) perl -e 'system(@ARGV); printf "signal %d status %d\n", $? & 127, $? >> 8' \
+		"$fluxctl" run --mode "$MODE" -- sh -c 'sleep 60; kill -TERM $$' || return 1
+	out_is "signal 15 status 0"
+}
+
 user_exit_statuses() {
 	local b=$((5 * slow))
+	check "a command killed by SIGTERM: fluxctl dies of SIGTERM too (its parent sees the signal)" \
+		t_dies_of_signal
 	check "exit 3 gives 3" fc 3 "$b" -- sh -c 'exit 3'
 	check "exit 3 after sleep 3600 gives 3" fc 3 "$b" -- sh -c 'sleep 3600; exit 3'
 	check "kill -9 \$\$ gives 137" fc 137 "$b" -- sh -c 'kill -9 $$'

@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 
 #include "exec.h"
+#include "exit.h"
 #include "fluxctl.h"
 #include "forward.h"
 #include "group.h"
@@ -34,8 +35,9 @@ static void exec_usage(FILE *f)
 	      "                   or in its ../lib/<triplet>/)\n"
 	      "  -h, --help      show this help\n"
 	      "\n"
-	      "Exit status: CMD's (128+N when killed by signal N, 127 when it cannot be\n"
-	      "run); 1 for an error of fluxctl's, 2 for a usage error.\n", f);
+	      "Exit status: CMD's (128+N when killed by signal N: fluxctl then dies of\n"
+	      "signal N itself; 127 when it cannot be run); 1 for an error of fluxctl's,\n"
+	      "2 for a usage error.\n", f);
 }
 
 int exec_main(int argc, char *argv[])
@@ -106,5 +108,5 @@ int exec_main(int argc, char *argv[])
 			return FC_EXIT_FAIL;
 		}
 	}
-	return fc_exec_status(wstatus);
+	return fc_status_of(wstatus);
 }

@@ -37,8 +37,8 @@ static void usage(FILE *f)
 	      "  --version        show the version\n"
 	      "\n"
 	      "Exit status: the first non-zero exit status of the commands in\n"
-	      "command-line order (127: cannot run, 128+N: killed by signal N),\n"
-	      "else 0; 1 on a usage error.\n",
+	      "command-line order (127: cannot run, 128+N: killed by signal N, and\n"
+	      "then it dies of signal N itself), else 0; 1 on a usage error.\n",
 	      f);
 }
 
@@ -96,5 +96,5 @@ int main(int argc, char *argv[])
 		fprintf(stderr, "fluxcapacitor: %s\n", strerror(-ret));
 		return FC_EXIT_FAIL;
 	}
-	return status;
+	fc_exit(status);
 }

@@ -162,5 +162,5 @@ int main(int argc, char *argv[])
 			subcommands[i].name, subcommands[i].planned);
 		return FC_EXIT_UNAVAILABLE;
 	}
-	return subcommands[i].fn(argc - 1, argv + 1);
+	fc_exit(subcommands[i].fn(argc - 1, argv + 1));
 }

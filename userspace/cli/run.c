@@ -48,8 +48,8 @@ static void usage(FILE *f)
 	      "  -h, --help         show this help\n"
 	      "\n"
 	      "Exit status: the first non-zero exit status of the commands in command-line\n"
-	      "order (127 when a command cannot be run, 128+N when killed by signal N),\n"
-	      "else 0; 1 for a usage error.\n", f);
+	      "order (127 when a command cannot be run, 128+N when killed by signal N:\n"
+	      "fluxctl then dies of signal N itself), else 0; 1 for a usage error.\n", f);
 }
 
 /*

@@ -155,9 +155,3 @@ const char *fc_exec_preload(struct fc_nl *nl, const char *preload)
 	return preload;
 }
 
-int fc_exec_status(int wstatus)
-{
-	if (WIFSIGNALED(wstatus))
-		return 128 + WTERMSIG(wstatus);
-	return WEXITSTATUS(wstatus);
-}

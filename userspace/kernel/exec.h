@@ -38,7 +38,5 @@ struct fc_nl;
  */
 const char *fc_exec_preload(struct fc_nl *nl, const char *preload);
 
-/* A wait status as a shell reports it: the exit code, or 128 + signal. */
-int fc_exec_status(int wstatus);
 
 #endif /* _FC_EXEC_H */

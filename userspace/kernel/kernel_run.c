@@ -23,6 +23,7 @@
 
 #include "cgroup.h"
 #include "exec.h"
+#include "exit.h"
 #include "forward.h"
 #include "group.h"
 #include "kernel_run.h"
@@ -102,7 +103,7 @@ static void wait_all(const pid_t *pids, int *st, int n, const char *dir)
 		}
 		for (i = 0; i < n; i++) {
 			if (pids[i] == pid) {
-				st[i] = fc_exec_status(wstatus);
+				st[i] = fc_status_of(wstatus);
 				left--;
 			}
 		}

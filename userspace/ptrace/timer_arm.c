@@ -19,6 +19,8 @@
 
 void fc_tm_free(struct fc_timers *ts, struct fc_vtimer *v)
 {
+	if (v->kind == FC_VT_TIMERFD)
+		ts->timerfds--;
 	if (v->fd >= 0)
 		close(v->fd);
 	fc_vt_free(&ts->vt, v);

@@ -22,6 +22,8 @@ struct fc_timers {
 	const struct fc_clock *clk;
 	pid_t self;
 	unsigned long sets;	/* times the virtual clock was set */
+	int timerfds;		/* timerfd records (each holds a copy of the file) */
+	int timerfds_swept;	/* ... kept by the last fc_timerfd_sweep() */
 };
 
 enum fc_timer_action {

@@ -46,6 +46,7 @@ void fc_timers_init(struct fc_timers *ts, const struct fc_clock *clk)
 	fc_vt_init(&ts->vt);
 	ts->clk = clk;
 	ts->self = getpid();
+	ts->timerfds = ts->timerfds_swept = 0;
 }
 
 void fc_timers_destroy(struct fc_timers *ts)

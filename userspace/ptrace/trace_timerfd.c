@@ -85,6 +85,7 @@ static struct fc_vtimer *timerfd_of(struct fc_timers *ts, pid_t tgid, int fd, bo
 	v = fc_vt_new(&ts->vt, FC_VT_TIMERFD, tgid, fd);
 	if (!v)
 		return NULL;
+	ts->timerfds++;
 	v->clock = id;
 	pidfd = (int)syscall(SYS_pidfd_open, tgid, 0);
 	if (pidfd >= 0) {
@@ -186,6 +187,29 @@ static bool timerfd_held(struct fc_timers *ts, struct fc_vtimer *v, const pid_t 
 		closedir(d);
 	}
 	return false;
+}
+
+#define SWEEP_MIN 32
+
+bool fc_timerfd_sweep_due(const struct fc_timers *ts)
+{
+	int kept = ts->timerfds_swept;
+
+	return ts->timerfds >= 2 * (kept > SWEEP_MIN ? kept : SWEEP_MIN);
+}
+
+void fc_timerfd_sweep(struct fc_timers *ts, const pid_t *tgids, int n)
+{
+	struct fc_vtimer *v, *next;
+
+	for (v = ts->vt.all; v; v = next) {
+		next = v->next;
+		/* an armed one is looked at when it expires */
+		if (v->kind == FC_VT_TIMERFD && v->state != FC_VT_ARMED &&
+		    !timerfd_held(ts, v, tgids, n))
+			fc_tm_free(ts, v);
+	}
+	ts->timerfds_swept = ts->timerfds;
 }
 
 /* Adds ticks to the expirations a read of the timerfd returns. */

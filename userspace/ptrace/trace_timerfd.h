@@ -37,6 +37,17 @@ void fc_timerfd_read_exit(struct fc_timers *ts, pid_t tgid, unsigned long sets,
 void fc_timerfd_cancel(struct fc_vtimer *v);
 
 /*
+ * The supervisor's copies of timerfds the tree has closed stay open until
+ * swept (a fired one-shot, a disarmed one are never looked at again): due
+ * once the records have doubled since the last sweep, which frees every
+ * unarmed one no process of the tree (tgids) holds (an armed one is
+ * dropped at its expiry). Without it the supervisor
+ * runs out of descriptors and cannot emulate the next timerfd.
+ */
+bool fc_timerfd_sweep_due(const struct fc_timers *ts);
+void fc_timerfd_sweep(struct fc_timers *ts, const pid_t *tgids, int n);
+
+/*
  * v is due at virtual now: adds the expirations due to what a read
  * returns and rearms a periodic v. tgids are the processes of the tree.
  * Return: 0, or -ESRCH when no process holds the file (v is freed).

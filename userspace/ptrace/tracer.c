@@ -41,6 +41,7 @@
 #include "clockpage.h"
 #include "cpuclock.h"
 #include "exec_vdso.h"
+#include "exit.h"
 #include "fc_clock.h"
 #include "fc_sleepq.h"
 #include "foreign_abi.h"
@@ -53,6 +54,7 @@
 #include "trace_filter.h"
 #include "trace_settime.h"
 #include "trace_timer.h"
+#include "trace_timerfd.h"
 #include "trace_wait.h"
 #include "tracer.h"
 
@@ -1111,6 +1113,14 @@ static void timer_call(struct tracer *tr, struct tracee *t, struct user_regs_str
 		resume(tr, t, PTRACE_CONT, 0);
 		break;
 	}
+	if (fc_timerfd_sweep_due(&tr->timers)) {
+		pid_t *tgids;
+		int n = 0;
+
+		tgids = collect_tgids(tr, &n);
+		fc_timerfd_sweep(&tr->timers, tgids, n);
+		free(tgids);
+	}
 	if (t->tcall.desc[0])
 		logv(tr, "%d %s", t->tid, t->tcall.desc);
 }
@@ -1420,11 +1430,10 @@ static void tracee_exited(struct tracer *tr, struct tracee *t, int wstatus)
 	for (i = 0; i < tr->o->ncmds; i++) {
 		if (tr->pids[i] != t->tid || tr->status[i] >= 0)
 			continue;
-		tr->status[i] = t->refused ? 126 :
-				WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) :
-				128 + WTERMSIG(wstatus);
+		tr->status[i] = t->refused ? 126 : fc_status_of(wstatus);
 		tr->running--;
-		logv(tr, "command %d (pid %d) exited with status %d", i + 1, t->tid, tr->status[i]);
+		logv(tr, "command %d (pid %d) exited with status %d", i + 1, t->tid,
+		     fc_status_code(tr->status[i]));
 	}
 	tr->woke_parent = true;
 	fc_timers_gone(&tr->timers, t->tid);	/* a process's timers end with it */
@@ -1615,6 +1624,8 @@ static void child_exec(struct tracer *tr, int i)
 	raise(SIGSTOP);		/* the supervisor seizes us here */
 	if (getppid() == 1)
 		_exit(127);
+	/* seized with EXITKILL, which outlives exec: the program's own is 0 */
+	prctl(PR_SET_PDEATHSIG, 0);
 	if (fc_preload_setenv(tr->o->preload,
 			      tr->have_page ? fc_clockpage_path(&tr->page) : NULL))
 		_exit(127);

@@ -633,6 +633,34 @@ static void do_timerfd(const struct kind *k)
 	close(fd);
 }
 
+/*
+ * 1100 one-shot timerfds, each armed for 1 ms, read and closed, then one
+ * of 10 s read beside a 100 s sleeper: the 10 s come first. (Run with a
+ * limit of 1024 open files, a supervisor that kept a copy of every closed
+ * timerfd ran out of descriptors and left the last one on real time.)
+ */
+static void *sleeper(void *arg);
+
+static void do_timerfd_closed_many(const struct kind *k)
+{
+	__int128 t0;
+	pthread_t th;
+	int i, fd;
+
+	pthread_create(&th, NULL, sleeper, NULL);
+	for (i = 0; i < 1100; i++) {
+		fd = make_timerfd(k, CLOCK_MONOTONIC, 0, TS(0.001), (struct timespec){ 0, 0 });
+		expect_int(k, "expirations", (long long)read_ticks(k, fd), 1);
+		close(fd);
+	}
+	t0 = prog_now(CLOCK_MONOTONIC);
+	fd = make_timerfd(k, CLOCK_MONOTONIC, 0, TS(10), (struct timespec){ 0, 0 });
+	expect_int(k, "expirations", (long long)read_ticks(k, fd), 1);
+	expect_elapsed(k, "monotonic", prog_now(CLOCK_MONOTONIC) - t0, S(10));
+	close(fd);
+	pthread_join(th, NULL);
+}
+
 /* 100 expirations of a 1 s periodic timerfd, in epoll_wait without timeout. */
 static void do_timerfd_periodic(const struct kind *k)
 {
@@ -957,6 +985,8 @@ static const struct kind kinds[] = {
 	{ "timerfd_monotonic", do_timerfd, CLOCK_MONOTONIC, false, "one-shot, blocking read" },
 	{ "timerfd_realtime_abs", do_timerfd, CLOCK_REALTIME, true, "TFD_TIMER_ABSTIME" },
 	{ "timerfd_boottime", do_timerfd, CLOCK_BOOTTIME, false, "one-shot" },
+	{ "timerfd_closed_many", do_timerfd_closed_many, CLOCK_MONOTONIC, false,
+	  "1100 one-shots read and closed, then 10 s beside a 100 s sleeper" },
 	{ "timerfd_periodic", do_timerfd_periodic, CLOCK_MONOTONIC, false,
 	  "1 s period in epoll: 100 expirations in 100 s" },
 	{ "epoll_ready_first", do_epoll_ready_first, CLOCK_MONOTONIC, false,
