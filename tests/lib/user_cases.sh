@@ -394,7 +394,7 @@ user_sigcont() {
 # deadline, never a fresh wait nor another wait's restart.
 user_restarts() {
 	local k
-	for k in select_eintr_fresh poll_after_eintr restart_kept; do
+	for k in select_eintr_fresh poll_after_eintr restart_kept ignored_no_eintr; do
 		check "restarts $k: as natively" fc_prog $((5 * slow)) -- "$progs/restarts" "$k"
 	done
 }

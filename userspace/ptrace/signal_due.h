@@ -18,4 +18,13 @@
  */
 bool fc_signal_due(pid_t tid);
 
+/*
+ * Are the unblocked signals queued for ptrace-stopped thread tid (one at
+ * least) all ones its process ignores (SIG_IGN, or by default: SIGCHLD,
+ * SIGURG, SIGWINCH)? The kernel queues those for a traced thread only;
+ * natively they never wake a wait, under ptrace one ends with EINTR.
+ * False when it cannot tell.
+ */
+bool fc_signal_only_ignored(pid_t tid, pid_t tgid);
+
 #endif /* _FC_SIGNAL_DUE_H */

@@ -1392,6 +1392,23 @@ static void syscall_exit_stop(struct tracer *tr, struct tracee *t)
 			t->restart.regs = t->saved;
 			t->restart.wait = t->wait;
 		}
+		if (!timed_out && ret == -EINTR && (long)regs.rax == ret &&
+		    fc_signal_only_ignored(t->tid, process_of(t))) {
+			/*
+			 * Ended by a signal its process ignores, which only a
+			 * traced thread is sent: natively the wait goes on.
+			 * Run it again (as the kernel restarts a call), its
+			 * deadline kept (is_restart()).
+			 */
+			t->restart.valid = true;
+			t->restart.nr = t->wait.nr;
+			t->restart.regs = t->saved;
+			t->restart.wait = t->wait;
+			regs.rax = regs.orig_rax;
+			regs.rip -= 2;	/* the syscall instruction */
+			logv(tr, "%d %s: EINTR by an ignored signal, run again", t->tid,
+			     fc_syscall_name(t->wait.nr));
+		}
 		if (timed_out && (long)regs.rax != ret)
 			logv(tr, "%d %s timed out", t->tid, fc_syscall_name(t->wait.nr));
 		if (t->wait.nr == SYS_rt_sigtimedwait && (long)regs.rax > 0)

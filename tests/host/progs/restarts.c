@@ -12,12 +12,19 @@
  *                       restart is the poll's, not the old sleep's)
  *   restart_kept        a 5 s nanosleep stopped and continued at 1 and 2 s:
  *                       it still ends at 5 s
+ *   ignored_no_eintr    a 3 s epoll_wait, then a 3 s sigtimedwait, each
+ *                       with a SIGWINCH (ignored by default) at 1 s into
+ *                       it, and the child's SIGCHLD in the second: both
+ *                       time out (natively an ignored signal is never
+ *                       sent; to a traced thread it is, and ended both
+ *                       waits with EINTR)
  * A child process sends the signals at virtual times. usage: restarts KIND.
  * Last line "ok KIND" and exit 0.
  */
 #define _GNU_SOURCE
 #include <poll.h>
 #include <signal.h>
+#include <sys/epoll.h>
 #include <sys/select.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -139,12 +146,36 @@ static void restart_kept(void)
 	reap(child);
 }
 
+static void ignored_no_eintr(void)
+{
+	static const int at[] = { 1, 4 }, sig[] = { SIGWINCH, SIGWINCH };
+	pid_t child = signaller(at, sig, 2, -1, -1);
+	struct timespec three = { 3, 0 };
+	int ep = epoll_create1(EPOLL_CLOEXEC), ret;
+	struct epoll_event ev;
+	sigset_t usr2;
+
+	ret = epoll_wait(ep, &ev, 1, 3000);
+	if (ret != 0)
+		prog_fail("%s: epoll_wait gave %d (%s), not 0", kind, ret, strerror(errno));
+	expect_at("the epoll_wait's timeout", 3);
+	sigemptyset(&usr2);
+	sigaddset(&usr2, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &usr2, NULL);
+	ret = sigtimedwait(&usr2, NULL, &three);
+	if (ret != -1 || errno != EAGAIN)
+		prog_fail("%s: sigtimedwait gave %d (%s), not EAGAIN", kind, ret, strerror(errno));
+	expect_at("the sigtimedwait's timeout", 6);
+	close(ep);
+	reap(child);
+}
+
 int main(int argc, char *argv[])
 {
 	struct sigaction sa = { .sa_handler = on_usr1 };	/* no SA_RESTART */
 
 	if (argc != 2)
-		prog_fail("usage: restarts select_eintr_fresh|poll_after_eintr|restart_kept");
+		prog_fail("usage: restarts select_eintr_fresh|poll_after_eintr|restart_kept|ignored_no_eintr");
 	kind = argv[1];
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGUSR1, &sa, NULL);
@@ -155,6 +186,8 @@ int main(int argc, char *argv[])
 		poll_after_eintr();
 	else if (!strcmp(kind, "restart_kept"))
 		restart_kept();
+	else if (!strcmp(kind, "ignored_no_eintr"))
+		ignored_no_eintr();
 	else
 		prog_fail("unknown kind '%s'", kind);
 	printf("ok %s\n", kind);
