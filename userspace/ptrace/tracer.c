@@ -71,6 +71,7 @@
 #define CONFIRM_NS 300000LL		/* idle: look again after 300 us */
 #define SPIN_NS 20000LL			/* see await_report() */
 #define BLOCKING_NS 200000LL		/* see sees_blocked() */
+#define TOOK_NS 500000000LL		/* see took_already() */
 #define TABLE_SIZE 1024
 
 /* IN_TIMER: a timer syscall to finish at its exit; IN_SIGWAIT: a sigwait
@@ -139,6 +140,16 @@ struct tracer {
 	pid_t *pids;		/* the commands' processes */
 	int *status;		/* their exit statuses, -1 while running */
 	int running;		/* commands not yet exited */
+	/*
+	 * Signals a user sent the tree's processes (SI_USER) that they took
+	 * lately, and the supervisor's own to forward once the reports are
+	 * in: a signal sent to a process group reaches both (see
+	 * send_forwards()).
+	 */
+	struct user_signal { pid_t tgid, sender; int sig; struct timespec at; } took[16];
+	int ntook;
+	struct user_signal fwd[8];
+	int nfwd;
 	int tfd, sfd;
 	sigset_t oldmask;
 	long long recheck_ns;	/* next idle re-check delay, 0: none due */
@@ -1486,6 +1497,14 @@ static int delivering(struct tracer *tr, struct tracee *t, int sig)
 		}
 		if (changed)
 			ptrace(PTRACE_SETSIGINFO, t->tid, 0, &si);
+		if (si.si_code == SI_USER) {
+			struct user_signal *u = &tr->took[tr->ntook++ % 16];
+
+			u->tgid = process_of(t);
+			u->sender = si.si_pid;
+			u->sig = sig;
+			clock_gettime(CLOCK_MONOTONIC, &u->at);
+		}
 	}
 	/*
 	 * A handler ends an interrupted wait (EINTR) or restarts it only
@@ -1748,29 +1767,76 @@ static pid_t tgid_of(pid_t tid)
  * reaches the whole foreground process group: a shell waiting for its
  * child would otherwise ignore it. From the terminal they all got it.
  */
-static void forward_signal(struct tracer *tr, const struct signalfd_siginfo *si)
+/*
+ * Did process pid take sig from sender lately (the same kill() as the
+ * supervisor's, to their process group)? Each taking answers once.
+ */
+static bool took_already(struct tracer *tr, pid_t pid, const struct user_signal *f)
+{
+	struct user_signal *u;
+	int i;
+
+	for (i = 0; i < 16 && i < tr->ntook; i++) {
+		u = &tr->took[i];
+		if (u->tgid == pid && u->sig == f->sig && u->sender == f->sender &&
+		    ns_since(&u->at) < TOOK_NS) {
+			u->tgid = 0;
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * Sends the supervisor's signals on to every process of the tree, after
+ * the reports pending have been handled: one a user sent to a process
+ * group is in the tree's too, and natively each process takes it once.
+ * Still pending there, the forwarded copy merges with it; taken already
+ * (its delivery stop came first), it is not sent again.
+ */
+static void send_forwards(struct tracer *tr)
 {
 	pid_t *done, pid;
 	struct tracee *t;
-	int n = 0, i;
+	int n, i, f;
 
-	if (si->ssi_code == SI_KERNEL)
+	if (!tr->nfwd)
 		return;
-	logv(tr, "forwarding signal %d to the tree", si->ssi_signo);
 	forget_sleepers(tr);
 	done = calloc(tr->ntracees + 1, sizeof(*done));
-	if (!done)
-		return;
-	for (t = tr->all; t; t = t->next) {
-		pid = process_of(t);
-		for (i = 0; i < n && done[i] != pid; i++)
-			;
-		if (i < n)
-			continue;
-		done[n++] = pid;
-		kill(pid, si->ssi_signo);
+	for (f = 0; f < tr->nfwd && done; f++) {
+		logv(tr, "forwarding signal %d to the tree", tr->fwd[f].sig);
+		n = 0;
+		for (t = tr->all; t; t = t->next) {
+			pid = process_of(t);
+			for (i = 0; i < n && done[i] != pid; i++)
+				;
+			if (i < n)
+				continue;
+			done[n++] = pid;
+			if (took_already(tr, pid, &tr->fwd[f]))
+				logv(tr, "process %d took signal %d from %d already", pid,
+				     tr->fwd[f].sig, tr->fwd[f].sender);
+			else
+				kill(pid, tr->fwd[f].sig);
+		}
 	}
 	free(done);
+	tr->nfwd = 0;
+}
+
+/* A signal for the supervisor: the tree's (see send_forwards()). */
+static void forward_signal(struct tracer *tr, const struct signalfd_siginfo *si)
+{
+	struct user_signal *f;
+
+	if (si->ssi_code == SI_KERNEL)	/* the terminal's: the tree has its own */
+		return;
+	if (tr->nfwd == 8)
+		send_forwards(tr);
+	f = &tr->fwd[tr->nfwd++];
+	f->sig = (int)si->ssi_signo;
+	f->sender = si->ssi_code == SI_USER ? (pid_t)si->ssi_pid : 0;
 }
 
 static void kill_leftovers(struct tracer *tr)
@@ -1810,7 +1876,7 @@ static bool take_signals(struct tracer *tr)
 		else
 			forward_signal(tr, &si);
 	}
-	return child;
+	return child || tr->nfwd;
 }
 
 /*
@@ -1868,6 +1934,7 @@ static void loop(struct tracer *tr)
 			events = true;
 			tr->idle_pending = false;
 		}
+		send_forwards(tr);
 		if (tr->running <= 0)
 			break;
 		fire_due(tr);
