@@ -394,7 +394,14 @@ user_sigcont() {
 # deadline, never a fresh wait nor another wait's restart.
 user_restarts() {
 	local k
-	for k in select_eintr_fresh poll_after_eintr restart_kept ignored_no_eintr; do
+	for k in select_eintr_fresh poll_after_eintr restart_kept select_stop_fresh nanosleep_stop_rem \
+		ignored_no_eintr; do
+		# An open kernel-mode bug, found 2026-12-05: a select stopped
+		# and continued returns 0 at the SIGCONT (at 5 s, not 13 s).
+		if [ "$k" = select_stop_fresh ] && [ "$MODE" = kernel ]; then
+			skip "restarts $k: as natively" "open kernel-mode bug: it ends at the SIGCONT"
+			continue
+		fi
 		check "restarts $k: as natively" fc_prog $((5 * slow)) -- "$progs/restarts" "$k"
 	done
 }

@@ -447,6 +447,17 @@ static bool interrupted(long ret)
 	       ret == -516 /* ERESTART_RESTARTBLOCK */;
 }
 
+bool fc_wait_rerun_fresh(const struct fc_wait *w)
+{
+	return w->nr == SYS_select || w->nr == SYS_pselect6 || w->nr == SYS_ppoll;
+}
+
+void fc_wait_keep_remaining(pid_t tid, struct fc_wait *w)
+{
+	if (w->remain_on_eintr_only)
+		save_remain(tid, w);
+}
+
 void fc_wait_timed_out(pid_t tid, const struct fc_wait *w)
 {
 	static const unsigned char zeros[4096];

@@ -69,6 +69,18 @@ int fc_wait_decode(pid_t tid, struct user_regs_struct *regs,
 		   struct fc_wait *w, bool *regs_changed);
 
 /*
+ * A wait a signal interrupted and the kernel will restart, not for a
+ * signal its process ignores (a stop, say). fc_wait_rerun_fresh(): does
+ * the re-run read the time left, which the kernel wrote into its timeout
+ * (select, pselect6, ppoll), and so wait afresh from when it runs?
+ * fc_wait_keep_remaining(): the remaining time written into a nanosleep's
+ * rem at the interruption is what it holds after the restarted sleep
+ * ends (the kernel writes it once, then never again).
+ */
+bool fc_wait_rerun_fresh(const struct fc_wait *w);
+void fc_wait_keep_remaining(pid_t tid, struct fc_wait *w);
+
+/*
  * What a real timeout leaves in the caller's memory (select's time left
  * and fd sets), for a wait that timed out or was skipped.
  */

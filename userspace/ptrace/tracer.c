@@ -118,6 +118,7 @@ struct tracee {
 		long nr;		/* -1: via restart_syscall */
 		struct user_regs_struct regs;	/* its registers at entry */
 		struct fc_wait wait;
+		bool fresh;	/* re-run with the time left written back */
 	} restart;
 	struct fc_taskstat_files files;	/* its /proc files, kept open */
 	/* its process's [vdso], once looked up, and whether the preload
@@ -1366,7 +1367,7 @@ static void seccomp_stop(struct tracer *tr, struct tracee *t)
 		resume(tr, t, PTRACE_CONT, 0);
 		return;
 	}
-	if (restarted)
+	if (restarted && !t->restart.fresh)
 		t->wait.deadline = t->restart.wait.deadline;
 	start_wait(tr, t, &regs, changed);
 }
@@ -1402,6 +1403,18 @@ static void syscall_exit_stop(struct tracer *tr, struct tracee *t)
 			t->restart.nr = ret == -ERESTART_RESTARTBLOCK ? -1 : t->wait.nr;
 			t->restart.regs = t->saved;
 			t->restart.wait = t->wait;
+			t->restart.fresh = false;
+			/*
+			 * Natively a signal the process ignores is never sent:
+			 * as if nothing happened. Anything else, a stop say,
+			 * leaves what the kernel leaves: the time left in a
+			 * select's timeout, which its re-run waits afresh from
+			 * then, and in a nanosleep's rem, which stays.
+			 */
+			if (!fc_signal_only_ignored(t->tid, process_of(t))) {
+				t->restart.fresh = fc_wait_rerun_fresh(&t->wait);
+				fc_wait_keep_remaining(t->tid, &t->restart.wait);
+			}
 		}
 		if (!timed_out && ret == -EINTR && (long)regs.rax == ret &&
 		    fc_signal_only_ignored(t->tid, process_of(t))) {
@@ -1415,6 +1428,7 @@ static void syscall_exit_stop(struct tracer *tr, struct tracee *t)
 			t->restart.nr = t->wait.nr;
 			t->restart.regs = t->saved;
 			t->restart.wait = t->wait;
+			t->restart.fresh = false;
 			regs.rax = regs.orig_rax;
 			regs.rip -= 2;	/* the syscall instruction */
 			logv(tr, "%d %s: EINTR by an ignored signal, run again", t->tid,

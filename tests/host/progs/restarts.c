@@ -12,6 +12,13 @@
  *                       restart is the poll's, not the old sleep's)
  *   restart_kept        a 5 s nanosleep stopped and continued at 1 and 2 s:
  *                       it still ends at 5 s
+ *   select_stop_fresh   a 10 s select stopped at 2 s and continued at 5 s:
+ *                       the kernel restarts it with the 8 s it had left,
+ *                       from 5 s: it ends at 13 s (where a kept deadline
+ *                       would end it at 10 s)
+ *   nanosleep_stop_rem  a 10 s nanosleep stopped at 2 s and continued at
+ *                       3 s ends at 10 s, its rem holding the 8 s left at
+ *                       the stop (written then, never after)
  *   ignored_no_eintr    a 3 s epoll_wait, then a 3 s sigtimedwait, each
  *                       with a SIGWINCH (ignored by default) at 1 s into
  *                       it, and the child's SIGCHLD in the second: both
@@ -146,6 +153,36 @@ static void restart_kept(void)
 	reap(child);
 }
 
+static void select_stop_fresh(void)
+{
+	static const int at[] = { 2, 5 }, sig[] = { SIGSTOP, SIGCONT };
+	pid_t child = signaller(at, sig, 2, -1, -1);
+	struct timeval tv = { 10, 0 };
+	int ret;
+
+	ret = select(0, NULL, NULL, NULL, &tv);
+	if (ret != 0)
+		prog_fail("%s: select gave %d (%s), not 0", kind, ret, strerror(errno));
+	expect_at("the select's timeout", 13);
+	reap(child);
+}
+
+static void nanosleep_stop_rem(void)
+{
+	static const int at[] = { 2, 3 }, sig[] = { SIGSTOP, SIGCONT };
+	pid_t child = signaller(at, sig, 2, -1, -1);
+	struct timespec ts = { 10, 0 }, rem = { 77, 0 };
+	__int128 left;
+
+	if (syscall(SYS_nanosleep, &ts, &rem))
+		prog_fail("%s: nanosleep: %s", kind, strerror(errno));
+	expect_at("the nanosleep's end", 10);
+	left = prog_ts_ns(&rem);
+	if (left < 15 * PROG_NSEC / 2 || left > 8 * PROG_NSEC)
+		prog_fail("%s: rem is %s s, want the 8 s left at the stop", kind, prog_s(left));
+	reap(child);
+}
+
 static void ignored_no_eintr(void)
 {
 	static const int at[] = { 1, 4 }, sig[] = { SIGWINCH, SIGWINCH };
@@ -175,7 +212,7 @@ int main(int argc, char *argv[])
 	struct sigaction sa = { .sa_handler = on_usr1 };	/* no SA_RESTART */
 
 	if (argc != 2)
-		prog_fail("usage: restarts select_eintr_fresh|poll_after_eintr|restart_kept|ignored_no_eintr");
+		prog_fail("usage: restarts select_eintr_fresh|poll_after_eintr|restart_kept|select_stop_fresh|nanosleep_stop_rem|ignored_no_eintr");
 	kind = argv[1];
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGUSR1, &sa, NULL);
@@ -186,6 +223,10 @@ int main(int argc, char *argv[])
 		poll_after_eintr();
 	else if (!strcmp(kind, "restart_kept"))
 		restart_kept();
+	else if (!strcmp(kind, "select_stop_fresh"))
+		select_stop_fresh();
+	else if (!strcmp(kind, "nanosleep_stop_rem"))
+		nanosleep_stop_rem();
 	else if (!strcmp(kind, "ignored_no_eintr"))
 		ignored_no_eintr();
 	else
