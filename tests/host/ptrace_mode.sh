@@ -716,6 +716,30 @@ t_group_signal_once() {
 }
 check "SIGTERM to the process group of fluxctl and its command: taken once" t_group_signal_once
 
+# SIGUSR1 to fluxctl reaches the command, and ends nothing (it ended the
+# run before: fluxctl died of it, the tree with it).
+t_usr1_passed_on() {
+	local i fifo=$tmp/usr1.fifo
+	rm -f "$fifo"
+	mkfifo "$fifo"
+	"$fluxctl" run -- "$progs/groupsig" --count <"$fifo" >"$tmp/out" 2>"$tmp/err" &
+	bg_pid=$!
+	bg_pids+=("$bg_pid")
+	exec 7>"$fifo"
+	for ((i = 0; i < 100; i++)); do
+		grep -q ready "$tmp/err" && break
+		sleep 0.1
+	done
+	kill -USR1 "$bg_pid"
+	sleep 0.3
+	echo line >&7
+	exec 7>&-
+	wait_exit "$bg_pid" 10 || { kill_bg; return 1; }
+	[ "$bg_rc" = 0 ] || { note "fluxctl exited with $bg_rc"; return 1; }
+	out_is "caught 1"
+}
+check "SIGUSR1 to fluxctl: passed on to the command, the run goes on" t_usr1_passed_on
+
 # t_kill_clean: SIGKILL to fluxctl; its clock page file goes with it.
 t_kill_clean() {
 	local f i

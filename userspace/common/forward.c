@@ -13,7 +13,8 @@
 
 #define MAX_CHILDREN 64
 
-static const int signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+/* the first four end a run (fc_forward_last()); SIGUSR1/2 are only passed on */
+static const int signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
 static volatile pid_t children[MAX_CHILDREN];
 static volatile sig_atomic_t nchildren, last;
 
@@ -22,7 +23,8 @@ static void on_signal(int sig, siginfo_t *info, void *ctx)
 	int i;
 
 	(void)ctx;
-	last = sig;
+	if (sig != SIGUSR1 && sig != SIGUSR2)
+		last = sig;
 	if (info && info->si_code == SI_KERNEL)
 		return;
 	for (i = 0; i < nchildren; i++)

@@ -22,7 +22,7 @@ void fc_forward_start(sigset_t *old);
 void fc_forward_add(pid_t pid);
 /* In a child: the caller's dispositions (sigdisp.h) and the old mask back. */
 void fc_forward_child(const sigset_t *old);
-/* The last signal forwarded, or 0. */
+/* The last signal forwarded that ends a run (not SIGUSR1/2), or 0. */
 int fc_forward_last(void);
 
 #endif /* _FC_FORWARD_H */

@@ -2027,6 +2027,8 @@ int fc_trace_run(const struct fc_trace_opts *o, int *exit_status)
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGHUP);
 	sigaddset(&mask, SIGQUIT);
+	sigaddset(&mask, SIGUSR1);
+	sigaddset(&mask, SIGUSR2);
 	sigprocmask(SIG_BLOCK, &mask, &tr->oldmask);
 	tr->sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	tr->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);

@@ -5,8 +5,9 @@
  * on the signals it gets. usage: groupsig SIGNUM CMD... runs CMD in a
  * process group of its own, with a pipe on its stdin; after 0.5 s (real
  * time) it sends SIGNUM to the group, 0.5 s later writes a line to the
- * pipe. "groupsig --count" is such a CMD: it counts SIGINT, SIGTERM and
- * SIGHUP while it reads its line, then prints "caught N". The last line
+ * pipe. "groupsig --count" is such a CMD: it counts SIGINT, SIGTERM,
+ * SIGHUP and SIGUSR1 while it reads its line (saying "ready" on stderr
+ * once it counts), then prints "caught N". The last line
  * is CMD's exit: "exit STATUS" or "signal N".
  */
 #define _GNU_SOURCE
@@ -32,6 +33,8 @@ static int count(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	fprintf(stderr, "ready\n");
 	if (!fgets(line, sizeof(line), stdin))
 		prog_fail("groupsig: no line read");
 	printf("caught %d\n", (int)caught);
