@@ -71,7 +71,8 @@
 #define CONFIRM_NS 300000LL		/* idle: look again after 300 us */
 #define SPIN_NS 20000LL			/* see await_report() */
 #define BLOCKING_NS 200000LL		/* see sees_blocked() */
-#define TOOK_NS 500000000LL		/* see took_already() */
+#define TOOK_NS 100000000LL		/* see took_already() */
+#define TOOK_MAX 64
 #define TABLE_SIZE 1024
 
 /* IN_TIMER: a timer syscall to finish at its exit; IN_SIGWAIT: a sigwait
@@ -147,7 +148,7 @@ struct tracer {
 	 * in: a signal sent to a process group reaches both (see
 	 * send_forwards()).
 	 */
-	struct user_signal { pid_t tgid, sender; int sig; struct timespec at; } took[16];
+	struct user_signal { pid_t tgid, sender; int sig; struct timespec at; } took[TOOK_MAX];
 	int ntook;
 	struct user_signal fwd[8];
 	int nfwd;
@@ -1372,6 +1373,18 @@ static void seccomp_stop(struct tracer *tr, struct tracee *t)
 	start_wait(tr, t, &regs, changed);
 }
 
+/*
+ * Does the wait entered with regs run under a signal mask of its own
+ * (epoll_pwait, epoll_pwait2)? Signals it holds back are delivered as it
+ * returns: one it ended for cannot be undone by restarting it.
+ */
+static bool own_sigmask(const struct user_regs_struct *regs)
+{
+	long nr = (long)regs->orig_rax;
+
+	return (nr == SYS_epoll_pwait || nr == SYS_epoll_pwait2) && regs->r8;
+}
+
 static void syscall_exit_stop(struct tracer *tr, struct tracee *t)
 {
 	struct user_regs_struct regs;
@@ -1417,21 +1430,21 @@ static void syscall_exit_stop(struct tracer *tr, struct tracee *t)
 			}
 		}
 		if (!timed_out && ret == -EINTR && (long)regs.rax == ret &&
-		    fc_signal_only_ignored(t->tid, process_of(t))) {
+		    !own_sigmask(&t->saved) && fc_signal_only_ignored(t->tid, process_of(t))) {
 			/*
 			 * Ended by a signal its process ignores, which only a
 			 * traced thread is sent: natively the wait goes on.
-			 * Run it again (as the kernel restarts a call), its
-			 * deadline kept (is_restart()).
+			 * The kernel restarts it unless a handler runs (one
+			 * for a signal come since: then EINTR, as natively),
+			 * its deadline kept (is_restart()).
 			 */
 			t->restart.valid = true;
 			t->restart.nr = t->wait.nr;
 			t->restart.regs = t->saved;
 			t->restart.wait = t->wait;
 			t->restart.fresh = false;
-			regs.rax = regs.orig_rax;
-			regs.rip -= 2;	/* the syscall instruction */
-			logv(tr, "%d %s: EINTR by an ignored signal, run again", t->tid,
+			regs.rax = (unsigned long)-ERESTARTNOHAND;
+			logv(tr, "%d %s: EINTR by an ignored signal, restarted", t->tid,
 			     fc_syscall_name(t->wait.nr));
 		}
 		if (timed_out && (long)regs.rax != ret)
@@ -1512,7 +1525,7 @@ static int delivering(struct tracer *tr, struct tracee *t, int sig)
 		if (changed)
 			ptrace(PTRACE_SETSIGINFO, t->tid, 0, &si);
 		if (si.si_code == SI_USER) {
-			struct user_signal *u = &tr->took[tr->ntook++ % 16];
+			struct user_signal *u = &tr->took[tr->ntook++ % TOOK_MAX];
 
 			u->tgid = process_of(t);
 			u->sender = si.si_pid;
@@ -1790,7 +1803,7 @@ static bool took_already(struct tracer *tr, pid_t pid, const struct user_signal 
 	struct user_signal *u;
 	int i;
 
-	for (i = 0; i < 16 && i < tr->ntook; i++) {
+	for (i = 0; i < TOOK_MAX && i < tr->ntook; i++) {
 		u = &tr->took[i];
 		if (u->tgid == pid && u->sig == f->sig && u->sender == f->sender &&
 		    ns_since(&u->at) < TOOK_NS) {
