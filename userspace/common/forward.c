@@ -31,6 +31,14 @@ static void on_signal(int sig, siginfo_t *info, void *ctx)
 		kill(children[i], sig);
 }
 
+void fc_forward_add_signals(sigset_t *set)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
+		sigaddset(set, signals[i]);
+}
+
 void fc_forward_start(sigset_t *old)
 {
 	struct sigaction sa;

@@ -22,6 +22,8 @@ void fc_forward_start(sigset_t *old);
 void fc_forward_add(pid_t pid);
 /* In a child: the caller's dispositions (sigdisp.h) and the old mask back. */
 void fc_forward_child(const sigset_t *old);
+/* Adds the signals passed on to set (ptrace mode takes them by signalfd). */
+void fc_forward_add_signals(sigset_t *set);
 /* The last signal forwarded that ends a run (not SIGUSR1/2), or 0. */
 int fc_forward_last(void);
 

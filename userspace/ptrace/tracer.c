@@ -46,6 +46,7 @@
 #include "fc_sleepq.h"
 #include "foreign_abi.h"
 #include "foreign_call.h"
+#include "forward.h"
 #include "hidden_wait.h"
 #include "preload.h"
 #include "sigdisp.h"
@@ -1385,6 +1386,16 @@ static bool own_sigmask(const struct user_regs_struct *regs)
 	return (nr == SYS_epoll_pwait || nr == SYS_epoll_pwait2) && regs->r8;
 }
 
+/* Records t's wait, ended by a signal, for its restart as call nr. */
+static void record_restart(struct tracee *t, long nr)
+{
+	t->restart.valid = true;
+	t->restart.nr = nr;
+	t->restart.regs = t->saved;
+	t->restart.wait = t->wait;
+	t->restart.fresh = false;
+}
+
 static void syscall_exit_stop(struct tracer *tr, struct tracee *t)
 {
 	struct user_regs_struct regs;
@@ -1412,11 +1423,7 @@ static void syscall_exit_stop(struct tracer *tr, struct tracee *t)
 		    (ret == -ERESTART_RESTARTBLOCK || ret == -ERESTARTSYS ||
 		     ret == -ERESTARTNOHAND || ret == -ERESTARTNOINTR)) {
 			/* a signal interrupted it; the kernel may restart it */
-			t->restart.valid = true;
-			t->restart.nr = ret == -ERESTART_RESTARTBLOCK ? -1 : t->wait.nr;
-			t->restart.regs = t->saved;
-			t->restart.wait = t->wait;
-			t->restart.fresh = false;
+			record_restart(t, ret == -ERESTART_RESTARTBLOCK ? -1 : t->wait.nr);
 			/*
 			 * Natively a signal the process ignores is never sent:
 			 * as if nothing happened. Anything else, a stop say,
@@ -1438,11 +1445,7 @@ static void syscall_exit_stop(struct tracer *tr, struct tracee *t)
 			 * for a signal come since: then EINTR, as natively),
 			 * its deadline kept (is_restart()).
 			 */
-			t->restart.valid = true;
-			t->restart.nr = t->wait.nr;
-			t->restart.regs = t->saved;
-			t->restart.wait = t->wait;
-			t->restart.fresh = false;
+			record_restart(t, t->wait.nr);
 			regs.rax = (unsigned long)-ERESTARTNOHAND;
 			logv(tr, "%d %s: EINTR by an ignored signal, restarted", t->tid,
 			     fc_syscall_name(t->wait.nr));
@@ -1790,11 +1793,6 @@ static pid_t tgid_of(pid_t tid)
 }
 
 /*
- * A signal sent to fluxctl goes to every process of the tree, as a Ctrl-C
- * reaches the whole foreground process group: a shell waiting for its
- * child would otherwise ignore it. From the terminal they all got it.
- */
-/*
  * Did process pid take sig from sender lately (the same kill() as the
  * supervisor's, to their process group)? Each taking answers once.
  */
@@ -1815,8 +1813,10 @@ static bool took_already(struct tracer *tr, pid_t pid, const struct user_signal 
 }
 
 /*
- * Sends the supervisor's signals on to every process of the tree, after
- * the reports pending have been handled: one a user sent to a process
+ * Sends the supervisor's signals on to every process of the tree, as a
+ * Ctrl-C reaches the whole foreground process group (a shell waiting for
+ * its child would otherwise ignore it), after the reports pending have
+ * been handled: one a user sent to a process
  * group is in the tree's too, and natively each process takes it once.
  * Still pending there, the forwarded copy merges with it; taken already
  * (its delivery stop came first), it is not sent again.
@@ -2036,12 +2036,7 @@ int fc_trace_run(const struct fc_trace_opts *o, int *exit_status)
 
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGCHLD);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGHUP);
-	sigaddset(&mask, SIGQUIT);
-	sigaddset(&mask, SIGUSR1);
-	sigaddset(&mask, SIGUSR2);
+	fc_forward_add_signals(&mask);
 	sigprocmask(SIG_BLOCK, &mask, &tr->oldmask);
 	tr->sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	tr->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
